@@ -1,0 +1,24 @@
+package io.mmaas.controlplane.agents;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** A runtime agent: where it serves, what it can run, and until when its lease says it is alive. */
+public record Agent(UUID id, String name, String servingUrl, JsonObject capabilities, String executionProvider,
+                    long generation, OffsetDateTime leaseExpiresAt, OffsetDateTime lastHeartbeatAt,
+                    OffsetDateTime enrolledAt) {
+  public boolean liveAt(Instant now) {
+    return leaseExpiresAt.toInstant().isAfter(now);
+  }
+
+  public JsonObject toJson(Instant now) {
+    return new JsonObject().put("id", id.toString()).put("name", name).put("servingUrl", servingUrl)
+        .put("capabilities", capabilities).put("executionProvider", executionProvider)
+        .put("state", liveAt(now) ? "READY" : "OFFLINE").put("generation", generation)
+        .put("leaseExpiresAt", leaseExpiresAt.toInstant().toString())
+        .put("lastHeartbeatAt", lastHeartbeatAt == null ? null : lastHeartbeatAt.toInstant().toString())
+        .put("enrolledAt", enrolledAt.toInstant().toString());
+  }
+}

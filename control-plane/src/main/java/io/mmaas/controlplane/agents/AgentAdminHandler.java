@@ -1,0 +1,34 @@
+package io.mmaas.controlplane.agents;
+
+import io.mmaas.controlplane.http.Bodies;
+import io.mmaas.controlplane.http.Callers;
+import io.mmaas.controlplane.http.Responses;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Platform-admin routes for the fleet: enrollment tokens and the list of agents. */
+public final class AgentAdminHandler {
+  private static final Pattern NAME = Pattern.compile("(?s).{1,200}");
+
+  private final AgentService agents;
+
+  public AgentAdminHandler(AgentService agents) {
+    this.agents = agents;
+  }
+
+  public void createEnrollmentToken(RoutingContext ctx) {
+    JsonObject body = Bodies.object(ctx, Set.of("name", "ttlSeconds"));
+    String name = Bodies.optionalString(body, "name", NAME, "must have 1 to 200 characters");
+    Integer ttl = Bodies.optionalInt(body, "ttlSeconds", 60, 30 * 86_400);
+    Responses.reply(ctx, 201, agents.createEnrollmentToken(Callers.of(ctx), name == null ? "enrollment" : name,
+        Duration.ofSeconds(ttl == null ? 86_400 : ttl)));
+  }
+
+  public void list(RoutingContext ctx) {
+    Responses.reply(ctx, 200, agents.list(Callers.of(ctx)).map(a -> new JsonObject().put("items", a)
+        .put("nextCursor", null)));
+  }
+}

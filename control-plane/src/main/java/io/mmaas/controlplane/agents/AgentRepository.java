@@ -1,0 +1,114 @@
+package io.mmaas.controlplane.agents;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+
+/** SQL for agents, enrollment tokens and the agent's view of its replicas. */
+public final class AgentRepository {
+  private static final Function<Row, Agent> MAPPER = r -> new Agent(r.getUUID("id"), r.getString("name"),
+      r.getString("serving_url"), (JsonObject) r.getValue("capabilities"), r.getString("execution_provider"),
+      r.getLong("generation"), r.getOffsetDateTime("lease_expires_at"), r.getOffsetDateTime("last_heartbeat_at"),
+      r.getOffsetDateTime("enrolled_at"));
+
+  /** What an agent must run: a replica of a version, with where to fetch it and how to run it. */
+  public record DesiredReplica(UUID replicaId, String modelName, int version, String sha256, long sizeBytes,
+                               JsonObject runtime) {
+  }
+
+  public Future<Void> insertToken(SqlClient client, UUID id, String name, byte[] hash, OffsetDateTime expiresAt,
+                                  UUID createdBy, OffsetDateTime now) {
+    return client.preparedQuery("INSERT INTO enrollment_tokens (id, name, token_hash, expires_at, created_by, "
+            + "created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .execute(Tuple.of(id, name, Buffer.buffer(hash), expiresAt, createdBy, now)).mapEmpty();
+  }
+
+  /** The id of a usable enrollment token with this hash, or null. */
+  public Future<UUID> validToken(SqlClient client, byte[] hash, OffsetDateTime now) {
+    return client.preparedQuery("SELECT id FROM enrollment_tokens WHERE token_hash = $1 AND revoked_at IS NULL "
+            + "AND expires_at > $2")
+        .execute(Tuple.of(Buffer.buffer(hash), now))
+        .map(rs -> rs.iterator().hasNext() ? rs.iterator().next().getUUID("id") : null);
+  }
+
+  public Future<Void> insert(SqlClient client, UUID id, String name, String servingUrl, byte[] credentialHash,
+                             JsonObject capabilities, OffsetDateTime leaseExpiresAt, OffsetDateTime now) {
+    return client.preparedQuery("""
+            INSERT INTO agents (id, name, serving_url, credential_hash, capabilities, lease_expires_at, enrolled_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)""")
+        .execute(Tuple.from(new Object[] {id, name, servingUrl, Buffer.buffer(credentialHash), capabilities,
+            leaseExpiresAt, now}))
+        .mapEmpty();
+  }
+
+  public Future<Agent> findByCredential(SqlClient client, byte[] credentialHash) {
+    return one(client.preparedQuery("SELECT * FROM agents WHERE credential_hash = $1").mapping(MAPPER)
+        .execute(Tuple.of(Buffer.buffer(credentialHash))));
+  }
+
+  public Future<Agent> renewLease(SqlClient client, UUID id, String servingUrl, JsonObject capabilities,
+                                  String executionProvider, OffsetDateTime leaseExpiresAt, OffsetDateTime now) {
+    return one(client.preparedQuery("""
+            UPDATE agents SET serving_url = $2, capabilities = $3, execution_provider = $4, lease_expires_at = $5,
+              last_heartbeat_at = $6 WHERE id = $1 RETURNING *""")
+        .mapping(MAPPER)
+        .execute(Tuple.of(id, servingUrl, capabilities, executionProvider, leaseExpiresAt, now)));
+  }
+
+  /** Records what the agent reports for a replica it has been given; reports about other replicas are ignored. */
+  public Future<Void> reportReplicas(SqlClient client, UUID agentId, List<Tuple> reports) {
+    if (reports.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return client.preparedQuery("""
+            UPDATE replicas SET state = $3, reason = $4, memory_bytes = $5, updated_at = $6
+            WHERE id = $1 AND agent_id = $2 AND (state, coalesce(reason, ''), coalesce(memory_bytes, -1))
+              IS DISTINCT FROM ($3, coalesce($4, ''), coalesce($5, -1))""")
+        .executeBatch(reports).mapEmpty();
+  }
+
+  public Future<List<DesiredReplica>> desiredFor(SqlClient client, UUID agentId) {
+    return client.preparedQuery("""
+            SELECT r.id, m.name AS model_name, v.version, v.sha256, v.size_bytes, d.runtime_options
+            FROM replicas r JOIN deployments d ON d.id = r.deployment_id
+            JOIN model_versions v ON v.id = r.version_id JOIN models m ON m.id = d.model_id
+            WHERE r.agent_id = $1 ORDER BY r.id""")
+        .execute(Tuple.of(agentId))
+        .map(rs -> {
+          List<DesiredReplica> out = new ArrayList<>();
+          rs.forEach(r -> out.add(new DesiredReplica(r.getUUID("id"), r.getString("model_name"),
+              r.getInteger("version"), r.getString("sha256"), r.getLong("size_bytes"),
+              (JsonObject) r.getValue("runtime_options"))));
+          return out;
+        });
+  }
+
+  /** Whether the agent has been given a replica of this artifact (agents fetch only what they must run). */
+  public Future<Boolean> assignedArtifact(SqlClient client, UUID agentId, String sha256) {
+    return client.preparedQuery("""
+            SELECT EXISTS (SELECT 1 FROM replicas r JOIN model_versions v ON v.id = r.version_id
+                           WHERE r.agent_id = $1 AND v.sha256 = $2) AS assigned""")
+        .execute(Tuple.of(agentId, sha256)).map(rs -> rs.iterator().next().getBoolean("assigned"));
+  }
+
+  public Future<List<Agent>> all(SqlClient client) {
+    return client.query("SELECT * FROM agents ORDER BY enrolled_at, id").mapping(MAPPER).execute().map(rs -> {
+      List<Agent> out = new ArrayList<>();
+      rs.forEach(out::add);
+      return out;
+    });
+  }
+
+  private static <T> Future<T> one(Future<RowSet<T>> rows) {
+    return rows.map(rs -> rs.iterator().hasNext() ? rs.iterator().next() : null);
+  }
+}

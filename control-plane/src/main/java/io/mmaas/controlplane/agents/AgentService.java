@@ -1,0 +1,148 @@
+package io.mmaas.controlplane.agents;
+
+import io.mmaas.controlplane.audit.AuditRecord;
+import io.mmaas.controlplane.audit.AuditWriter;
+import io.mmaas.controlplane.auth.AccessPolicy;
+import io.mmaas.controlplane.auth.Actor;
+import io.mmaas.controlplane.auth.Caller;
+import io.mmaas.controlplane.errors.ForbiddenException;
+import io.mmaas.controlplane.errors.UnauthorizedException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The agents' side of the control plane: enrollment with a token, heartbeats that renew the lease, record observed
+ * replica state and return the desired state, and the check that an agent may fetch an artifact.
+ */
+public final class AgentService {
+  private final Pool pool;
+  private final AgentRepository agents;
+  private final AgentSecrets secrets;
+  private final AccessPolicy policy;
+  private final AuditWriter audit;
+  private final Clock clock;
+  private final int leaseSeconds;
+  private final int heartbeatIntervalSeconds;
+
+  public AgentService(Pool pool, AgentRepository agents, AgentSecrets secrets, AccessPolicy policy, AuditWriter audit,
+                      Clock clock, int leaseSeconds, int heartbeatIntervalSeconds) {
+    this.pool = pool;
+    this.agents = agents;
+    this.secrets = secrets;
+    this.policy = policy;
+    this.audit = audit;
+    this.clock = clock;
+    this.leaseSeconds = leaseSeconds;
+    this.heartbeatIntervalSeconds = heartbeatIntervalSeconds;
+  }
+
+  /** A new enrollment token (shown once) valid for {@code ttl}. */
+  public Future<JsonObject> createEnrollmentToken(Caller caller, String name, Duration ttl) {
+    policy.requirePlatformAdmin(caller);
+    String token = AgentSecrets.random("mmet_");
+    UUID id = UUID.randomUUID();
+    OffsetDateTime now = now();
+    OffsetDateTime expires = now.plus(ttl);
+    UUID createdBy = UUID.fromString(caller.actor().id());
+    JsonObject view = new JsonObject().put("id", id.toString()).put("name", name)
+        .put("expiresAt", expires.toInstant().toString());
+    return pool.withTransaction(conn -> agents.insertToken(conn, id, name, AgentSecrets.sha256(token), expires,
+                createdBy, now)
+            .compose(v -> audit.append(conn, caller, AuditRecord.success("enrollment_token.create", null,
+                "enrollment_token", id, new JsonObject().put("after", view)))))
+        .map(e -> view.copy().put("token", token));
+  }
+
+  /** Enrolls a new agent; yields its id, credential (agent to control plane) and serving key (gateway to agent). */
+  public Future<JsonObject> enroll(Caller caller, String token, String name, String servingUrl, JsonObject capabilities) {
+    OffsetDateTime now = now();
+    return pool.withTransaction(conn -> agents.validToken(conn, AgentSecrets.sha256(token), now).compose(tokenId -> {
+      if (tokenId == null) {
+        return Future.failedFuture(new UnauthorizedException("invalid or expired enrollment token"));
+      }
+      UUID id = UUID.randomUUID();
+      String credential = AgentSecrets.random("mmag_");
+      return agents.insert(conn, id, name, servingUrl, AgentSecrets.sha256(credential), capabilities,
+              now.plusSeconds(leaseSeconds), now)
+          .compose(v -> audit.append(conn, caller.as(Actor.agent(id, name)), AuditRecord.success("agent.enroll", null,
+              "agent", id, new JsonObject().put("enrollmentTokenId", tokenId.toString())
+                  .put("after", new JsonObject().put("name", name).put("servingUrl", servingUrl)))))
+          .map(e -> new JsonObject().put("agentId", id.toString()).put("credential", credential)
+              .put("servingKey", secrets.servingKey(id)));
+    })).recover(e -> {
+      if (e instanceof UnauthorizedException) {
+        return audit.appendAlone(pool, caller.as(Actor.anonymous(name)), AuditRecord.denied("agent.enroll", null,
+                "agent", null, new JsonObject().put("reason", "invalid or expired enrollment token")))
+            .transform(x -> Future.failedFuture(e));
+      }
+      return Future.failedFuture(e);
+    });
+  }
+
+  /** The agent holding this credential, or 401. */
+  public Future<Agent> authenticate(String credential) {
+    if (credential == null || !credential.startsWith("mmag_")) {
+      return Future.failedFuture(new UnauthorizedException("agent credential required"));
+    }
+    return agents.findByCredential(pool, AgentSecrets.sha256(credential)).compose(a -> a == null
+        ? Future.failedFuture(new UnauthorizedException("invalid agent credential")) : Future.succeededFuture(a));
+  }
+
+  /** One observed replica state in a heartbeat. */
+  public record Report(UUID replicaId, String state, String reason, Long memoryBytes) {
+  }
+
+  public Future<JsonObject> heartbeat(Agent agent, String servingUrl, String executionProvider, JsonObject capabilities,
+                                      List<Report> reports) {
+    OffsetDateTime now = now();
+    List<Tuple> updates = new ArrayList<>();
+    for (Report r : reports) {
+      updates.add(Tuple.of(r.replicaId(), agent.id(), r.state(), r.reason(), r.memoryBytes(), now));
+    }
+    return pool.withTransaction(conn -> agents.renewLease(conn, agent.id(), servingUrl, capabilities,
+            executionProvider, now.plusSeconds(leaseSeconds), now)
+        .compose(renewed -> agents.reportReplicas(conn, agent.id(), updates)
+            .compose(v -> agents.desiredFor(conn, agent.id()))
+            .map(desired -> {
+              JsonArray replicas = new JsonArray();
+              for (AgentRepository.DesiredReplica d : desired) {
+                replicas.add(new JsonObject().put("replicaId", d.replicaId().toString()).put("modelName", d.modelName())
+                    .put("version", d.version()).put("sha256", d.sha256()).put("sizeBytes", d.sizeBytes())
+                    .put("artifactUrl", "/agent/v1/artifacts/" + d.sha256()).put("runtime", d.runtime()));
+              }
+              return new JsonObject().put("generation", renewed.generation())
+                  .put("heartbeatIntervalSeconds", heartbeatIntervalSeconds).put("replicas", replicas);
+            })));
+  }
+
+  /** Refuses an artifact the agent has not been given (403): agents read only what they must run. */
+  public Future<Void> checkArtifactAccess(Agent agent, String sha256) {
+    return agents.assignedArtifact(pool, agent.id(), sha256).compose(ok -> ok ? Future.succeededFuture()
+        : Future.failedFuture(new ForbiddenException("artifact not assigned to this agent")));
+  }
+
+  public Future<JsonArray> list(Caller caller) {
+    policy.requirePlatformRead(caller);
+    var now = clock.instant();
+    return agents.all(pool).map(list -> {
+      JsonArray out = new JsonArray();
+      list.forEach(a -> out.add(a.toJson(now)));
+      return out;
+    });
+  }
+
+  private OffsetDateTime now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
+  }
+}

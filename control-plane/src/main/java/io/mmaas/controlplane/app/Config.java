@@ -1,0 +1,155 @@
+package io.mmaas.controlplane.app;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The control plane's configuration, read once from {@code MMAAS_*} environment variables into an immutable record.
+ * Defaults suit a single-machine start; the two signing secrets have no default, so start-up fails without them.
+ */
+public record Config(
+    String databaseUrl,
+    int dbPoolSize,
+    String host,
+    int adminPort,
+    int gatewayPort,
+    int agentApiPort,
+    byte[] jwtSecret,
+    int jwtTtlSeconds,
+    byte[] agentServingSecret,
+    String adminUsername,
+    String adminPassword,
+    Path dataDir,
+    long maxModelBytes,
+    long maxJsonBytes,
+    long maxInferBytes,
+    int agentLeaseSeconds,
+    int heartbeatIntervalSeconds,
+    long schedulerIntervalMs,
+    long gatewayTimeoutMs) {
+
+  public static Config fromEnv() {
+    return from(System.getenv());
+  }
+
+  /** Reads the configuration from a map of variables (the environment, or a test's map). */
+  public static Config from(Map<String, String> env) {
+    Reader r = new Reader(env);
+    Config config = new Config(
+        r.string("MMAAS_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/mmaas"),
+        r.integer("MMAAS_DB_POOL_SIZE", 8, 1, 200),
+        r.string("MMAAS_HOST", "127.0.0.1"),
+        r.integer("MMAAS_ADMIN_PORT", 8080, 0, 65535),
+        r.integer("MMAAS_GATEWAY_PORT", 8081, 0, 65535),
+        r.integer("MMAAS_AGENT_API_PORT", 8082, 0, 65535),
+        r.secret("MMAAS_JWT_SECRET"),
+        r.integer("MMAAS_JWT_TTL_SECONDS", 3600, 60, 86_400),
+        r.secret("MMAAS_AGENT_SERVING_SECRET"),
+        r.string("MMAAS_ADMIN_USERNAME", "admin"),
+        env.get("MMAAS_ADMIN_PASSWORD"),
+        Path.of(r.string("MMAAS_DATA_DIR", "data/control-plane")).toAbsolutePath(),
+        r.number("MMAAS_MAX_MODEL_BYTES", 2L << 30, 1024, Long.MAX_VALUE),
+        r.number("MMAAS_MAX_JSON_BYTES", 1L << 20, 1024, 64L << 20),
+        r.number("MMAAS_MAX_INFER_BYTES", 64L << 20, 1024, 2L << 30),
+        r.integer("MMAAS_AGENT_LEASE_SECONDS", 10, 2, 3600),
+        r.integer("MMAAS_HEARTBEAT_INTERVAL_SECONDS", 2, 1, 600),
+        r.number("MMAAS_SCHEDULER_INTERVAL_MS", 1000, 50, 3_600_000),
+        r.number("MMAAS_GATEWAY_TIMEOUT_MS", 30_000, 100, 600_000));
+    if (config.adminPassword != null && config.adminPassword.length() < 12) {
+      throw new IllegalArgumentException("MMAAS_ADMIN_PASSWORD must have at least 12 characters");
+    }
+    if (config.heartbeatIntervalSeconds * 2 > config.agentLeaseSeconds) {
+      throw new IllegalArgumentException("MMAAS_AGENT_LEASE_SECONDS must be at least twice MMAAS_HEARTBEAT_INTERVAL_SECONDS");
+    }
+    return config;
+  }
+
+  /** The database URL without its password, for logs. */
+  public String databaseUrlMasked() {
+    URI uri = URI.create(databaseUrl);
+    String userInfo = uri.getUserInfo();
+    if (userInfo == null || !userInfo.contains(":")) {
+      return databaseUrl;
+    }
+    return databaseUrl.replace(userInfo, userInfo.substring(0, userInfo.indexOf(':')) + ":****");
+  }
+
+  /** What is logged at start: every setting, secrets masked. */
+  public Map<String, Object> describe() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("databaseUrl", databaseUrlMasked());
+    m.put("dbPoolSize", dbPoolSize);
+    m.put("host", host);
+    m.put("adminPort", adminPort);
+    m.put("gatewayPort", gatewayPort);
+    m.put("agentApiPort", agentApiPort);
+    m.put("jwtSecret", "****");
+    m.put("jwtTtlSeconds", jwtTtlSeconds);
+    m.put("agentServingSecret", "****");
+    m.put("adminUsername", adminUsername);
+    m.put("adminPassword", adminPassword == null ? "(generated on first start)" : "****");
+    m.put("dataDir", dataDir);
+    m.put("maxModelBytes", maxModelBytes);
+    m.put("maxJsonBytes", maxJsonBytes);
+    m.put("maxInferBytes", maxInferBytes);
+    m.put("agentLeaseSeconds", agentLeaseSeconds);
+    m.put("heartbeatIntervalSeconds", heartbeatIntervalSeconds);
+    m.put("schedulerIntervalMs", schedulerIntervalMs);
+    m.put("gatewayTimeoutMs", gatewayTimeoutMs);
+    return m;
+  }
+
+  @Override
+  public String toString() {
+    return "Config" + describe();
+  }
+
+  private record Reader(Map<String, String> env) {
+    String string(String name, String def) {
+      String v = env.get(name);
+      return v == null || v.isBlank() ? def : v.trim();
+    }
+
+    int integer(String name, int def, int min, int max) {
+      return (int) number(name, def, min, max);
+    }
+
+    long number(String name, long def, long min, long max) {
+      return parse(name, def, s -> {
+        long v = Long.parseLong(s);
+        if (v < min || v > max) {
+          throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + v);
+        }
+        return v;
+      });
+    }
+
+    byte[] secret(String name) {
+      String v = env.get(name);
+      if (v == null || v.isBlank()) {
+        throw new IllegalArgumentException(name + " is required (at least 32 random bytes, e.g. `openssl rand -base64 48`)");
+      }
+      byte[] bytes = v.trim().getBytes(StandardCharsets.UTF_8);
+      if (bytes.length < 32) {
+        throw new IllegalArgumentException(name + " must have at least 32 bytes");
+      }
+      return bytes;
+    }
+
+    private <T> T parse(String name, T def, Function<String, T> parser) {
+      String v = env.get(name);
+      if (v == null || v.isBlank()) {
+        return def;
+      }
+      try {
+        return parser.apply(v.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(name + " must be a number, got '" + v + "'");
+      }
+    }
+  }
+}

@@ -1,0 +1,212 @@
+package io.mmaas.controlplane.app;
+
+import io.mmaas.controlplane.agents.AgentAdminHandler;
+import io.mmaas.controlplane.agents.AgentApiHandler;
+import io.mmaas.controlplane.agents.AgentRepository;
+import io.mmaas.controlplane.agents.AgentSecrets;
+import io.mmaas.controlplane.agents.AgentService;
+import io.mmaas.controlplane.audit.AuditHandler;
+import io.mmaas.controlplane.audit.AuditRepository;
+import io.mmaas.controlplane.audit.AuditService;
+import io.mmaas.controlplane.audit.AuditWriter;
+import io.mmaas.controlplane.auth.AccessPolicy;
+import io.mmaas.controlplane.auth.AuthHandler;
+import io.mmaas.controlplane.auth.AuthService;
+import io.mmaas.controlplane.auth.PasswordHasher;
+import io.mmaas.controlplane.auth.Tokens;
+import io.mmaas.controlplane.auth.UserRepository;
+import io.mmaas.controlplane.deployments.DeploymentHandler;
+import io.mmaas.controlplane.deployments.DeploymentRepository;
+import io.mmaas.controlplane.deployments.DeploymentService;
+import io.mmaas.controlplane.deployments.Scheduler;
+import io.mmaas.controlplane.errors.NotFoundException;
+import io.mmaas.controlplane.gateway.GatewayRoutes;
+import io.mmaas.controlplane.gateway.KeyAuthenticator;
+import io.mmaas.controlplane.gateway.RoutingTable;
+import io.mmaas.controlplane.http.ApiFailureHandler;
+import io.mmaas.controlplane.http.RequestIds;
+import io.mmaas.controlplane.keys.ApiKeyHandler;
+import io.mmaas.controlplane.keys.ApiKeyRepository;
+import io.mmaas.controlplane.keys.ApiKeyService;
+import io.mmaas.controlplane.registry.FileBlobStore;
+import io.mmaas.controlplane.registry.RegistryHandler;
+import io.mmaas.controlplane.registry.RegistryRepository;
+import io.mmaas.controlplane.registry.RegistryService;
+import io.mmaas.controlplane.tenants.TenantHandler;
+import io.mmaas.controlplane.tenants.TenantRepository;
+import io.mmaas.controlplane.tenants.TenantService;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the control plane: pool, migrations, first admin, repositories, services, handlers, and the three listeners
+ * (admin API, data-plane gateway, agent API), plus the scheduler and the gateway's routing refresh.
+ */
+public final class ControlPlaneVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneVerticle.class);
+
+  private final Config config;
+  private final Clock clock;
+  private Pool pool;
+  private volatile int adminPort;
+  private volatile int gatewayPort;
+  private volatile int agentApiPort;
+  private volatile String generatedAdminPassword;
+
+  public ControlPlaneVerticle(Config config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+  }
+
+  public int adminPort() {
+    return adminPort;
+  }
+
+  public int gatewayPort() {
+    return gatewayPort;
+  }
+
+  public int agentApiPort() {
+    return agentApiPort;
+  }
+
+  /** The admin password generated on first start, or null. */
+  public String generatedAdminPassword() {
+    return generatedAdminPassword;
+  }
+
+  @Override
+  public Future<?> start() throws Exception {
+    LOG.info("starting control plane with {}", config.describe());
+    pool = Database.pool(vertx, config);
+    AuditWriter audit = new AuditWriter(clock);
+    AccessPolicy policy = new AccessPolicy();
+    TenantRepository tenantRepo = new TenantRepository();
+    ApiKeyRepository keyRepo = new ApiKeyRepository();
+    RegistryRepository registryRepo = new RegistryRepository();
+    AgentRepository agentRepo = new AgentRepository();
+    AgentSecrets agentSecrets = new AgentSecrets(config.agentServingSecret());
+    Tokens tokens = new Tokens(vertx, config.jwtSecret(), config.jwtTtlSeconds(), clock);
+
+    AuthService auth = new AuthService(vertx, pool, new UserRepository(), tenantRepo, new PasswordHasher(), tokens,
+        audit, clock);
+    TenantService tenants = new TenantService(pool, tenantRepo, policy, audit, clock);
+    ApiKeyService keys = new ApiKeyService(pool, keyRepo, policy, audit, clock);
+    RegistryService registry = new RegistryService(vertx, pool, registryRepo,
+        new FileBlobStore(config.dataDir().resolve("blobs")), policy, audit, clock);
+    DeploymentService deployments = new DeploymentService(pool, new DeploymentRepository(), registryRepo, policy,
+        audit, clock);
+    AgentService agents = new AgentService(pool, agentRepo, agentSecrets, policy, audit, clock,
+        config.agentLeaseSeconds(), config.heartbeatIntervalSeconds());
+    AuditService auditService = new AuditService(new AuditRepository(pool), policy);
+    Scheduler scheduler = new Scheduler(pool, clock);
+    RoutingTable routing = new RoutingTable(pool, agentSecrets);
+    KeyAuthenticator keyAuth = new KeyAuthenticator(pool, keyRepo, tenantRepo, clock, 1_000);
+
+    Router admin = adminRouter(new AuthHandler(auth, tokens), new TenantHandler(tenants), new ApiKeyHandler(keys),
+        new RegistryHandler(registry, config.maxModelBytes()), new DeploymentHandler(deployments),
+        new AgentAdminHandler(agents), new AuditHandler(auditService));
+    Router agentApi = agentRouter(new AgentApiHandler(agents, registry.blobs()));
+    Router gateway = new GatewayRoutes(vertx, keyAuth, routing, clock, config.maxInferBytes(),
+        config.gatewayTimeoutMs()).router(vertx);
+
+    return Database.migrate(vertx, config)
+        .onSuccess(n -> LOG.info("database migrated ({} migration(s) applied now)", n))
+        .compose(n -> auth.bootstrapAdmin(config.adminUsername(), config.adminPassword()))
+        .onSuccess(generated -> {
+          generatedAdminPassword = generated;
+          if (generated != null) {
+            System.out.println("\n==> First start: platform admin '" + config.adminUsername()
+                + "' created with the generated password: " + generated + "\n    (shown only this once)\n");
+          }
+        })
+        .compose(v -> routing.refresh())
+        .compose(v -> listen(admin, config.adminPort()))
+        .onSuccess(s -> adminPort = s.actualPort())
+        .compose(v -> listen(gateway, config.gatewayPort()))
+        .onSuccess(s -> gatewayPort = s.actualPort())
+        .compose(v -> listen(agentApi, config.agentApiPort()))
+        .onSuccess(s -> {
+          agentApiPort = s.actualPort();
+          vertx.setPeriodic(config.schedulerIntervalMs(), id -> scheduler.tick()
+              .onFailure(e -> LOG.warn("scheduler tick failed: {}", e.getMessage())));
+          vertx.setPeriodic(1_000, id -> routing.refresh());
+          LOG.info("control plane ready: admin API http://{}:{} · gateway http://{}:{} · agent API http://{}:{}",
+              config.host(), adminPort, config.host(), gatewayPort, config.host(), agentApiPort);
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
+  private Future<HttpServer> listen(Router router, int port) {
+    return vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(port)
+            .setMaxHeaderSize(16 * 1024).setIdleTimeout(120))
+        .requestHandler(router).listen();
+  }
+
+  private Router adminRouter(AuthHandler auth, TenantHandler tenants, ApiKeyHandler keys, RegistryHandler registry,
+                             DeploymentHandler deployments, AgentAdminHandler agents, AuditHandler audit) {
+    Router r = Router.router(vertx);
+    BodyHandler json = BodyHandler.create(false).setBodyLimit(config.maxJsonBytes());
+    r.route().handler(new RequestIds());
+    r.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    r.get("/health/ready").handler(ctx -> pool.query("SELECT 1").execute()
+        .onSuccess(x -> ctx.json(new JsonObject().put("status", "UP").put("database", "UP")))
+        .onFailure(e -> ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("status", "DOWN").put("database", "DOWN").encode())));
+    r.post("/api/v1/auth/login").handler(json).handler(auth::login);
+    r.post("/api/v1/tenants/:tenant/models/:model/versions").handler(RegistryHandler::pause);
+    r.route("/api/v1/*").handler(auth::authenticate);
+    r.get("/api/v1/me").handler(auth::me);
+    r.post("/api/v1/tenants").handler(json).handler(tenants::create);
+    r.get("/api/v1/tenants").handler(tenants::list);
+    r.route("/api/v1/tenants/:tenant").handler(tenants::scope);
+    r.route("/api/v1/tenants/:tenant/*").handler(tenants::scope);
+    r.get("/api/v1/tenants/:tenant").handler(tenants::get);
+    r.post("/api/v1/tenants/:tenant/api-keys").handler(json).handler(keys::create);
+    r.get("/api/v1/tenants/:tenant/api-keys").handler(keys::list);
+    r.get("/api/v1/tenants/:tenant/api-keys/:id").handler(keys::get);
+    r.delete("/api/v1/tenants/:tenant/api-keys/:id").handler(keys::revoke);
+    r.post("/api/v1/tenants/:tenant/models").handler(json).handler(registry::createModel);
+    r.get("/api/v1/tenants/:tenant/models").handler(registry::listModels);
+    r.get("/api/v1/tenants/:tenant/models/:model").handler(registry::getModel);
+    r.post("/api/v1/tenants/:tenant/models/:model/versions").handler(registry::upload);
+    r.get("/api/v1/tenants/:tenant/models/:model/versions").handler(registry::listVersions);
+    r.get("/api/v1/tenants/:tenant/models/:model/versions/:version").handler(registry::getVersion);
+    r.post("/api/v1/tenants/:tenant/deployments").handler(json).handler(deployments::create);
+    r.get("/api/v1/tenants/:tenant/deployments").handler(deployments::list);
+    r.get("/api/v1/tenants/:tenant/deployments/:id").handler(deployments::get);
+    r.post("/api/v1/agents/enrollment-tokens").handler(json).handler(agents::createEnrollmentToken);
+    r.get("/api/v1/agents").handler(agents::list);
+    r.get("/api/v1/audit-events").handler(audit::list);
+    r.get("/api/v1/audit-events/verify").handler(audit::verify);
+    r.route().last().handler(ctx -> ctx.fail(new NotFoundException("no such route: " + ctx.request().path())));
+    r.route().failureHandler(new ApiFailureHandler());
+    return r;
+  }
+
+  private Router agentRouter(AgentApiHandler api) {
+    Router r = Router.router(vertx);
+    BodyHandler json = BodyHandler.create(false).setBodyLimit(config.maxJsonBytes());
+    r.route().handler(new RequestIds());
+    r.post("/agent/v1/enroll").handler(json).handler(api::enroll);
+    r.route("/agent/v1/*").handler(api::authenticate);
+    r.post("/agent/v1/heartbeat").handler(json).handler(api::heartbeat);
+    r.get("/agent/v1/artifacts/:sha256").handler(api::artifact);
+    r.route().last().handler(ctx -> ctx.fail(new NotFoundException("no such route: " + ctx.request().path())));
+    r.route().failureHandler(new ApiFailureHandler());
+    return r;
+  }
+}

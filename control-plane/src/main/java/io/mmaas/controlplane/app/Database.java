@@ -1,0 +1,39 @@
+package io.mmaas.controlplane.app;
+
+import io.mmaas.migrations.Migrations;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.util.concurrent.TimeUnit;
+
+/** Builds the PostgreSQL pool (bounded wait queue, timeouts) and runs the migrations off the event loop. */
+public final class Database {
+  private Database() {
+  }
+
+  public static Pool pool(Vertx vertx, Config config) {
+    PgConnectOptions connect = PgConnectOptions.fromUri(config.databaseUrl())
+        .setReconnectAttempts(2)
+        .setReconnectInterval(500)
+        .setCachePreparedStatements(true);
+    PoolOptions options = new PoolOptions()
+        .setMaxSize(config.dbPoolSize())
+        .setMaxWaitQueueSize(1_000)
+        .setConnectionTimeout(5)
+        .setConnectionTimeoutUnit(TimeUnit.SECONDS)
+        .setIdleTimeout(60)
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setName("mmaas-control-plane");
+    return PgBuilder.pool().with(options).connectingTo(connect).using(vertx).build();
+  }
+
+  /** Applies pending migrations on a worker thread (Flyway blocks). */
+  public static Future<Integer> migrate(Vertx vertx, Config config) {
+    PgConnectOptions o = PgConnectOptions.fromUri(config.databaseUrl());
+    String jdbc = "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
+    return vertx.executeBlocking(() -> Migrations.migrate(jdbc, o.getUser(), o.getPassword()), false);
+  }
+}

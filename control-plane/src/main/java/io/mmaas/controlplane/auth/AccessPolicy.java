@@ -1,0 +1,60 @@
+package io.mmaas.controlplane.auth;
+
+import io.mmaas.controlplane.audit.AuditRepository;
+import io.mmaas.controlplane.errors.ForbiddenException;
+import java.util.UUID;
+
+/**
+ * The admin API's authorization rules, in one place. Tenant isolation: a tenant-scoped user may see only its own
+ * tenant, and services answer 404 for any other (via {@code TenantService.resolve}). Role checks answer 403.
+ */
+public final class AccessPolicy {
+
+  public void requirePlatformAdmin(Caller caller) {
+    if (!caller.actor().is(Role.PLATFORM_ADMIN)) {
+      throw new ForbiddenException("this action needs the platform_admin role");
+    }
+  }
+
+  /** Platform-wide reading: platform admins and platform-wide auditors. */
+  public void requirePlatformRead(Caller caller) {
+    Actor a = caller.actor();
+    if (!(a.is(Role.PLATFORM_ADMIN) || (a.is(Role.AUDITOR) && a.tenantId() == null))) {
+      throw new ForbiddenException("this listing needs the platform_admin role or a platform-wide auditor");
+    }
+  }
+
+  public void requirePlatformAuditRead(Caller caller) {
+    requirePlatformRead(caller);
+  }
+
+  /** Whether the caller may see anything of this tenant (otherwise the tenant does not exist for it). */
+  public boolean maySeeTenant(Caller caller, UUID tenantId) {
+    Actor a = caller.actor();
+    if (a.is(Role.PLATFORM_ADMIN) || (a.is(Role.AUDITOR) && a.tenantId() == null)) {
+      return true;
+    }
+    return a.tenantId() != null && a.tenantId().equals(tenantId);
+  }
+
+  /** Changing a tenant's objects: its tenant admins and platform admins; auditors never change anything. */
+  public void requireTenantWrite(Caller caller, UUID tenantId) {
+    Actor a = caller.actor();
+    boolean ok = a.is(Role.PLATFORM_ADMIN) || (a.is(Role.TENANT_ADMIN) && tenantId.equals(a.tenantId()));
+    if (!ok) {
+      throw new ForbiddenException("this action needs the tenant_admin role for this tenant");
+    }
+  }
+
+  /** Narrows an audit filter to what the caller may read; tenant-scoped callers only see their tenant. */
+  public AuditRepository.Filter scopeAuditFilter(Caller caller, AuditRepository.Filter f) {
+    Actor a = caller.actor();
+    if (a.is(Role.PLATFORM_ADMIN) || (a.is(Role.AUDITOR) && a.tenantId() == null)) {
+      return f;
+    }
+    if (a.tenantId() == null) {
+      throw new ForbiddenException("no access to the audit log");
+    }
+    return new AuditRepository.Filter(a.tenantId(), f.action(), f.outcome(), f.actorId(), f.beforeSeq());
+  }
+}

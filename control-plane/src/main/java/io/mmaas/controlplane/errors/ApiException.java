@@ -1,0 +1,24 @@
+package io.mmaas.controlplane.errors;
+
+/**
+ * A domain failure with the HTTP status and stable error code it maps to. Services throw (or fail futures with)
+ * its subclasses; the one failure handler per API turns them into responses.
+ */
+public class ApiException extends RuntimeException {
+  private final int status;
+  private final String code;
+
+  public ApiException(int status, String code, String message) {
+    super(message, null, false, false);
+    this.status = status;
+    this.code = code;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+}

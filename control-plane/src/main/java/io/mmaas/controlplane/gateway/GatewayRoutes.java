@@ -1,0 +1,223 @@
+package io.mmaas.controlplane.gateway;
+
+import io.mmaas.controlplane.http.RequestIds;
+import io.mmaas.controlplane.keys.ApiKey;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The data plane: Open Inference Protocol REST for applications, authenticated by the tenant's API key. Model names
+ * resolve inside the key's tenant only (another tenant's model is 404); metadata is answered from the routing table;
+ * inference is proxied to a READY replica, trying the next one when an agent cannot be reached.
+ */
+public final class GatewayRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayRoutes.class);
+  private static final String PRINCIPAL = "principal";
+
+  private final KeyAuthenticator keys;
+  private final RoutingTable routes;
+  private final HttpClient agents;
+  private final Clock clock;
+  private final long maxBodyBytes;
+  private final long timeoutMs;
+
+  public GatewayRoutes(Vertx vertx, KeyAuthenticator keys, RoutingTable routes, Clock clock, long maxBodyBytes,
+                       long timeoutMs) {
+    this.keys = keys;
+    this.routes = routes;
+    this.clock = clock;
+    this.maxBodyBytes = maxBodyBytes;
+    this.timeoutMs = timeoutMs;
+    this.agents = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2_000),
+        new PoolOptions().setHttp1MaxSize(64));
+  }
+
+  public Router router(Vertx vertx) {
+    Router router = Router.router(vertx);
+    router.route().handler(new RequestIds());
+    router.get("/v2/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("live", true)));
+    router.get("/v2/health/ready").handler(ctx -> {
+      if (routes.loaded()) {
+        json(ctx, 200, new JsonObject().put("ready", true));
+      } else {
+        error(ctx, 503, "gateway is starting");
+      }
+    });
+    router.route("/v2/*").handler(this::authenticate);
+    router.get("/v2").handler(ctx -> json(ctx, 200, new JsonObject().put("name", "mmaas").put("version", "0.1.0")
+        .put("extensions", new io.vertx.core.json.JsonArray())));
+    router.get("/v2/models/:model").handler(this::metadata);
+    router.get("/v2/models/:model/versions/:version").handler(this::metadata);
+    router.get("/v2/models/:model/ready").handler(this::ready);
+    router.get("/v2/models/:model/versions/:version/ready").handler(this::ready);
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
+    router.post("/v2/models/:model/infer").handler(body).handler(this::infer);
+    router.post("/v2/models/:model/versions/:version/infer").handler(body).handler(this::infer);
+    router.route().last().handler(ctx -> error(ctx, 404, "not found"));
+    router.route().failureHandler(this::failure);
+    return router;
+  }
+
+  private void authenticate(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      error(ctx, 401, "missing API key: send 'Authorization: Bearer <key>'");
+      return;
+    }
+    keys.authenticate(header.substring(7).trim()).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("key check failed [{}]: {}", RequestIds.of(ctx), ar.cause().getMessage());
+        error(ctx, 503, "cannot check the API key right now");
+      } else if (ar.result() == null) {
+        error(ctx, 401, "invalid, expired or revoked API key");
+      } else {
+        ctx.put(PRINCIPAL, ar.result());
+        ctx.next();
+      }
+    });
+  }
+
+  /** The route for the path's model in the key's tenant, or null after answering 403/404. */
+  private RoutingTable.Route resolve(RoutingContext ctx, String scope) {
+    KeyAuthenticator.Principal p = ctx.get(PRINCIPAL);
+    String model = ctx.pathParam("model");
+    if (!p.key().scopes().contains(scope)) {
+      error(ctx, 403, "this API key lacks the '" + scope + "' scope");
+      return null;
+    }
+    List<String> allowed = p.key().modelAllowList();
+    RoutingTable.Route route = routes.find(p.tenantId(), model);
+    String version = ctx.pathParam("version");
+    if (route == null || (version != null && !version.equals(Integer.toString(route.version())))) {
+      error(ctx, 404, "model '" + model + "'" + (version == null ? "" : " version " + version) + " not found");
+      return null;
+    }
+    if (allowed != null && !allowed.contains(model)) {
+      error(ctx, 403, "this API key may not call model '" + model + "'");
+      return null;
+    }
+    return route;
+  }
+
+  private void metadata(RoutingContext ctx) {
+    RoutingTable.Route route = resolve(ctx, ApiKey.SCOPE_METADATA);
+    if (route != null) {
+      json(ctx, 200, new JsonObject().put("name", route.model())
+          .put("versions", new io.vertx.core.json.JsonArray().add(Integer.toString(route.version())))
+          .put("platform", "onnx_onnxv1").put("inputs", route.inputs()).put("outputs", route.outputs()));
+    }
+  }
+
+  private void ready(RoutingContext ctx) {
+    RoutingTable.Route route = resolve(ctx, ApiKey.SCOPE_METADATA);
+    if (route != null) {
+      boolean ready = !route.live(clock.instant()).isEmpty();
+      json(ctx, ready ? 200 : 503, new JsonObject().put("name", route.model()).put("ready", ready));
+    }
+  }
+
+  private void infer(RoutingContext ctx) {
+    RoutingTable.Route route = resolve(ctx, ApiKey.SCOPE_INFER);
+    if (route == null) {
+      return;
+    }
+    List<RoutingTable.Endpoint> live = route.live(clock.instant());
+    if (live.isEmpty()) {
+      error(ctx, 503, "model '" + route.model() + "' has no ready replica");
+      return;
+    }
+    Buffer body = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
+    forward(ctx, route, live, 0, body);
+  }
+
+  private void forward(RoutingContext ctx, RoutingTable.Route route, List<RoutingTable.Endpoint> live, int attempt,
+                       Buffer body) {
+    RoutingTable.Endpoint e = live.get(attempt);
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+        .setAbsoluteURI(e.agentUrl() + "/v2/models/" + e.replicaId() + "/infer")
+        .setIdleTimeout(timeoutMs)
+        .putHeader("Authorization", "Bearer " + e.servingKey())
+        .putHeader("Content-Type", contentType(ctx))
+        .putHeader("X-Request-Id", RequestIds.of(ctx))
+        .putHeader("X-MMaaS-Model-Name", route.model())
+        .putHeader("X-MMaaS-Model-Version", Integer.toString(route.version()));
+    String headerLength = ctx.request().getHeader("Inference-Header-Content-Length");
+    if (headerLength != null) {
+      options.putHeader("Inference-Header-Content-Length", headerLength);
+    }
+    agents.request(options)
+        .compose(req -> req.send(body))
+        .compose(resp -> resp.body().map(b -> new Object[] {resp, b}))
+        .onSuccess(pair -> {
+          var resp = (io.vertx.core.http.HttpClientResponse) pair[0];
+          Buffer b = (Buffer) pair[1];
+          if (resp.statusCode() == 503 && attempt + 1 < live.size()) {
+            forward(ctx, route, live, attempt + 1, body);
+            return;
+          }
+          var out = ctx.response().setStatusCode(resp.statusCode());
+          copy(resp, out, "Content-Type");
+          copy(resp, out, "Inference-Header-Content-Length");
+          out.end(b);
+        })
+        .onFailure(err -> {
+          LOG.warn("agent {} unreachable for {} [{}]: {}", e.agentUrl(), route.model(), RequestIds.of(ctx),
+              err.getMessage());
+          if (attempt + 1 < live.size()) {
+            forward(ctx, route, live, attempt + 1, body);
+          } else if (!ctx.response().ended()) {
+            error(ctx, 503, "model '" + route.model() + "' is unavailable right now");
+          }
+        });
+  }
+
+  private static String contentType(RoutingContext ctx) {
+    String ct = ctx.request().getHeader("Content-Type");
+    return ct == null ? "application/json" : ct;
+  }
+
+  private static void copy(io.vertx.core.http.HttpClientResponse from, io.vertx.core.http.HttpServerResponse to,
+                           String header) {
+    String v = from.getHeader(header);
+    if (v != null) {
+      to.putHeader(header, v);
+    }
+  }
+
+  private void failure(RoutingContext ctx) {
+    int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    if (status == 413) {
+      error(ctx, 413, "request body larger than " + maxBodyBytes + " bytes");
+    } else if (status >= 500) {
+      LOG.error("gateway failure [" + RequestIds.of(ctx) + "]", ctx.failure());
+      error(ctx, 500, "internal error");
+    } else {
+      error(ctx, status, "request failed");
+    }
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+
+  private static void error(RoutingContext ctx, int status, String message) {
+    if (!ctx.response().ended()) {
+      json(ctx, status, new JsonObject().put("error", message));
+    }
+  }
+
+}

@@ -1,0 +1,96 @@
+package io.mmaas.controlplane.keys;
+
+import io.mmaas.controlplane.audit.AuditRecord;
+import io.mmaas.controlplane.audit.AuditWriter;
+import io.mmaas.controlplane.auth.AccessPolicy;
+import io.mmaas.controlplane.auth.Caller;
+import io.mmaas.controlplane.errors.InvalidInputException;
+import io.mmaas.controlplane.errors.NotFoundException;
+import io.mmaas.controlplane.http.Pages;
+import io.mmaas.controlplane.tenants.Tenant;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Tenant API keys: issued with the secret shown once (only its hash is kept), listed without secrets, revoked.
+ * Audit details carry the key's id and prefix, never the key.
+ */
+public final class ApiKeyService {
+  private final Pool pool;
+  private final ApiKeyRepository keys;
+  private final AccessPolicy policy;
+  private final AuditWriter audit;
+  private final Clock clock;
+
+  public ApiKeyService(Pool pool, ApiKeyRepository keys, AccessPolicy policy, AuditWriter audit, Clock clock) {
+    this.pool = pool;
+    this.keys = keys;
+    this.policy = policy;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  /** A created key and its one-time plaintext. */
+  public record Created(ApiKey key, String plaintext) {
+    @Override
+    public String toString() {
+      return "Created[" + key.keyId() + "]";
+    }
+  }
+
+  public Future<Created> create(Caller caller, Tenant tenant, String name, List<String> scopes,
+                                List<String> models, OffsetDateTime expiresAt) {
+    policy.requireTenantWrite(caller, tenant.id());
+    OffsetDateTime now = clock.instant().truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
+    List<String> granted = scopes == null ? ApiKey.ALL_SCOPES : List.copyOf(scopes);
+    if (granted.isEmpty() || !ApiKey.ALL_SCOPES.containsAll(granted)) {
+      throw new InvalidInputException("scopes must be a non-empty subset of " + ApiKey.ALL_SCOPES);
+    }
+    if (expiresAt != null && !expiresAt.isAfter(now)) {
+      throw new InvalidInputException("expiresAt must be in the future");
+    }
+    ApiKeyFormat.Generated generated = ApiKeyFormat.generate();
+    ApiKey key = new ApiKey(UUID.randomUUID(), tenant.id(), generated.keyId(), name,
+        ApiKeyFormat.displayPrefix(generated.keyId()), generated.secretHash(), granted,
+        models == null ? null : List.copyOf(models), expiresAt, null, null, now);
+    UUID createdBy = "user".equals(caller.actor().type()) ? UUID.fromString(caller.actor().id()) : null;
+    return pool.withTransaction(conn -> keys.insert(conn, key, createdBy)
+            .compose(v -> audit.append(conn, caller, AuditRecord.success("api_key.create", tenant.id(), "api_key",
+                key.id(), new JsonObject().put("after", key.toJson())))))
+        .map(e -> new Created(key, generated.key()));
+  }
+
+  public Future<Pages.Page<ApiKey>> list(Caller caller, Tenant tenant, Pages.PageRequest page) {
+    return keys.page(pool, tenant.id(), page).map(rows -> Pages.Page.of(rows, page.limit(),
+        k -> new Pages.Cursor(k.createdAt(), k.id())));
+  }
+
+  public Future<ApiKey> get(Caller caller, Tenant tenant, UUID id) {
+    return keys.find(pool, tenant.id(), id).compose(k -> k == null
+        ? Future.failedFuture(new NotFoundException("api key not found")) : Future.succeededFuture(k));
+  }
+
+  /** Revokes the key; revoking an already revoked key changes nothing and succeeds. */
+  public Future<ApiKey> revoke(Caller caller, Tenant tenant, UUID id) {
+    policy.requireTenantWrite(caller, tenant.id());
+    OffsetDateTime now = clock.instant().truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
+    return pool.withTransaction(conn -> keys.find(conn, tenant.id(), id).compose(before -> {
+      if (before == null) {
+        return Future.failedFuture(new NotFoundException("api key not found"));
+      }
+      if (before.revokedAt() != null) {
+        return Future.succeededFuture(before);
+      }
+      return keys.revoke(conn, id, now).compose(v -> keys.find(conn, tenant.id(), id)).compose(after ->
+          audit.append(conn, caller, AuditRecord.success("api_key.revoke", tenant.id(), "api_key", id,
+              new JsonObject().put("before", before.toJson()).put("after", after.toJson()))).map(after));
+    }));
+  }
+}

@@ -1,0 +1,19 @@
+package io.mmaas.controlplane.registry;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Content-addressed artifact storage: identical content is stored once, under its SHA-256. A filesystem store now;
+ * an S3-compatible store for clusters plugs in behind this interface. Methods block: call them on worker threads.
+ */
+public interface BlobStore {
+  /** Moves a fully written, hashed temporary file into the store; if the content is already there, drops the file. */
+  void put(Path tempFile, String sha256) throws IOException;
+
+  /** A readable local file holding the blob, or null when it is not stored. */
+  Path localPath(String sha256);
+
+  /** Where uploads are written before they are hashed and validated (same filesystem, so put is a rename). */
+  Path tempDir();
+}

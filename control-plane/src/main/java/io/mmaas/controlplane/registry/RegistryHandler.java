@@ -1,0 +1,151 @@
+package io.mmaas.controlplane.registry;
+
+import io.mmaas.controlplane.errors.InvalidInputException;
+import io.mmaas.controlplane.errors.NotFoundException;
+import io.mmaas.controlplane.errors.PayloadTooLargeException;
+import io.mmaas.controlplane.http.Bodies;
+import io.mmaas.controlplane.http.Callers;
+import io.mmaas.controlplane.http.Pages;
+import io.mmaas.controlplane.http.Responses;
+import io.mmaas.controlplane.tenants.TenantHandler;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** Model and version routes. Uploads stream the raw ONNX body to a temporary file with a size limit. */
+public final class RegistryHandler {
+  private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
+  private static final Pattern DESCRIPTION = Pattern.compile("(?s).{0,4000}");
+
+  private final RegistryService registry;
+  private final long maxModelBytes;
+
+  public RegistryHandler(RegistryService registry, long maxModelBytes) {
+    this.registry = registry;
+    this.maxModelBytes = maxModelBytes;
+  }
+
+  public void createModel(RoutingContext ctx) {
+    JsonObject body = Bodies.object(ctx, Set.of("name", "description"));
+    String name = Bodies.requiredString(body, "name", NAME,
+        "must be 1-128 letters, digits, '_', '.' or '-', starting with a letter or digit");
+    String description = Bodies.optionalString(body, "description", DESCRIPTION, "must have at most 4000 characters");
+    Responses.reply(ctx, 201, registry.createModel(Callers.of(ctx), TenantHandler.tenant(ctx), name, description)
+        .map(Model::toJson));
+  }
+
+  public void listModels(RoutingContext ctx) {
+    Responses.reply(ctx, 200, registry.models(Callers.of(ctx), TenantHandler.tenant(ctx), Pages.from(ctx))
+        .map(p -> p.toJson(Model::toJson)));
+  }
+
+  public void getModel(RoutingContext ctx) {
+    Responses.reply(ctx, 200, registry.model(Callers.of(ctx), TenantHandler.tenant(ctx), ctx.pathParam("model"))
+        .map(Model::toJson));
+  }
+
+  public void listVersions(RoutingContext ctx) {
+    Pages.PageRequest page = Pages.from(ctx);
+    int after = 0;
+    String afterParam = ctx.request().getParam("afterVersion");
+    if (afterParam != null) {
+      try {
+        after = Integer.parseInt(afterParam);
+      } catch (NumberFormatException e) {
+        throw new InvalidInputException("parameter 'afterVersion' must be an integer");
+      }
+    }
+    int limit = page.limit();
+    Responses.reply(ctx, 200, registry.versions(Callers.of(ctx), TenantHandler.tenant(ctx), ctx.pathParam("model"),
+        limit + 1, after).map(rows -> {
+          JsonArray items = new JsonArray();
+          rows.stream().limit(limit).forEach(v -> items.add(v.toJson()));
+          String next = rows.size() > limit ? Integer.toString(rows.get(limit - 1).version()) : null;
+          return new JsonObject().put("items", items).put("nextAfterVersion", next);
+        }));
+  }
+
+  public void getVersion(RoutingContext ctx) {
+    int version;
+    try {
+      version = Integer.parseInt(ctx.pathParam("version"));
+    } catch (NumberFormatException e) {
+      throw new NotFoundException("version not found");
+    }
+    Responses.reply(ctx, 200, registry.version(Callers.of(ctx), TenantHandler.tenant(ctx), ctx.pathParam("model"),
+        version).map(ModelVersion::toJson));
+  }
+
+  /** Pauses the request so an upload's bytes wait while authentication and tenant checks run. */
+  public static void pause(RoutingContext ctx) {
+    ctx.request().pause();
+    ctx.next();
+  }
+
+  /** Streams the body into a temporary file (limit enforced while reading), then registers it as a version. */
+  public void upload(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    String declared = req.getHeader("Content-Length");
+    if (declared != null) {
+      try {
+        if (Long.parseLong(declared) > maxModelBytes) {
+          ctx.fail(new PayloadTooLargeException("model larger than " + maxModelBytes + " bytes"));
+          return;
+        }
+      } catch (NumberFormatException e) {
+        ctx.fail(new InvalidInputException("invalid Content-Length"));
+        return;
+      }
+    }
+    Path temp = registry.blobs().tempDir().resolve("upload-" + UUID.randomUUID());
+    var fs = ctx.vertx().fileSystem();
+    fs.open(temp.toString(), new OpenOptions().setCreateNew(true).setWrite(true)).onFailure(ctx::fail)
+        .onSuccess(file -> receive(ctx, req, file, temp));
+  }
+
+  private void receive(RoutingContext ctx, HttpServerRequest req, AsyncFile file, Path temp) {
+    long[] received = {0};
+    boolean[] aborted = {false};
+    req.handler(chunk -> {
+      if (aborted[0]) {
+        return;
+      }
+      received[0] += chunk.length();
+      if (received[0] > maxModelBytes) {
+        aborted[0] = true;
+        file.close().onComplete(x -> ctx.vertx().fileSystem().delete(temp.toString()));
+        ctx.response().putHeader("Connection", "close");
+        ctx.fail(new PayloadTooLargeException("model larger than " + maxModelBytes + " bytes"));
+        return;
+      }
+      file.write(chunk);
+      if (file.writeQueueFull()) {
+        req.pause();
+        file.drainHandler(v -> req.resume());
+      }
+    });
+    req.exceptionHandler(e -> {
+      if (!aborted[0]) {
+        aborted[0] = true;
+        file.close().onComplete(x -> ctx.vertx().fileSystem().delete(temp.toString()));
+      }
+    });
+    req.endHandler(v -> {
+      if (aborted[0]) {
+        return;
+      }
+      file.close()
+          .compose(x -> registry.uploadVersion(Callers.of(ctx), TenantHandler.tenant(ctx), ctx.pathParam("model"), temp))
+          .onSuccess(version -> Responses.json(ctx, 201, version.toJson().put("model", ctx.pathParam("model"))))
+          .onFailure(ctx::fail);
+    });
+    req.resume();
+  }
+}

@@ -1,0 +1,102 @@
+package io.mmaas.controlplane.registry;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+
+/** SQL for models, their versions and the blobs they reference. */
+public final class RegistryRepository {
+  private static final Function<Row, Model> MODEL = r -> new Model(r.getUUID("id"), r.getUUID("tenant_id"),
+      r.getString("name"), r.getString("description"), r.getOffsetDateTime("created_at"));
+  private static final Function<Row, ModelVersion> VERSION = r -> new ModelVersion(r.getUUID("id"),
+      r.getUUID("model_id"), r.getUUID("tenant_id"), r.getInteger("version"), r.getString("sha256"),
+      r.getLong("size_bytes"), r.getLong("ir_version"), json(r, "opsets"), json(r, "inputs"), json(r, "outputs"),
+      r.getUUID("uploaded_by"), r.getOffsetDateTime("created_at"));
+
+  private static JsonArray json(Row r, String column) {
+    Object v = r.getValue(column);
+    return v instanceof JsonArray a ? a : new JsonArray(String.valueOf(v));
+  }
+
+  public Future<Boolean> insertModel(SqlClient client, Model m) {
+    return client.preparedQuery("""
+            INSERT INTO models (id, tenant_id, name, description, created_at) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (tenant_id, name) DO NOTHING""")
+        .execute(Tuple.of(m.id(), m.tenantId(), m.name(), m.description(), m.createdAt()))
+        .map(rs -> rs.rowCount() == 1);
+  }
+
+  public Future<Model> findModel(SqlClient client, UUID tenantId, String name) {
+    return one(client.preparedQuery("SELECT * FROM models WHERE tenant_id = $1 AND name = $2").mapping(MODEL)
+        .execute(Tuple.of(tenantId, name)));
+  }
+
+  /** The model row, locked until the transaction ends (serialises version numbering). */
+  public Future<Model> lockModel(SqlClient client, UUID tenantId, String name) {
+    return one(client.preparedQuery("SELECT * FROM models WHERE tenant_id = $1 AND name = $2 FOR UPDATE")
+        .mapping(MODEL).execute(Tuple.of(tenantId, name)));
+  }
+
+  public Future<List<Model>> models(SqlClient client, UUID tenantId, int limit, OffsetDateTime afterCreated, UUID afterId) {
+    String sql = afterId == null
+        ? "SELECT * FROM models WHERE tenant_id = $1 ORDER BY created_at, id LIMIT $2"
+        : "SELECT * FROM models WHERE tenant_id = $1 AND (created_at, id) > ($3, $4) ORDER BY created_at, id LIMIT $2";
+    Tuple args = afterId == null ? Tuple.of(tenantId, limit) : Tuple.of(tenantId, limit, afterCreated, afterId);
+    return all(client.preparedQuery(sql).mapping(MODEL).execute(args));
+  }
+
+  public Future<Void> insertBlob(SqlClient client, String sha256, long size, OffsetDateTime now) {
+    return client.preparedQuery("INSERT INTO blobs (sha256, size_bytes, created_at) VALUES ($1, $2, $3) "
+        + "ON CONFLICT (sha256) DO NOTHING").execute(Tuple.of(sha256, size, now)).mapEmpty();
+  }
+
+  public Future<Integer> nextVersion(SqlClient client, UUID modelId) {
+    return client.preparedQuery("SELECT coalesce(max(version), 0) + 1 AS next FROM model_versions WHERE model_id = $1")
+        .execute(Tuple.of(modelId)).map(rs -> rs.iterator().next().getInteger("next"));
+  }
+
+  public Future<Void> insertVersion(SqlClient client, ModelVersion v) {
+    return client.preparedQuery("""
+            INSERT INTO model_versions (id, model_id, tenant_id, version, sha256, size_bytes, ir_version, opsets,
+              inputs, outputs, uploaded_by, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)""")
+        .execute(Tuple.from(new Object[] {v.id(), v.modelId(), v.tenantId(), v.version(), v.sha256(), v.sizeBytes(),
+            v.irVersion(), v.opsets(), v.inputs(), v.outputs(), v.uploadedBy(), v.createdAt()}))
+        .mapEmpty();
+  }
+
+  public Future<ModelVersion> findVersion(SqlClient client, UUID modelId, int version) {
+    return one(client.preparedQuery("SELECT * FROM model_versions WHERE model_id = $1 AND version = $2 AND state = 'READY'")
+        .mapping(VERSION).execute(Tuple.of(modelId, version)));
+  }
+
+  public Future<ModelVersion> latestVersion(SqlClient client, UUID modelId) {
+    return one(client.preparedQuery("SELECT * FROM model_versions WHERE model_id = $1 AND state = 'READY' "
+        + "ORDER BY version DESC LIMIT 1").mapping(VERSION).execute(Tuple.of(modelId)));
+  }
+
+  public Future<List<ModelVersion>> versions(SqlClient client, UUID modelId, int limit, int afterVersion) {
+    return all(client.preparedQuery("SELECT * FROM model_versions WHERE model_id = $1 AND version > $2 "
+        + "ORDER BY version LIMIT $3").mapping(VERSION).execute(Tuple.of(modelId, afterVersion, limit)));
+  }
+
+  private static <T> Future<T> one(Future<RowSet<T>> rows) {
+    return rows.map(rs -> rs.iterator().hasNext() ? rs.iterator().next() : null);
+  }
+
+  private static <T> Future<List<T>> all(Future<RowSet<T>> rows) {
+    return rows.map(rs -> {
+      List<T> out = new ArrayList<>();
+      rs.forEach(out::add);
+      return out;
+    });
+  }
+}

@@ -1,0 +1,176 @@
+package io.mmaas.controlplane.registry;
+
+import io.mmaas.controlplane.audit.AuditRecord;
+import io.mmaas.controlplane.audit.AuditWriter;
+import io.mmaas.controlplane.auth.AccessPolicy;
+import io.mmaas.controlplane.auth.Caller;
+import io.mmaas.controlplane.errors.ConflictException;
+import io.mmaas.controlplane.errors.InvalidInputException;
+import io.mmaas.controlplane.errors.NotFoundException;
+import io.mmaas.controlplane.http.Pages;
+import io.mmaas.controlplane.tenants.Tenant;
+import io.mmaas.onnx.InvalidModelException;
+import io.mmaas.onnx.ModelSignature;
+import io.mmaas.onnx.OnnxInspector;
+import io.mmaas.onnx.TensorInfo;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The model registry: models per tenant and their immutable versions. An upload arrives as a temporary file; it is
+ * hashed and validated on a worker thread (never loading the model into the heap), stored once by content, and
+ * recorded with its signature in the same transaction as its audit event.
+ */
+public final class RegistryService {
+  private final Vertx vertx;
+  private final Pool pool;
+  private final RegistryRepository repo;
+  private final BlobStore blobs;
+  private final AccessPolicy policy;
+  private final AuditWriter audit;
+  private final Clock clock;
+
+  public RegistryService(Vertx vertx, Pool pool, RegistryRepository repo, BlobStore blobs, AccessPolicy policy,
+                         AuditWriter audit, Clock clock) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.repo = repo;
+    this.blobs = blobs;
+    this.policy = policy;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  public BlobStore blobs() {
+    return blobs;
+  }
+
+  public Future<Model> createModel(Caller caller, Tenant tenant, String name, String description) {
+    policy.requireTenantWrite(caller, tenant.id());
+    Model model = new Model(UUID.randomUUID(), tenant.id(), name, description == null ? "" : description, now());
+    return pool.withTransaction(conn -> repo.insertModel(conn, model).compose(inserted -> {
+      if (!inserted) {
+        return Future.failedFuture(new ConflictException("model '" + name + "' already exists"));
+      }
+      return audit.append(conn, caller, AuditRecord.success("model.create", tenant.id(), "model", model.id(),
+          new JsonObject().put("after", model.toJson()))).map(model);
+    }));
+  }
+
+  public Future<Model> model(Caller caller, Tenant tenant, String name) {
+    return repo.findModel(pool, tenant.id(), name).compose(m -> m == null
+        ? Future.failedFuture(new NotFoundException("model '" + name + "' not found")) : Future.succeededFuture(m));
+  }
+
+  public Future<Pages.Page<Model>> models(Caller caller, Tenant tenant, Pages.PageRequest page) {
+    Pages.Cursor c = page.after();
+    return repo.models(pool, tenant.id(), page.limit() + 1, c == null ? null : c.createdAt(), c == null ? null : c.id())
+        .map(rows -> Pages.Page.of(rows, page.limit(), m -> new Pages.Cursor(m.createdAt(), m.id())));
+  }
+
+  public Future<List<ModelVersion>> versions(Caller caller, Tenant tenant, String modelName, int limit, int afterVersion) {
+    return model(caller, tenant, modelName).compose(m -> repo.versions(pool, m.id(), limit, afterVersion));
+  }
+
+  public Future<ModelVersion> version(Caller caller, Tenant tenant, String modelName, int version) {
+    return model(caller, tenant, modelName).compose(m -> repo.findVersion(pool, m.id(), version)).compose(v -> v == null
+        ? Future.failedFuture(new NotFoundException("version " + version + " of model '" + modelName + "' not found"))
+        : Future.succeededFuture(v));
+  }
+
+  /**
+   * Registers an uploaded file as the model's next version. The temporary file is consumed: moved into the blob
+   * store, or deleted when the upload is refused.
+   */
+  public Future<ModelVersion> uploadVersion(Caller caller, Tenant tenant, String modelName, Path tempFile) {
+    policy.requireTenantWrite(caller, tenant.id());
+    return model(caller, tenant, modelName)
+        .compose(m -> vertx.executeBlocking(() -> inspectAndStore(tempFile), false))
+        .compose(stored -> pool.withTransaction(conn -> repo.lockModel(conn, tenant.id(), modelName)
+            .compose(model -> repo.insertBlob(conn, stored.sha256, stored.size, now())
+                .compose(v -> repo.nextVersion(conn, model.id()))
+                .compose(next -> {
+                  ModelVersion version = new ModelVersion(UUID.randomUUID(), model.id(), tenant.id(), next,
+                      stored.sha256, stored.size, stored.signature.irVersion(), opsets(stored.signature),
+                      tensors(stored.signature.inputs()), tensors(stored.signature.outputs()), uploader(caller), now());
+                  return repo.insertVersion(conn, version)
+                      .compose(x -> audit.append(conn, caller, AuditRecord.success("model_version.create",
+                          tenant.id(), "model_version", version.id(), new JsonObject()
+                              .put("model", modelName).put("after", version.toJson()))))
+                      .map(version);
+                }))))
+        .onFailure(e -> vertx.executeBlocking(() -> Files.deleteIfExists(tempFile), false));
+  }
+
+  private record Stored(String sha256, long size, ModelSignature signature) {
+  }
+
+  private Stored inspectAndStore(Path tempFile) throws IOException {
+    long size = Files.size(tempFile);
+    if (size == 0) {
+      throw new InvalidInputException("the request body is empty: send the ONNX file as the body");
+    }
+    ModelSignature signature;
+    try {
+      signature = OnnxInspector.inspect(tempFile);
+    } catch (InvalidModelException e) {
+      throw new InvalidInputException("not a valid ONNX model: " + e.getMessage());
+    }
+    if (!signature.externalDataLocations().isEmpty()) {
+      throw new InvalidInputException("models with external data must be uploaded as an archive (not supported yet)");
+    }
+    String sha256 = sha256(tempFile);
+    blobs.put(tempFile, sha256);
+    return new Stored(sha256, size, signature);
+  }
+
+  static String sha256(Path file) throws IOException {
+    try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+      byte[] buf = new byte[1 << 16];
+      while (in.read(buf) >= 0) {
+        // the digest sees every byte as it is read
+      }
+      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static JsonArray opsets(ModelSignature s) {
+    JsonArray out = new JsonArray();
+    s.opsets().forEach(o -> out.add(new JsonObject().put("domain", o.domain()).put("version", o.version())));
+    return out;
+  }
+
+  static JsonArray tensors(List<TensorInfo> infos) {
+    JsonArray out = new JsonArray();
+    infos.forEach(t -> out.add(new JsonObject().put("name", t.name()).put("datatype", t.datatype())
+        .put("shape", new JsonArray(List.copyOf(t.shape())))));
+    return out;
+  }
+
+  private static UUID uploader(Caller caller) {
+    return "user".equals(caller.actor().type()) ? UUID.fromString(caller.actor().id()) : null;
+  }
+
+  private OffsetDateTime now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,222 @@
+package io.mmaas.onnx;
+
+import static io.mmaas.onnx.ProtoReader.fieldNumber;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Finds every tensor stored as external data, wherever ONNX allows one (graph initializers, sparse initializers,
+ * tensor attributes of nodes, subgraphs of control-flow nodes, functions, training graphs), and refuses locations
+ * that could reach outside the model's folder. Runtimes open these paths relative to the model file, so an unchecked
+ * {@code ../} or absolute path lets an uploaded model read any file on the serving machine.
+ */
+final class ExternalDataScanner {
+  private final ProtoReader in;
+  private final ReadLimits limits;
+  private final Set<String> locations = new LinkedHashSet<>();
+
+  ExternalDataScanner(ProtoReader in, ReadLimits limits) {
+    this.in = in;
+    this.limits = limits;
+  }
+
+  /** Distinct locations in the order they were found. */
+  List<String> locations() {
+    return new ArrayList<>(locations);
+  }
+
+  /**
+   * Walks a GraphProto.
+   *
+   * @param initializerNames receives the names of this graph's own (dense and sparse) initializers; may be null
+   */
+  void scanGraph(long end, int depth, Consumer<String> initializerNames) throws InvalidModelException, IOException {
+    ReadLimits.checkDepth(depth, in.position());
+    while (in.position() < end) {
+      int tag = in.readTag(end);
+      switch (fieldNumber(tag)) {
+        case 1 -> scanNode(in.readLengthDelimited(tag, end, "GraphProto.node"), depth + 1);
+        case 5 -> {
+          String name = scanTensor(in.readLengthDelimited(tag, end, "GraphProto.initializer"), depth + 1);
+          if (initializerNames != null) {
+            initializerNames.accept(name);
+          }
+        }
+        case 15 -> scanSparseTensor(in.readLengthDelimited(tag, end, "GraphProto.sparse_initializer"), depth + 1,
+            initializerNames);
+        default -> in.skip(tag, end);
+      }
+    }
+  }
+
+  /** Walks a TrainingInfoProto (its initialization and algorithm graphs). */
+  void scanTrainingInfo(long end, int depth) throws InvalidModelException, IOException {
+    ReadLimits.checkDepth(depth, in.position());
+    while (in.position() < end) {
+      int tag = in.readTag(end);
+      switch (fieldNumber(tag)) {
+        case 1 -> scanGraph(in.readLengthDelimited(tag, end, "TrainingInfoProto.initialization"), depth + 1, null);
+        case 2 -> scanGraph(in.readLengthDelimited(tag, end, "TrainingInfoProto.algorithm"), depth + 1, null);
+        default -> in.skip(tag, end);
+      }
+    }
+  }
+
+  /** Walks a FunctionProto (its nodes and attribute defaults). */
+  void scanFunction(long end, int depth) throws InvalidModelException, IOException {
+    ReadLimits.checkDepth(depth, in.position());
+    while (in.position() < end) {
+      int tag = in.readTag(end);
+      switch (fieldNumber(tag)) {
+        case 7 -> scanNode(in.readLengthDelimited(tag, end, "FunctionProto.node"), depth + 1);
+        case 11 -> scanAttribute(in.readLengthDelimited(tag, end, "FunctionProto.attribute_proto"), depth + 1);
+        default -> in.skip(tag, end);
+      }
+    }
+  }
+
+  private void scanNode(long end, int depth) throws InvalidModelException, IOException {
+    ReadLimits.checkDepth(depth, in.position());
+    while (in.position() < end) {
+      int tag = in.readTag(end);
+      if (fieldNumber(tag) == 5) {
+        scanAttribute(in.readLengthDelimited(tag, end, "NodeProto.attribute"), depth + 1);
+      } else {
+        in.skip(tag, end);
+      }
+    }
+  }
+
+  private void scanAttribute(long end, int depth) throws InvalidModelException, IOException {
+    ReadLimits.checkDepth(depth, in.position());
+    while (in.position() < end) {
+      int tag = in.readTag(end);
+      switch (fieldNumber(tag)) {
+        case 5 -> scanTensor(in.readLengthDelimited(tag, end, "AttributeProto.t"), depth + 1);
+        case 6 -> scanGraph(in.readLengthDelimited(tag, end, "AttributeProto.g"), depth + 1, null);
+        case 10 -> scanTensor(in.readLengthDelimited(tag, end, "AttributeProto.tensors"), depth + 1);
+        case 11 -> scanGraph(in.readLengthDelimited(tag, end, "AttributeProto.graphs"), depth + 1, null);
+        case 22 -> scanSparseTensor(in.readLengthDelimited(tag, end, "AttributeProto.sparse_tensor"), depth + 1, null);
+        case 23 -> scanSparseTensor(in.readLengthDelimited(tag, end, "AttributeProto.sparse_tensors"), depth + 1,
+            null);
+        default -> in.skip(tag, end);
+      }
+    }
+  }
+
+  /** A sparse tensor is named by its values tensor. */
+  private void scanSparseTensor(long end, int depth, Consumer<String> names) throws InvalidModelException, IOException {
+    ReadLimits.checkDepth(depth, in.position());
+    while (in.position() < end) {
+      int tag = in.readTag(end);
+      switch (fieldNumber(tag)) {
+        case 1 -> {
+          String name = scanTensor(in.readLengthDelimited(tag, end, "SparseTensorProto.values"), depth + 1);
+          if (names != null) {
+            names.accept(name);
+          }
+        }
+        case 2 -> scanTensor(in.readLengthDelimited(tag, end, "SparseTensorProto.indices"), depth + 1);
+        default -> in.skip(tag, end);
+      }
+    }
+  }
+
+  /** Checks a TensorProto's external data and returns its name; the data itself is skipped, never read. */
+  private String scanTensor(long end, int depth) throws InvalidModelException, IOException {
+    ReadLimits.checkDepth(depth, in.position());
+    long start = in.position();
+    String name = "";
+    List<String> tensorLocations = new ArrayList<>(1);
+    long dataLocation = 0;
+    while (in.position() < end) {
+      int tag = in.readTag(end);
+      switch (fieldNumber(tag)) {
+        case 8 -> name = in.readString(tag, end, "tensor name", ReadLimits.MAX_STRING_BYTES);
+        case 13 -> {
+          String location = readLocationEntry(in.readLengthDelimited(tag, end, "TensorProto.external_data"));
+          if (location != null) {
+            tensorLocations.add(location);
+          }
+        }
+        case 14 -> dataLocation = in.readVarintField(tag, end, "TensorProto.data_location");
+        default -> in.skip(tag, end);
+      }
+    }
+    if (dataLocation == 1 && tensorLocations.isEmpty()) {
+      throw new InvalidModelException("The tensor '" + printable(name) + "' at byte " + start
+          + " is stored as external data but has no location.");
+    }
+    for (String location : tensorLocations) {
+      checkLocation(location);
+      if (!locations.contains(location)) {
+        ReadLimits.checkCount(locations.size(), "external data locations");
+        limits.retain(location.length() * 2L + 64);
+        locations.add(location);
+      }
+    }
+    return name;
+  }
+
+  /** Reads one StringStringEntryProto of external_data; returns its value when the key is "location". */
+  private String readLocationEntry(long end) throws InvalidModelException, IOException {
+    String key = "";
+    String value = "";
+    while (in.position() < end) {
+      int tag = in.readTag(end);
+      switch (fieldNumber(tag)) {
+        case 1 -> key = in.readString(tag, end, "external data key", ReadLimits.MAX_STRING_BYTES);
+        case 2 -> value = in.readString(tag, end, "external data value", ReadLimits.MAX_STRING_BYTES);
+        default -> in.skip(tag, end);
+      }
+    }
+    return key.equals("location") ? value : null;
+  }
+
+  /**
+   * Accepts only a relative path that stays inside the model's folder on both POSIX and Windows: not empty, no NUL,
+   * no leading / or \, no drive letter, and no {@code ..} segment with either separator.
+   */
+  static void checkLocation(String location) throws InvalidModelException {
+    String reason = null;
+    if (location.isEmpty()) {
+      reason = "it is empty";
+    } else if (location.indexOf('\0') >= 0) {
+      reason = "it contains a NUL character";
+    } else if (location.startsWith("/") || location.startsWith("\\")) {
+      reason = "it is an absolute path";
+    } else if (location.length() >= 2 && location.charAt(1) == ':' && isAsciiLetter(location.charAt(0))) {
+      reason = "it starts with a drive letter";
+    } else {
+      for (String segment : location.split("[/\\\\]", -1)) {
+        if (segment.equals("..")) {
+          reason = "it contains a '..' path segment";
+          break;
+        }
+      }
+    }
+    if (reason != null) {
+      throw new InvalidModelException("Unsafe external data location '" + printable(location) + "': " + reason
+          + ". External data must be a relative path inside the model's folder.");
+    }
+  }
+
+  private static boolean isAsciiLetter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  }
+
+  /** Makes an untrusted string safe to put in a message: no control characters, bounded length. */
+  static String printable(String s) {
+    StringBuilder out = new StringBuilder(Math.min(s.length(), 200));
+    for (int i = 0; i < s.length() && out.length() < 200; i++) {
+      char c = s.charAt(i);
+      out.append(Character.isISOControl(c) ? '?' : c);
+    }
+    return s.length() > 200 ? out + "..." : out.toString();
+  }
+}

@@ -1,0 +1,93 @@
+package io.mmaas.console.app;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The console's configuration, read once from {@code MMAAS_CONSOLE_*} environment variables into an immutable
+ * record. It holds no secrets: the console signs in to the admin API with each user's own credentials.
+ *
+ * @param host the interface to listen on
+ * @param port the port to listen on, 0 for an ephemeral one
+ * @param apiUrl the control plane's admin API base URL, without a trailing slash
+ * @param secureCookies whether the console is served over HTTPS: cookies get {@code Secure} and the
+ *     {@code __Host-} name prefix
+ */
+public record ConsoleConfig(String host, int port, URI apiUrl, boolean secureCookies) {
+
+  public ConsoleConfig {
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException("MMAAS_CONSOLE_HOST must not be blank");
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("MMAAS_CONSOLE_PORT must be between 0 and 65535, got " + port);
+    }
+    apiUrl = checkApiUrl(apiUrl);
+  }
+
+  public static ConsoleConfig fromEnv() {
+    return from(System.getenv());
+  }
+
+  /** Reads the configuration from a map of variables (the environment, or a test's map). */
+  public static ConsoleConfig from(Map<String, String> env) {
+    return new ConsoleConfig(
+        string(env, "MMAAS_CONSOLE_HOST", "127.0.0.1"),
+        port(string(env, "MMAAS_CONSOLE_PORT", "8090")),
+        uri(string(env, "MMAAS_CONSOLE_API_URL", "http://127.0.0.1:8080")),
+        bool(string(env, "MMAAS_CONSOLE_SECURE_COOKIES", "false")));
+  }
+
+  /** The API base URL as a string, for building request URLs. */
+  public String apiBase() {
+    return apiUrl.toString();
+  }
+
+  @Override
+  public String toString() {
+    return "ConsoleConfig{host=" + host + ", port=" + port + ", apiUrl=" + apiUrl + ", secureCookies=" + secureCookies + "}";
+  }
+
+  private static String string(Map<String, String> env, String name, String def) {
+    String v = env.get(name);
+    return v == null || v.isBlank() ? def : v.trim();
+  }
+
+  private static int port(String v) {
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("MMAAS_CONSOLE_PORT must be a number, got '" + v + "'");
+    }
+  }
+
+  private static boolean bool(String v) {
+    return switch (v.toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("MMAAS_CONSOLE_SECURE_COOKIES must be true or false, got '" + v + "'");
+    };
+  }
+
+  private static URI uri(String v) {
+    try {
+      return new URI(v);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("MMAAS_CONSOLE_API_URL is not a URL: '" + v + "'");
+    }
+  }
+
+  private static URI checkApiUrl(URI uri) {
+    if (uri == null || uri.getScheme() == null || uri.getHost() == null
+        || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+      throw new IllegalArgumentException("MMAAS_CONSOLE_API_URL must be an absolute http(s) URL, got '" + uri + "'");
+    }
+    if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      throw new IllegalArgumentException("MMAAS_CONSOLE_API_URL must not carry credentials, a query or a fragment");
+    }
+    String s = uri.toString();
+    return s.endsWith("/") ? URI.create(s.substring(0, s.length() - 1)) : uri;
+  }
+}

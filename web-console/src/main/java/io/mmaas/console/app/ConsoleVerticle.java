@@ -1,0 +1,107 @@
+package io.mmaas.console.app;
+
+import io.mmaas.console.api.AdminApiClient;
+import io.mmaas.console.http.RequestIds;
+import io.mmaas.console.http.SecurityHeaders;
+import io.mmaas.console.pages.ErrorPages;
+import io.mmaas.console.pages.OverviewHandler;
+import io.mmaas.console.pages.PageRenderer;
+import io.mmaas.console.session.CsrfGuard;
+import io.mmaas.console.session.LoginCsrf;
+import io.mmaas.console.session.SessionCookies;
+import io.mmaas.console.session.SessionStore;
+import io.mmaas.console.session.Sessions;
+import io.mmaas.console.session.SignInHandler;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wires the console: API client → sessions and CSRF → page handlers → router → listen. */
+public final class ConsoleVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ConsoleVerticle.class);
+  private static final long FORM_LIMIT_BYTES = 16 * 1024;
+  private static final long SWEEP_INTERVAL_MS = 60_000;
+
+  private final ConsoleConfig config;
+  private final Clock clock;
+  private WebClient webClient;
+  private HttpServer server;
+  private long sweepTimer = -1;
+
+  public ConsoleVerticle(ConsoleConfig config) {
+    this(config, Clock.systemUTC());
+  }
+
+  public ConsoleVerticle(ConsoleConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    webClient = WebClient.create(vertx, new WebClientOptions()
+        .setConnectTimeout(3_000)
+        .setUserAgentEnabled(false)
+        .setFollowRedirects(false));
+    AdminApiClient api = new AdminApiClient(webClient, config.apiBase());
+    SessionStore store = new SessionStore(clock);
+    SessionCookies cookies = new SessionCookies(config.secureCookies());
+    Sessions sessions = new Sessions(store, cookies);
+    LoginCsrf loginCsrf = LoginCsrf.withRandomKey(clock);
+    CsrfGuard csrf = new CsrfGuard(cookies, loginCsrf);
+    PageRenderer pages = PageRenderer.precompiled();
+    SignInHandler signIn = new SignInHandler(api, sessions, cookies, loginCsrf, pages);
+    OverviewHandler overview = new OverviewHandler(api, pages);
+    ErrorPages errors = new ErrorPages(pages, sessions);
+    BodyHandler forms = BodyHandler.create(false).setBodyLimit(FORM_LIMIT_BYTES);
+
+    Router router = Router.router(vertx);
+    router.route().handler(new RequestIds()).handler(new SecurityHeaders());
+    router.get("/static/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(3600));
+    router.route().handler(sessions);
+    router.get("/").handler(sessions.requireSignIn()).handler(overview::handle);
+    router.get("/login").handler(signIn::showForm);
+    router.post("/login").handler(forms).handler(csrf.loginForm()).handler(signIn::signIn);
+    router.post("/logout").handler(forms).handler(sessions.requireSignIn()).handler(csrf.sessionForm())
+        .handler(signIn::signOut);
+    router.route().failureHandler(errors);
+    router.errorHandler(404, errors);
+    router.errorHandler(405, errors);
+
+    sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> {
+      int dropped = store.sweep();
+      if (dropped > 0) {
+        LOG.debug("dropped {} expired sessions, {} left", dropped, store.size());
+      }
+    });
+    return vertx.createHttpServer(new HttpServerOptions())
+        .requestHandler(router)
+        .listen(config.port(), config.host())
+        .onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (sweepTimer >= 0) {
+      vertx.cancelTimer(sweepTimer);
+    }
+    if (webClient != null) {
+      webClient.close();
+    }
+    return Future.succeededFuture();
+  }
+
+  /** The port the console listens on (the ephemeral one when configured with 0). */
+  public int port() {
+    return server.actualPort();
+  }
+}
