@@ -161,13 +161,17 @@ public final class ControlPlaneVerticle extends VerticleBase {
     Router r = Router.router(vertx);
     BodyHandler json = BodyHandler.create(false).setBodyLimit(config.maxJsonBytes());
     r.route().handler(new RequestIds());
+    // Bodies wait while authentication and tenant checks run; BodyHandler or the upload stream resume them.
+    r.route().handler(ctx -> {
+      ctx.request().pause();
+      ctx.next();
+    });
     r.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     r.get("/health/ready").handler(ctx -> pool.query("SELECT 1").execute()
         .onSuccess(x -> ctx.json(new JsonObject().put("status", "UP").put("database", "UP")))
         .onFailure(e -> ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
             .end(new JsonObject().put("status", "DOWN").put("database", "DOWN").encode())));
     r.post("/api/v1/auth/login").handler(json).handler(auth::login);
-    r.post("/api/v1/tenants/:tenant/models/:model/versions").handler(RegistryHandler::pause);
     r.route("/api/v1/*").handler(auth::authenticate);
     r.get("/api/v1/me").handler(auth::me);
     r.post("/api/v1/tenants").handler(json).handler(tenants::create);
@@ -201,6 +205,11 @@ public final class ControlPlaneVerticle extends VerticleBase {
     Router r = Router.router(vertx);
     BodyHandler json = BodyHandler.create(false).setBodyLimit(config.maxJsonBytes());
     r.route().handler(new RequestIds());
+    // Bodies wait while authentication and tenant checks run; BodyHandler or the upload stream resume them.
+    r.route().handler(ctx -> {
+      ctx.request().pause();
+      ctx.next();
+    });
     r.post("/agent/v1/enroll").handler(json).handler(api::enroll);
     r.route("/agent/v1/*").handler(api::authenticate);
     r.post("/agent/v1/heartbeat").handler(json).handler(api::heartbeat);

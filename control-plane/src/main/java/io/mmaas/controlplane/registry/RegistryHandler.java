@@ -83,12 +83,6 @@ public final class RegistryHandler {
         version).map(ModelVersion::toJson));
   }
 
-  /** Pauses the request so an upload's bytes wait while authentication and tenant checks run. */
-  public static void pause(RoutingContext ctx) {
-    ctx.request().pause();
-    ctx.next();
-  }
-
   /** Streams the body into a temporary file (limit enforced while reading), then registers it as a version. */
   public void upload(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
