@@ -14,6 +14,7 @@ import io.mmaas.console.session.Sessions;
 import io.mmaas.console.session.SignInHandler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -66,7 +67,8 @@ public final class ConsoleVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.route().handler(new RequestIds()).handler(new SecurityHeaders());
-    router.get("/static/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(3600));
+    router.route("/static/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(
+        StaticHandler.create("webroot").setMaxAgeSeconds(3600));
     router.route().handler(sessions);
     router.get("/").handler(sessions.requireSignIn()).handler(overview::handle);
     router.get("/login").handler(signIn::showForm);

@@ -127,6 +127,24 @@ class SignInTest {
   }
 
   @Test
+  @DisplayName("Signing in with a stale session cookie sets exactly one new session cookie")
+  void staleCookieReplaced(VertxTestContext testContext) {
+    Browser browser = fixture.browser();
+    browser.get("/login")
+        .compose(form -> {
+          browser.cookies().put(SESSION, "stale-or-made-up");
+          return browser.post("/login", MultiMap.caseInsensitiveMultiMap()
+              .add("_csrf", form.csrfToken()).add("username", ADMIN).add("password", ADMIN_PASSWORD));
+        })
+        .onComplete(testContext.succeeding(page -> testContext.verify(() -> {
+          assertThat(page.status()).isEqualTo(303);
+          assertThat(page.setCookies()).filteredOn(c -> c.startsWith(SESSION + "=")).hasSize(1);
+          assertThat(browser.cookies().get(SESSION)).isNotNull().isNotEqualTo("stale-or-made-up");
+          testContext.completeNow();
+        })));
+  }
+
+  @Test
   @DisplayName("Signing out ends the session: the response clears the cookie and the old cookie no longer works")
   void signOut(VertxTestContext testContext) {
     Browser browser = fixture.browser();

@@ -1,0 +1,91 @@
+package io.mmaas.system;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A deployable started as a real child process from its packaged jar, its output captured in a log file. */
+final class JavaProcess implements AutoCloseable {
+  private final String name;
+  private final Process process;
+  private final Path log;
+
+  private JavaProcess(String name, Process process, Path log) {
+    this.name = name;
+    this.process = process;
+    this.log = log;
+  }
+
+  static Path repoRoot() {
+    return Path.of(System.getProperty("mmaas.repo.root", "..")).toAbsolutePath().normalize();
+  }
+
+  /** The packaged jar of a module; fails clearly when the build has not produced it. */
+  static Path jar(String module) {
+    Path jar = repoRoot().resolve(module).resolve("target").resolve(module + "-app.jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: run the tests with 'mvn verify' so modules are packaged first");
+    }
+    return jar;
+  }
+
+  static JavaProcess start(String name, String module, Map<String, String> env) throws IOException {
+    Path logs = repoRoot().resolve("system-tests/target/process-logs");
+    Files.createDirectories(logs);
+    Path log = logs.resolve(name + ".log");
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx512m", "-jar", jar(module).toString()));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().keySet().removeIf(k -> k.startsWith("MMAAS_"));
+    pb.environment().putAll(env);
+    return new JavaProcess(name, pb.start(), log);
+  }
+
+  /** Waits until the log has a line matching {@code regex} and returns its first group. */
+  String awaitLog(String regex, Duration timeout) throws IOException, InterruptedException {
+    Pattern p = Pattern.compile(regex);
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      Matcher m = p.matcher(Files.readString(log, StandardCharsets.UTF_8));
+      if (m.find()) {
+        return m.groupCount() > 0 ? m.group(1) : m.group();
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + tail());
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException(name + " did not log /" + regex + "/ within " + timeout + ":\n" + tail());
+  }
+
+  String tail() throws IOException {
+    String all = Files.readString(log, StandardCharsets.UTF_8);
+    return all.length() > 6000 ? all.substring(all.length() - 6000) : all;
+  }
+
+  boolean alive() {
+    return process.isAlive();
+  }
+
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor();
+    }
+  }
+}

@@ -1,0 +1,272 @@
+package io.mmaas.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mmaas.controlplane.testing.TestDatabase;
+import io.mmaas.onnx.OnnxModels;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The walking skeleton end to end on real processes: the control plane and a runtime agent started from their
+ * packaged jars, a real PostgreSQL database, a generated ONNX model loaded by ONNX Runtime, and inference called
+ * through the gateway with a tenant API key over real HTTP.
+ */
+@DisplayName("System: upload an ONNX model, deploy it on an agent process, infer through the gateway")
+class WalkingSkeletonSystemTest {
+  static final String ADMIN_PASSWORD = "system-test-admin-password";
+  static final OnnxModels.Mlp WEIGHTS = OnnxModels.mlpWeights(4, 8, 3, 1234);
+
+  static TestDatabase db;
+  static JavaProcess controlPlane;
+  static JavaProcess agent;
+  static Vertx vertx;
+  static WebClient http;
+  static String adminUrl;
+  static String gatewayUrl;
+  static String admin;
+  static String keyA;
+  static String keyB;
+
+  @BeforeAll
+  static void startSystem() throws Exception {
+    db = TestDatabase.create();
+    Path data = Files.createTempDirectory("mmaas-system-");
+    Map<String, String> env = new HashMap<>();
+    env.put("MMAAS_DATABASE_URL", db.url());
+    env.put("MMAAS_ADMIN_PORT", "0");
+    env.put("MMAAS_GATEWAY_PORT", "0");
+    env.put("MMAAS_AGENT_API_PORT", "0");
+    env.put("MMAAS_JWT_SECRET", "system-test-jwt-secret-0123456789abcdef");
+    env.put("MMAAS_AGENT_SERVING_SECRET", "system-test-agent-secret-0123456789abcdef");
+    env.put("MMAAS_ADMIN_PASSWORD", ADMIN_PASSWORD);
+    env.put("MMAAS_DATA_DIR", data.resolve("control-plane").toString());
+    env.put("MMAAS_SCHEDULER_INTERVAL_MS", "250");
+    controlPlane = JavaProcess.start("control-plane", "control-plane", env);
+    String ports = controlPlane.awaitLog("control plane ready: (admin API .*)", Duration.ofSeconds(60));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("http://127.0.0.1:(\\d+)").matcher(ports);
+    m.find();
+    adminUrl = "http://127.0.0.1:" + m.group(1);
+    m.find();
+    gatewayUrl = "http://127.0.0.1:" + m.group(1);
+    m.find();
+    String agentApiUrl = "http://127.0.0.1:" + m.group(1);
+
+    vertx = Vertx.vertx();
+    http = WebClient.create(vertx);
+    admin = http.postAbs(adminUrl + "/api/v1/auth/login")
+        .sendJsonObject(new JsonObject().put("username", "admin").put("password", ADMIN_PASSWORD)).await()
+        .bodyAsJsonObject().getString("token");
+    post("/api/v1/tenants", new JsonObject().put("name", "tenant-a"));
+    post("/api/v1/tenants", new JsonObject().put("name", "tenant-b"));
+    keyA = post("/api/v1/tenants/tenant-a/api-keys", new JsonObject().put("name", "app")).getString("key");
+    keyB = post("/api/v1/tenants/tenant-b/api-keys", new JsonObject().put("name", "app")).getString("key");
+    post("/api/v1/tenants/tenant-a/models", new JsonObject().put("name", "scorer"));
+    post("/api/v1/tenants/tenant-b/models", new JsonObject().put("name", "other"));
+    HttpResponse<Buffer> upload = http.postAbs(adminUrl + "/api/v1/tenants/tenant-a/models/scorer/versions")
+        .bearerTokenAuthentication(admin).putHeader("Content-Type", "application/octet-stream")
+        .sendBuffer(Buffer.buffer(OnnxModels.mlp(4, 8, 3, 1234))).await();
+    assertThat(upload.statusCode()).as(upload.bodyAsString()).isEqualTo(201);
+    post("/api/v1/tenants/tenant-a/deployments", new JsonObject().put("model", "scorer").put("replicas", 1));
+
+    String enrollment = post("/api/v1/agents/enrollment-tokens", new JsonObject().put("name", "system-test"))
+        .getString("token");
+    agent = JavaProcess.start("runtime-agent", "runtime-agent", Map.of(
+        "MMAAS_AGENT_CONTROL_PLANE_URL", agentApiUrl,
+        "MMAAS_AGENT_ENROLLMENT_TOKEN", enrollment,
+        "MMAAS_AGENT_NAME", "system-agent-1",
+        "MMAAS_AGENT_PORT", "0",
+        "MMAAS_AGENT_DATA_DIR", data.resolve("agent").toString()));
+
+    awaitCondition("model ready through the gateway", () -> http.getAbs(gatewayUrl + "/v2/models/scorer/ready")
+        .bearerTokenAuthentication(keyA).send().await().statusCode() == 200, Duration.ofSeconds(90));
+  }
+
+  @AfterAll
+  static void stopSystem() throws Exception {
+    if (agent != null) {
+      agent.close();
+    }
+    if (controlPlane != null) {
+      controlPlane.close();
+    }
+    if (vertx != null) {
+      vertx.close().await();
+    }
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  static JsonObject post(String path, JsonObject body) {
+    HttpResponse<Buffer> r = http.postAbs(adminUrl + path).bearerTokenAuthentication(admin).sendJsonObject(body).await();
+    assertThat(r.statusCode()).as(path + ": " + r.bodyAsString()).isEqualTo(201);
+    return r.bodyAsJsonObject();
+  }
+
+  static HttpResponse<Buffer> infer(String key, String model, JsonObject body) {
+    var req = http.postAbs(gatewayUrl + "/v2/models/" + model + "/infer");
+    if (key != null) {
+      req.bearerTokenAuthentication(key);
+    }
+    return req.sendJsonObject(body).await();
+  }
+
+  static JsonObject request(float[][] rows) {
+    JsonArray data = new JsonArray();
+    for (float[] row : rows) {
+      for (float v : row) {
+        data.add(v);
+      }
+    }
+    return new JsonObject().put("id", "req-1").put("inputs", new JsonArray().add(new JsonObject()
+        .put("name", "input").put("datatype", "FP32").put("shape", new JsonArray().add(rows.length).add(4))
+        .put("data", data)));
+  }
+
+  @Test
+  @DisplayName("inference through the gateway returns what the MLP computes, under the tenant's model name")
+  void inferenceMatchesTheModel() {
+    float[][] rows = {{5.1f, 3.5f, 1.4f, 0.2f}, {-1f, 0.5f, 2f, -3f}};
+    HttpResponse<Buffer> r = infer(keyA, "scorer", request(rows));
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    JsonObject body = r.bodyAsJsonObject();
+    assertThat(body.getString("model_name")).isEqualTo("scorer");
+    assertThat(body.getString("model_version")).isEqualTo("1");
+    assertThat(body.getString("id")).isEqualTo("req-1");
+    JsonObject out = body.getJsonArray("outputs").getJsonObject(0);
+    assertThat(out.getString("name")).isEqualTo("output");
+    assertThat(out.getString("datatype")).isEqualTo("FP32");
+    assertThat(out.getJsonArray("shape").encode()).isEqualTo("[2,3]");
+    JsonArray data = out.getJsonArray("data");
+    for (int i = 0; i < rows.length; i++) {
+      float[] expected = WEIGHTS.forward(rows[i]);
+      for (int j = 0; j < 3; j++) {
+        assertThat(data.getNumber(i * 3 + j).floatValue()).isCloseTo(expected[j],
+            org.assertj.core.data.Offset.offset(1e-4f));
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("model metadata shows the stored signature to the owning tenant only")
+  void metadata() {
+    HttpResponse<Buffer> r = http.getAbs(gatewayUrl + "/v2/models/scorer").bearerTokenAuthentication(keyA).send().await();
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonObject input = r.bodyAsJsonObject().getJsonArray("inputs").getJsonObject(0);
+    assertThat(input.getString("name")).isEqualTo("input");
+    assertThat(input.getJsonArray("shape").encode()).isEqualTo("[-1,4]");
+    assertThat(http.getAbs(gatewayUrl + "/v2/models/scorer").bearerTokenAuthentication(keyB).send().await()
+        .statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  @DisplayName("missing, malformed and mistyped keys get 401; another tenant's model name is 404")
+  void keysAndIsolation() {
+    JsonObject req = request(new float[][] {{1, 2, 3, 4}});
+    assertThat(infer(null, "scorer", req).statusCode()).isEqualTo(401);
+    assertThat(infer("not-a-key", "scorer", req).statusCode()).isEqualTo(401);
+    String mistyped = keyA.substring(0, 30) + (keyA.charAt(30) == 'a' ? 'b' : 'a') + keyA.substring(31);
+    assertThat(infer(mistyped, "scorer", req).statusCode()).isEqualTo(401);
+    HttpResponse<Buffer> other = infer(keyB, "scorer", req);
+    assertThat(other.statusCode()).isEqualTo(404);
+    assertThat(other.bodyAsJsonObject().getString("error")).contains("not found");
+    assertThat(infer(keyA, "other", req).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  @DisplayName("a revoked key stops working within a second or two")
+  void revokedKey() throws Exception {
+    JsonObject created = post("/api/v1/tenants/tenant-a/api-keys", new JsonObject().put("name", "short-lived"));
+    String key = created.getString("key");
+    JsonObject req = request(new float[][] {{1, 2, 3, 4}});
+    assertThat(infer(key, "scorer", req).statusCode()).isEqualTo(200);
+    Instant revokedAt = Instant.now();
+    assertThat(http.deleteAbs(adminUrl + "/api/v1/tenants/tenant-a/api-keys/" + created.getString("id"))
+        .bearerTokenAuthentication(admin).send().await().statusCode()).isEqualTo(200);
+    awaitCondition("revoked key refused", () -> infer(key, "scorer", req).statusCode() == 401, Duration.ofSeconds(3));
+    assertThat(Duration.between(revokedAt, Instant.now())).isLessThan(Duration.ofSeconds(3));
+  }
+
+  @Test
+  @DisplayName("malformed tensors get a clear 400 from the agent and do not disturb later requests")
+  void badTensors() {
+    JsonObject wrongShape = request(new float[][] {{1, 2, 3, 4}});
+    wrongShape.getJsonArray("inputs").getJsonObject(0).put("shape", new JsonArray().add(1).add(5));
+    JsonObject wrongName = request(new float[][] {{1, 2, 3, 4}});
+    wrongName.getJsonArray("inputs").getJsonObject(0).put("name", "nope");
+    JsonObject notNumbers = request(new float[][] {{1, 2, 3, 4}});
+    notNumbers.getJsonArray("inputs").getJsonObject(0).put("data", new JsonArray().add("a").add("b").add("c").add("d"));
+    for (JsonObject bad : new JsonObject[] {wrongShape, wrongName, notNumbers, new JsonObject().put("inputs", 5)}) {
+      HttpResponse<Buffer> r = infer(keyA, "scorer", bad);
+      assertThat(r.statusCode()).as(bad.encode() + " -> " + r.bodyAsString()).isEqualTo(400);
+      assertThat(r.bodyAsJsonObject().getString("error")).isNotBlank();
+    }
+    HttpResponse<Buffer> notJson = http.postAbs(gatewayUrl + "/v2/models/scorer/infer").bearerTokenAuthentication(keyA)
+        .sendBuffer(Buffer.buffer("{\"inputs\": [")).await();
+    assertThat(notJson.statusCode()).isEqualTo(400);
+    assertThat(infer(keyA, "scorer", request(new float[][] {{1, 2, 3, 4}})).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("the agent serves only callers presenting its serving key")
+  void agentRequiresItsKey() {
+    JsonArray agents = http.getAbs(adminUrl + "/api/v1/agents").bearerTokenAuthentication(admin).send().await()
+        .bodyAsJsonObject().getJsonArray("items");
+    assertThat(agents).hasSize(1);
+    JsonObject a = agents.getJsonObject(0);
+    assertThat(a.getString("executionProvider")).isIn("CPU", "CUDA");
+    String agentUrl = a.getString("servingUrl");
+    assertThat(http.getAbs(agentUrl + "/v2/health/live").send().await().statusCode()).isEqualTo(200);
+    JsonObject deployments = http.getAbs(adminUrl + "/api/v1/tenants/tenant-a/deployments")
+        .bearerTokenAuthentication(admin).send().await().bodyAsJsonObject();
+    String replicaId = deployments.getJsonArray("items").getJsonObject(0).getJsonArray("replicaStatus")
+        .getJsonObject(0).getString("id");
+    HttpResponse<Buffer> direct = http.postAbs(agentUrl + "/v2/models/" + replicaId + "/infer")
+        .sendJsonObject(request(new float[][] {{1, 2, 3, 4}})).await();
+    assertThat(direct.statusCode()).isEqualTo(401);
+    HttpResponse<Buffer> withTenantKey = http.postAbs(agentUrl + "/v2/models/" + replicaId + "/infer")
+        .bearerTokenAuthentication(keyA).sendJsonObject(request(new float[][] {{1, 2, 3, 4}})).await();
+    assertThat(withTenantKey.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  @DisplayName("every change made while setting up is in the audit log, and the chain verifies")
+  void audited() {
+    JsonObject page = http.getAbs(adminUrl + "/api/v1/audit-events?limit=200").bearerTokenAuthentication(admin)
+        .send().await().bodyAsJsonObject();
+    java.util.Set<String> actions = new java.util.HashSet<>();
+    page.getJsonArray("items").forEach(e -> actions.add(((JsonObject) e).getString("action")));
+    assertThat(actions).contains("auth.login", "tenant.create", "api_key.create", "model.create",
+        "model_version.create", "deployment.create", "enrollment_token.create", "agent.enroll");
+    JsonObject verify = http.getAbs(adminUrl + "/api/v1/audit-events/verify").bearerTokenAuthentication(admin)
+        .send().await().bodyAsJsonObject();
+    assertThat(verify.getBoolean("valid")).isTrue();
+  }
+
+  static void awaitCondition(String what, Supplier<Boolean> condition, Duration timeout) throws Exception {
+    Instant deadline = Instant.now().plus(timeout);
+    while (!condition.get()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError(what + ": not within " + timeout + "\n--- control plane ---\n" + controlPlane.tail()
+            + "\n--- agent ---\n" + (agent == null ? "" : agent.tail()));
+      }
+      Thread.sleep(100);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package io.mmaas.console.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("The configuration comes from MMAAS_CONSOLE_* variables with single-machine defaults")
+class ConsoleConfigTest {
+
+  @Test
+  @DisplayName("With nothing set, the console listens on 127.0.0.1:8090 and calls http://127.0.0.1:8080 with plain cookies")
+  void defaults() {
+    ConsoleConfig config = ConsoleConfig.from(Map.of());
+    assertThat(config.host()).isEqualTo("127.0.0.1");
+    assertThat(config.port()).isEqualTo(8090);
+    assertThat(config.apiBase()).isEqualTo("http://127.0.0.1:8080");
+    assertThat(config.secureCookies()).isFalse();
+  }
+
+  @Test
+  @DisplayName("Set variables win; port 0 is allowed and a trailing slash on the API URL is dropped")
+  void overrides() {
+    ConsoleConfig config = ConsoleConfig.from(Map.of(
+        "MMAAS_CONSOLE_HOST", "0.0.0.0",
+        "MMAAS_CONSOLE_PORT", "0",
+        "MMAAS_CONSOLE_API_URL", "https://cp.internal:9443/",
+        "MMAAS_CONSOLE_SECURE_COOKIES", "TRUE"));
+    assertThat(config.host()).isEqualTo("0.0.0.0");
+    assertThat(config.port()).isZero();
+    assertThat(config.apiBase()).isEqualTo("https://cp.internal:9443");
+    assertThat(config.secureCookies()).isTrue();
+    assertThat(config.toString()).contains("https://cp.internal:9443", "secureCookies=true");
+  }
+
+  @Test
+  @DisplayName("Bad values stop the start with a message naming the variable")
+  void badValues() {
+    assertThatThrownBy(() -> ConsoleConfig.from(Map.of("MMAAS_CONSOLE_PORT", "http")))
+        .hasMessageContaining("MMAAS_CONSOLE_PORT");
+    assertThatThrownBy(() -> ConsoleConfig.from(Map.of("MMAAS_CONSOLE_PORT", "70000")))
+        .hasMessageContaining("MMAAS_CONSOLE_PORT");
+    assertThatThrownBy(() -> ConsoleConfig.from(Map.of("MMAAS_CONSOLE_SECURE_COOKIES", "yes")))
+        .hasMessageContaining("MMAAS_CONSOLE_SECURE_COOKIES");
+    assertThatThrownBy(() -> ConsoleConfig.from(Map.of("MMAAS_CONSOLE_API_URL", "ftp://cp:21")))
+        .hasMessageContaining("MMAAS_CONSOLE_API_URL");
+    assertThatThrownBy(() -> ConsoleConfig.from(Map.of("MMAAS_CONSOLE_API_URL", "http://user:secret@cp:8080")))
+        .hasMessageContaining("MMAAS_CONSOLE_API_URL");
+    assertThatThrownBy(() -> ConsoleConfig.from(Map.of("MMAAS_CONSOLE_API_URL", "cp:8080")))
+        .hasMessageContaining("MMAAS_CONSOLE_API_URL");
+  }
+}
