@@ -18,7 +18,7 @@ public record Config(
     int adminPort,
     int gatewayPort,
     int agentApiPort,
-    byte[] jwtSecret,
+    java.util.List<io.mmaas.controlplane.auth.Tokens.SigningKey> jwtKeys,
     int jwtTtlSeconds,
     byte[] agentServingSecret,
     String adminUsername,
@@ -46,7 +46,7 @@ public record Config(
         r.integer("MMAAS_ADMIN_PORT", 8080, 0, 65535),
         r.integer("MMAAS_GATEWAY_PORT", 8081, 0, 65535),
         r.integer("MMAAS_AGENT_API_PORT", 8082, 0, 65535),
-        r.secret("MMAAS_JWT_SECRET"),
+        r.jwtKeys(),
         r.integer("MMAAS_JWT_TTL_SECONDS", 3600, 60, 86_400),
         r.secret("MMAAS_AGENT_SERVING_SECRET"),
         r.string("MMAAS_ADMIN_USERNAME", "admin"),
@@ -87,7 +87,7 @@ public record Config(
     m.put("adminPort", adminPort);
     m.put("gatewayPort", gatewayPort);
     m.put("agentApiPort", agentApiPort);
-    m.put("jwtSecret", "****");
+    m.put("jwtKeys", jwtKeys.stream().map(k -> k.kid() + ":****").toList());
     m.put("jwtTtlSeconds", jwtTtlSeconds);
     m.put("agentServingSecret", "****");
     m.put("adminUsername", adminUsername);
@@ -126,6 +126,31 @@ public record Config(
         }
         return v;
       });
+    }
+
+    /**
+     * {@code MMAAS_JWT_KEYS=kid1:secret1,kid2:secret2} (the first signs, all verify: list the new key first and keep
+     * the old one until its tokens expired), or just {@code MMAAS_JWT_SECRET} for a single key.
+     */
+    java.util.List<io.mmaas.controlplane.auth.Tokens.SigningKey> jwtKeys() {
+      String keys = env.get("MMAAS_JWT_KEYS");
+      if (keys == null || keys.isBlank()) {
+        return java.util.List.of(new io.mmaas.controlplane.auth.Tokens.SigningKey("k1", secret("MMAAS_JWT_SECRET")));
+      }
+      java.util.List<io.mmaas.controlplane.auth.Tokens.SigningKey> out = new java.util.ArrayList<>();
+      for (String entry : keys.split(",")) {
+        int colon = entry.indexOf(':');
+        String kid = colon < 0 ? "" : entry.substring(0, colon).trim();
+        if (!kid.matches("[A-Za-z0-9._-]{1,64}")) {
+          throw new IllegalArgumentException("MMAAS_JWT_KEYS entries must look like kid:secret");
+        }
+        byte[] secret = entry.substring(colon + 1).trim().getBytes(StandardCharsets.UTF_8);
+        if (secret.length < 32) {
+          throw new IllegalArgumentException("MMAAS_JWT_KEYS: key '" + kid + "' must have at least 32 bytes");
+        }
+        out.add(new io.mmaas.controlplane.auth.Tokens.SigningKey(kid, secret));
+      }
+      return java.util.List.copyOf(out);
     }
 
     byte[] secret(String name) {

@@ -14,12 +14,17 @@ import io.mmaas.controlplane.auth.AuthHandler;
 import io.mmaas.controlplane.auth.AuthService;
 import io.mmaas.controlplane.auth.PasswordHasher;
 import io.mmaas.controlplane.auth.Tokens;
+import io.mmaas.controlplane.auth.SessionRepository;
+import io.mmaas.controlplane.auth.SignInThrottle;
+import io.mmaas.controlplane.auth.UserHandler;
 import io.mmaas.controlplane.auth.UserRepository;
+import io.mmaas.controlplane.auth.UserService;
 import io.mmaas.controlplane.deployments.DeploymentHandler;
 import io.mmaas.controlplane.deployments.DeploymentRepository;
 import io.mmaas.controlplane.deployments.DeploymentService;
 import io.mmaas.controlplane.deployments.Scheduler;
 import io.mmaas.controlplane.errors.NotFoundException;
+import io.mmaas.controlplane.gateway.ChangeListener;
 import io.mmaas.controlplane.gateway.GatewayRoutes;
 import io.mmaas.controlplane.gateway.KeyAuthenticator;
 import io.mmaas.controlplane.gateway.RoutingTable;
@@ -57,6 +62,9 @@ public final class ControlPlaneVerticle extends VerticleBase {
   private final Config config;
   private final Clock clock;
   private Pool pool;
+  private ChangeListener listener;
+  private Router adminRouter;
+  private Router agentRouter;
   private volatile int adminPort;
   private volatile int gatewayPort;
   private volatile int agentApiPort;
@@ -65,6 +73,16 @@ public final class ControlPlaneVerticle extends VerticleBase {
   public ControlPlaneVerticle(Config config, Clock clock) {
     this.config = config;
     this.clock = clock;
+  }
+
+  /** The admin API's routes (tests enumerate them, e.g. to prove every route keeps tenants apart). */
+  public java.util.List<io.vertx.ext.web.Route> adminRoutes() {
+    return adminRouter.getRoutes();
+  }
+
+  /** The agent API's routes. */
+  public java.util.List<io.vertx.ext.web.Route> agentRoutes() {
+    return agentRouter.getRoutes();
   }
 
   public int adminPort() {
@@ -95,10 +113,14 @@ public final class ControlPlaneVerticle extends VerticleBase {
     RegistryRepository registryRepo = new RegistryRepository();
     AgentRepository agentRepo = new AgentRepository();
     AgentSecrets agentSecrets = new AgentSecrets(config.agentServingSecret());
-    Tokens tokens = new Tokens(vertx, config.jwtSecret(), config.jwtTtlSeconds(), clock);
+    Tokens tokens = new Tokens(vertx, config.jwtKeys(), config.jwtTtlSeconds(), clock);
 
-    AuthService auth = new AuthService(vertx, pool, new UserRepository(), tenantRepo, new PasswordHasher(), tokens,
-        audit, clock);
+    UserRepository userRepo = new UserRepository();
+    SessionRepository sessionRepo = new SessionRepository();
+    PasswordHasher hasher = new PasswordHasher();
+    AuthService auth = new AuthService(vertx, pool, userRepo, sessionRepo, tenantRepo, hasher, tokens,
+        new SignInThrottle(clock), audit, clock);
+    UserService users = new UserService(vertx, pool, userRepo, sessionRepo, hasher, policy, audit, clock);
     TenantService tenants = new TenantService(pool, tenantRepo, policy, audit, clock);
     ApiKeyService keys = new ApiKeyService(pool, keyRepo, policy, audit, clock);
     RegistryService registry = new RegistryService(vertx, pool, registryRepo,
@@ -110,12 +132,17 @@ public final class ControlPlaneVerticle extends VerticleBase {
     AuditService auditService = new AuditService(new AuditRepository(pool), policy);
     Scheduler scheduler = new Scheduler(pool, clock);
     RoutingTable routing = new RoutingTable(pool, agentSecrets);
-    KeyAuthenticator keyAuth = new KeyAuthenticator(pool, keyRepo, tenantRepo, clock, 1_000);
+    KeyAuthenticator keyAuth = new KeyAuthenticator(pool, keyRepo, tenantRepo, clock, 1_000, 30_000);
+    listener = new ChangeListener(vertx, io.vertx.pgclient.PgConnectOptions.fromUri(config.databaseUrl()),
+        ChangeListener.API_KEYS, keyAuth::evict, keyAuth::listening);
 
-    Router admin = adminRouter(new AuthHandler(auth, tokens), new TenantHandler(tenants), new ApiKeyHandler(keys),
+    Router admin = adminRouter(new AuthHandler(auth), new UserHandler(users), new TenantHandler(tenants),
+        new ApiKeyHandler(keys),
         new RegistryHandler(registry, config.maxModelBytes()), new DeploymentHandler(deployments),
         new AgentAdminHandler(agents), new AuditHandler(auditService));
     Router agentApi = agentRouter(new AgentApiHandler(agents, registry.blobs()));
+    adminRouter = admin;
+    agentRouter = agentApi;
     Router gateway = new GatewayRoutes(vertx, keyAuth, routing, clock, config.maxInferBytes(),
         config.gatewayTimeoutMs()).router(vertx);
 
@@ -140,6 +167,9 @@ public final class ControlPlaneVerticle extends VerticleBase {
           vertx.setPeriodic(config.schedulerIntervalMs(), id -> scheduler.tick()
               .onFailure(e -> LOG.warn("scheduler tick failed: {}", e.getMessage())));
           vertx.setPeriodic(1_000, id -> routing.refresh());
+          vertx.setPeriodic(5_000, id -> keyAuth.flushLastUsed()
+              .onFailure(e -> LOG.warn("could not record API key use: {}", e.getMessage())));
+          listener.start();
           LOG.info("control plane ready: admin API http://{}:{} · gateway http://{}:{} · agent API http://{}:{}",
               config.host(), adminPort, config.host(), gatewayPort, config.host(), agentApiPort);
         });
@@ -147,6 +177,9 @@ public final class ControlPlaneVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (listener != null) {
+      listener.stop();
+    }
     return pool == null ? Future.succeededFuture() : pool.close();
   }
 
@@ -156,7 +189,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
         .requestHandler(router).listen();
   }
 
-  private Router adminRouter(AuthHandler auth, TenantHandler tenants, ApiKeyHandler keys, RegistryHandler registry,
+  private Router adminRouter(AuthHandler auth, UserHandler users, TenantHandler tenants, ApiKeyHandler keys, RegistryHandler registry,
                              DeploymentHandler deployments, AgentAdminHandler agents, AuditHandler audit) {
     Router r = Router.router(vertx);
     BodyHandler json = BodyHandler.create(false).setBodyLimit(config.maxJsonBytes());
@@ -174,15 +207,26 @@ public final class ControlPlaneVerticle extends VerticleBase {
     r.post("/api/v1/auth/login").handler(json).handler(auth::login);
     r.route("/api/v1/*").handler(auth::authenticate);
     r.get("/api/v1/me").handler(auth::me);
+    r.post("/api/v1/me/password").handler(json).handler(auth::changePassword);
+    r.post("/api/v1/auth/logout").handler(auth::logout);
+    r.post("/api/v1/users").handler(json).handler(users::createPlatformUser);
+    r.get("/api/v1/users").handler(users::listPlatform);
+    r.get("/api/v1/users/:id").handler(users::getPlatform);
+    r.post("/api/v1/users/:id/disable").handler(users::disable);
+    r.post("/api/v1/users/:id/enable").handler(users::enable);
     r.post("/api/v1/tenants").handler(json).handler(tenants::create);
     r.get("/api/v1/tenants").handler(tenants::list);
     r.route("/api/v1/tenants/:tenant").handler(tenants::scope);
     r.route("/api/v1/tenants/:tenant/*").handler(tenants::scope);
     r.get("/api/v1/tenants/:tenant").handler(tenants::get);
+    r.post("/api/v1/tenants/:tenant/users").handler(json).handler(users::createTenantUser);
+    r.get("/api/v1/tenants/:tenant/users").handler(users::listTenant);
+    r.get("/api/v1/tenants/:tenant/users/:id").handler(users::getTenant);
     r.post("/api/v1/tenants/:tenant/api-keys").handler(json).handler(keys::create);
     r.get("/api/v1/tenants/:tenant/api-keys").handler(keys::list);
     r.get("/api/v1/tenants/:tenant/api-keys/:id").handler(keys::get);
     r.delete("/api/v1/tenants/:tenant/api-keys/:id").handler(keys::revoke);
+    r.post("/api/v1/tenants/:tenant/api-keys/:id/rotate").handler(json).handler(keys::rotate);
     r.post("/api/v1/tenants/:tenant/models").handler(json).handler(registry::createModel);
     r.get("/api/v1/tenants/:tenant/models").handler(registry::listModels);
     r.get("/api/v1/tenants/:tenant/models/:model").handler(registry::getModel);

@@ -37,12 +37,23 @@ public final class AccessPolicy {
     return a.tenantId() != null && a.tenantId().equals(tenantId);
   }
 
+  /** Reading a tenant's objects (keys, models, deployments, users): its tenant admins and platform admins. */
+  public void requireTenantRead(Caller caller, UUID tenantId) {
+    requireTenantWrite(caller, tenantId);
+  }
+
+  /** The platform-wide user list and any user by id: platform admins. */
+  public boolean maySeeAllUsers(Caller caller) {
+    return caller.actor().is(Role.PLATFORM_ADMIN);
+  }
+
   /** Changing a tenant's objects: its tenant admins and platform admins; auditors never change anything. */
   public void requireTenantWrite(Caller caller, UUID tenantId) {
     Actor a = caller.actor();
     boolean ok = a.is(Role.PLATFORM_ADMIN) || (a.is(Role.TENANT_ADMIN) && tenantId.equals(a.tenantId()));
     if (!ok) {
-      throw new ForbiddenException("this action needs the tenant_admin role for this tenant");
+      throw new ForbiddenException(a.is(Role.AUDITOR) ? "auditors have read-only access to audit events and usage"
+          : "this action needs the tenant_admin role for this tenant");
     }
   }
 

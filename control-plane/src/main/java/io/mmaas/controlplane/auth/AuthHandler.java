@@ -10,17 +10,15 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Sign-in, "who am I", and the bearer-token check in front of every other admin route. */
+/** Sign-in and sign-out, the caller's own account, and the bearer-token check in front of every other admin route. */
 public final class AuthHandler {
   private static final Pattern USERNAME = Pattern.compile(".{1,100}");
   private static final Pattern PASSWORD = Pattern.compile("(?s).{1,1024}");
 
   private final AuthService auth;
-  private final Tokens tokens;
 
-  public AuthHandler(AuthService auth, Tokens tokens) {
+  public AuthHandler(AuthService auth) {
     this.auth = auth;
-    this.tokens = tokens;
   }
 
   public void login(RoutingContext ctx) {
@@ -34,18 +32,30 @@ public final class AuthHandler {
                 s.tenantName()))));
   }
 
+  public void logout(RoutingContext ctx) {
+    auth.logout(Callers.of(ctx)).onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
+  }
+
   public void me(RoutingContext ctx) {
     Responses.reply(ctx, 200, auth.describe(Callers.of(ctx).actor()));
   }
 
-  /** Verifies the bearer JWT and stores the caller; anything else is 401. */
+  public void changePassword(RoutingContext ctx) {
+    JsonObject body = Bodies.object(ctx, Set.of("currentPassword", "newPassword"));
+    String current = UserHandler.password(body, "currentPassword");
+    String next = UserHandler.password(body, "newPassword");
+    auth.changePassword(Callers.of(ctx), current, next).onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  /** Checks the bearer token and its session, and stores the caller; anything else is 401. */
   public void authenticate(RoutingContext ctx) {
     String header = ctx.request().getHeader("Authorization");
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       ctx.fail(new UnauthorizedException("sign in first: send 'Authorization: Bearer <token>'"));
       return;
     }
-    tokens.verify(header.substring(7).trim())
+    auth.authenticate(header.substring(7).trim())
         .onSuccess(actor -> {
           ctx.put(Callers.KEY, Callers.from(ctx, actor));
           ctx.next();

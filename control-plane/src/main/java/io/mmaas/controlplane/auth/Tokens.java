@@ -16,50 +16,68 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Issues and checks the admin API's session tokens: HS256 JWTs signed with the configured secret (there is no
- * unsigned mode: configuration refuses to start without a secret). The algorithm is pinned and {@code iss},
- * {@code aud} and {@code exp} are checked here explicitly, whatever the library's defaults.
+ * Issues and checks the admin API's session tokens: HS256 JWTs. Several keys may be configured, each with a key id
+ * ({@code kid}); the first signs, all verify, so a signing key can be rotated without signing everyone out. There is
+ * no unsigned mode (configuration refuses to start without a key); the algorithm is pinned and {@code iss},
+ * {@code aud}, {@code exp} and the session id are checked here explicitly, whatever the library's defaults.
  */
 public final class Tokens {
   public static final String ISSUER = "mmaas-control-plane";
   public static final String AUDIENCE = "mmaas-admin-api";
-  private static final String KID = "k1";
 
-  private final JWTAuth jwt;
-  private final int ttlSeconds;
-  private final Clock clock;
-
-  public Tokens(Vertx vertx, byte[] secret, int ttlSeconds, Clock clock) {
-    this.ttlSeconds = ttlSeconds;
-    this.clock = clock;
-    JWTOptions options = new JWTOptions().setAlgorithm("HS256").setIssuer(ISSUER).setAudience(List.of(AUDIENCE))
-        .setExpiresInSeconds(ttlSeconds);
-    this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setId(KID)
-            .setBuffer(new String(secret, StandardCharsets.UTF_8)))
-        .setJWTOptions(options));
+  /** One HMAC key and its id. */
+  public record SigningKey(String kid, byte[] secret) {
+    @Override
+    public String toString() {
+      return "SigningKey[" + kid + "]";
+    }
   }
 
-  /** A signed token for the user, and when it expires (epoch seconds). */
+  /** What a valid token says: whose session it is. */
+  public record Verified(UUID userId, UUID sessionId) {
+  }
+
+  /** A signed token, and when it expires (epoch seconds). */
   public record Issued(String token, long expiresAtEpochSecond) {
   }
 
-  public Issued issue(UUID userId, String username, Role role, UUID tenantId) {
+  private final JWTAuth jwt;
+  private final String signingKid;
+  private final int ttlSeconds;
+  private final Clock clock;
+
+  public Tokens(Vertx vertx, List<SigningKey> keys, int ttlSeconds, Clock clock) {
+    if (keys.isEmpty()) {
+      throw new IllegalArgumentException("at least one JWT signing key is required");
+    }
+    this.ttlSeconds = ttlSeconds;
+    this.clock = clock;
+    this.signingKid = keys.get(0).kid();
+    JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions().setAlgorithm("HS256")
+        .setIssuer(ISSUER).setAudience(List.of(AUDIENCE)));
+    for (SigningKey k : keys) {
+      options.addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setId(k.kid())
+          .setBuffer(new String(k.secret(), StandardCharsets.UTF_8)));
+    }
+    this.jwt = JWTAuth.create(vertx, options);
+  }
+
+  public Issued issue(UUID userId, UUID sessionId) {
     long now = clock.instant().getEpochSecond();
-    JsonObject claims = new JsonObject()
-        .put("sub", userId.toString())
-        .put("name", username)
-        .put("role", role.wire())
-        .put("tid", tenantId == null ? null : tenantId.toString())
-        .put("jti", UUID.randomUUID().toString());
+    JsonObject claims = new JsonObject().put("sub", userId.toString()).put("sid", sessionId.toString());
     String token = jwt.generateToken(claims, new JWTOptions().setAlgorithm("HS256").setIssuer(ISSUER)
-        .setAudience(List.of(AUDIENCE)).setExpiresInSeconds(ttlSeconds).setHeader(new JsonObject().put("kid", KID)));
+        .setAudience(List.of(AUDIENCE)).setExpiresInSeconds(ttlSeconds)
+        .setHeader(new JsonObject().put("kid", signingKid)));
     return new Issued(token, now + ttlSeconds);
   }
 
-  /** Verifies signature, algorithm, issuer, audience and expiry; yields the actor the token names. */
-  public Future<Actor> verify(String token) {
-    if (token.chars().filter(c -> c == '.').count() != 2) {
+  public int ttlSeconds() {
+    return ttlSeconds;
+  }
+
+  /** Verifies signature (key chosen by kid), algorithm, issuer, audience and expiry. */
+  public Future<Verified> verify(String token) {
+    if (token.length() > 4096 || token.chars().filter(c -> c == '.').count() != 2) {
       return Future.failedFuture(new UnauthorizedException("invalid token"));
     }
     return jwt.authenticate(new TokenCredentials(token))
@@ -70,12 +88,16 @@ public final class Tokens {
           Object aud = p.getValue("aud");
           boolean audOk = AUDIENCE.equals(aud) || (aud instanceof JsonArray a && a.contains(AUDIENCE));
           Long exp = p.getLong("exp");
-          if (!ISSUER.equals(p.getString("iss")) || !audOk || exp == null || exp <= now || p.getString("sub") == null) {
+          if (!ISSUER.equals(p.getString("iss")) || !audOk || exp == null || exp <= now
+              || p.getString("sub") == null || p.getString("sid") == null) {
             return Future.failedFuture(new UnauthorizedException("invalid or expired token"));
           }
-          String tid = p.getString("tid");
-          return Future.succeededFuture(Actor.user(UUID.fromString(p.getString("sub")), p.getString("name"),
-              Role.fromWire(p.getString("role")), tid == null ? null : UUID.fromString(tid)));
+          try {
+            return Future.succeededFuture(new Verified(UUID.fromString(p.getString("sub")),
+                UUID.fromString(p.getString("sid"))));
+          } catch (IllegalArgumentException e) {
+            return Future.failedFuture(new UnauthorizedException("invalid token"));
+          }
         });
   }
 }

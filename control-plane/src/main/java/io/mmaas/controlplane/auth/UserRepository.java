@@ -4,18 +4,28 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 import java.util.function.Function;
 
 /** SQL for users. */
 public final class UserRepository {
-  private static final Function<Row, User> MAPPER = r -> new User(r.getUUID("id"), r.getUUID("tenant_id"),
-      r.getString("username"), r.getString("password_hash"), Role.fromWire(r.getString("role")),
-      r.getOffsetDateTime("disabled_at"), r.getOffsetDateTime("created_at"));
+  private static final Function<Row, User> MAPPER = UserRepository::map;
+
+  static User map(Row r) {
+    return new User(r.getUUID("id"), r.getUUID("tenant_id"), r.getString("username"), r.getString("password_hash"),
+        Role.fromWire(r.getString("role")), r.getOffsetDateTime("disabled_at"), r.getOffsetDateTime("created_at"));
+  }
 
   public Future<User> findByUsername(SqlClient client, String username) {
-    return client.preparedQuery("SELECT * FROM users WHERE username = $1").mapping(MAPPER)
-        .execute(Tuple.of(username))
-        .map(rows -> rows.iterator().hasNext() ? rows.iterator().next() : null);
+    return one(client.preparedQuery("SELECT * FROM users WHERE username = $1").mapping(MAPPER)
+        .execute(Tuple.of(username)));
+  }
+
+  public Future<User> findById(SqlClient client, UUID id) {
+    return one(client.preparedQuery("SELECT * FROM users WHERE id = $1").mapping(MAPPER).execute(Tuple.of(id)));
   }
 
   public Future<Boolean> anyPlatformAdmin(SqlClient client) {
@@ -23,12 +33,42 @@ public final class UserRepository {
         .map(rows -> rows.iterator().next().getBoolean("present"));
   }
 
-  public Future<User> insert(SqlClient client, User u) {
+  /** Inserts the user; false when the username is taken (nothing inserted). */
+  public Future<Boolean> tryInsert(SqlClient client, User u) {
     return client.preparedQuery("""
             INSERT INTO users (id, tenant_id, username, password_hash, role, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $6)""")
+            VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (username) DO NOTHING""")
         .execute(Tuple.of(u.id(), u.tenantId(), u.username(), u.passwordHash(), u.role().wire(), u.createdAt()))
-        .map(u);
+        .map(rs -> rs.rowCount() == 1);
   }
 
+  public Future<Void> setPassword(SqlClient client, UUID id, String hash, OffsetDateTime now) {
+    return client.preparedQuery("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
+        .execute(Tuple.of(id, hash, now)).mapEmpty();
+  }
+
+  public Future<Void> setDisabled(SqlClient client, UUID id, OffsetDateTime disabledAt, OffsetDateTime now) {
+    return client.preparedQuery("UPDATE users SET disabled_at = $2, updated_at = $3 WHERE id = $1")
+        .execute(Tuple.of(id, disabledAt, now)).mapEmpty();
+  }
+
+  /** Users of one tenant (tenantId non-null) or of the whole platform (null), keyset-paged by (created_at, id). */
+  public Future<List<User>> page(SqlClient client, UUID tenantId, int limit, OffsetDateTime afterCreated, UUID afterId) {
+    StringBuilder sql = new StringBuilder("SELECT * FROM users WHERE ($1::uuid IS NULL OR tenant_id = $1)");
+    Tuple args = Tuple.of(tenantId, limit);
+    if (afterId != null) {
+      sql.append(" AND (created_at, id) > ($3, $4)");
+      args.addValue(afterCreated).addValue(afterId);
+    }
+    sql.append(" ORDER BY created_at, id LIMIT $2");
+    return client.preparedQuery(sql.toString()).mapping(MAPPER).execute(args).map(rs -> {
+      List<User> out = new ArrayList<>();
+      rs.forEach(out::add);
+      return out;
+    });
+  }
+
+  private static <T> Future<T> one(Future<io.vertx.sqlclient.RowSet<T>> rows) {
+    return rows.map(rs -> rs.iterator().hasNext() ? rs.iterator().next() : null);
+  }
 }

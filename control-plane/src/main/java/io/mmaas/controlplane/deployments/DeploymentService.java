@@ -69,11 +69,13 @@ public final class DeploymentService {
   }
 
   public Future<Deployment> get(Caller caller, Tenant tenant, UUID id) {
+    policy.requireTenantRead(caller, tenant.id());
     return deployments.find(pool, tenant.id(), id).compose(d -> d == null
         ? Future.failedFuture(new NotFoundException("deployment not found")) : Future.succeededFuture(d));
   }
 
   public Future<Pages.Page<Deployment>> list(Caller caller, Tenant tenant, Pages.PageRequest page) {
+    policy.requireTenantRead(caller, tenant.id());
     Pages.Cursor c = page.after();
     return deployments.page(pool, tenant.id(), page.limit() + 1, c == null ? null : c.createdAt(),
             c == null ? null : c.id())

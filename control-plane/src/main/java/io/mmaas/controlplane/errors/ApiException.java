@@ -14,6 +14,11 @@ public class ApiException extends RuntimeException {
     this.code = code;
   }
 
+  /** Seconds the client should wait before retrying (sent as {@code Retry-After}), or 0 for none. */
+  public long retryAfterSeconds() {
+    return 0;
+  }
+
   public int status() {
     return status;
   }

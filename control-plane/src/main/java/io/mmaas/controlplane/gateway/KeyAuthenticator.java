@@ -6,17 +6,25 @@ import io.mmaas.controlplane.keys.ApiKeyRepository;
 import io.mmaas.controlplane.tenants.TenantRepository;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Checks application API keys for the data plane without a database round trip per request. A malformed key is
- * refused from its format and checksum alone; a well-formed key's stored hash and state are cached for at most
- * {@code maxAgeMillis}, so a revocation or expiry takes effect within that time. When PostgreSQL cannot be reached,
- * the last known state is used, so deployed models keep serving.
+ * refused from its format and checksum alone; a well-formed key's stored hash and state are cached. Changes reach the
+ * cache through PostgreSQL notifications ({@link #evict}); as a safety net an entry is reloaded after
+ * {@code listeningMaxAgeMillis} while notifications flow, and after {@code fallbackMaxAgeMillis} (≤ 1 s) while they
+ * do not, so a revocation or expiry takes effect within a second on every replica either way. When PostgreSQL cannot
+ * be reached, the last known state is used, so deployed models keep serving. {@code last_used_at} is written in
+ * batches, not per request.
  */
 public final class KeyAuthenticator {
   /** The tenant and key an accepted request runs as. */
@@ -30,15 +38,20 @@ public final class KeyAuthenticator {
   private final ApiKeyRepository keys;
   private final TenantRepository tenants;
   private final Clock clock;
-  private final long maxAgeMillis;
+  private final long fallbackMaxAgeMillis;
+  private final long listeningMaxAgeMillis;
   private final ConcurrentHashMap<String, Entry> cache = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<UUID, Instant> used = new ConcurrentHashMap<>();
+  private volatile boolean listening;
 
-  public KeyAuthenticator(Pool pool, ApiKeyRepository keys, TenantRepository tenants, Clock clock, long maxAgeMillis) {
+  public KeyAuthenticator(Pool pool, ApiKeyRepository keys, TenantRepository tenants, Clock clock,
+                          long fallbackMaxAgeMillis, long listeningMaxAgeMillis) {
     this.pool = pool;
     this.keys = keys;
     this.tenants = tenants;
     this.clock = clock;
-    this.maxAgeMillis = maxAgeMillis;
+    this.fallbackMaxAgeMillis = fallbackMaxAgeMillis;
+    this.listeningMaxAgeMillis = listeningMaxAgeMillis;
   }
 
   /** The principal for a presented key, or null when the key is not valid now. */
@@ -48,11 +61,59 @@ public final class KeyAuthenticator {
       return Future.succeededFuture(null);
     }
     long now = clock.millis();
+    long maxAge = listening ? listeningMaxAgeMillis : fallbackMaxAgeMillis;
     Entry cached = cache.get(parsed.keyId());
-    Future<Entry> entry = cached != null && now - cached.loadedAtMillis() < maxAgeMillis
+    Future<Entry> entry = cached != null && now - cached.loadedAtMillis() < maxAge
         ? Future.succeededFuture(cached)
         : load(parsed.keyId(), now).recover(e -> cached != null ? Future.succeededFuture(cached) : Future.failedFuture(e));
-    return entry.map(e -> check(e, parsed, clock.instant()));
+    return entry.map(e -> {
+      Principal p = check(e, parsed, clock.instant());
+      if (p != null) {
+        used.put(p.key().id(), clock.instant());
+      }
+      return p;
+    });
+  }
+
+  /** Notifications: a key changed (by key id), or everything of a tenant changed ("tenant:" + id), or unknown ("*"). */
+  public void evict(String what) {
+    if (what == null || what.equals("*")) {
+      cache.clear();
+    } else if (what.startsWith("tenant:")) {
+      UUID tenant = UUID.fromString(what.substring(7));
+      cache.values().removeIf(e -> e.key() != null && e.key().tenantId().equals(tenant));
+    } else {
+      cache.remove(what);
+    }
+  }
+
+  /** Whether change notifications are flowing (the listener connection is up). */
+  public void listening(boolean up) {
+    if (!up) {
+      cache.clear();
+    }
+    this.listening = up;
+  }
+
+  /** Writes the last-use times gathered since the previous flush in one statement. */
+  public Future<Void> flushLastUsed() {
+    if (used.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<UUID> ids = new ArrayList<>();
+    List<java.time.OffsetDateTime> times = new ArrayList<>();
+    for (Map.Entry<UUID, Instant> e : used.entrySet()) {
+      if (used.remove(e.getKey(), e.getValue())) {
+        ids.add(e.getKey());
+        times.add(e.getValue().atOffset(ZoneOffset.UTC));
+      }
+    }
+    return pool.preparedQuery("""
+            UPDATE api_keys k SET last_used_at = v.t
+            FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::timestamptz[]) AS t) v
+            WHERE k.id = v.id AND (k.last_used_at IS NULL OR k.last_used_at < v.t)""")
+        .execute(Tuple.tuple().addValue(ids.toArray(UUID[]::new))
+            .addValue(times.toArray(java.time.OffsetDateTime[]::new))).mapEmpty();
   }
 
   private Future<Entry> load(String keyId, long now) {

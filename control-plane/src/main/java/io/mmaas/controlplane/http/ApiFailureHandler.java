@@ -56,6 +56,9 @@ public final class ApiFailureHandler implements Handler<RoutingContext> {
       ctx.response().reset();
       return;
     }
+    if (failure instanceof ApiException e && e.retryAfterSeconds() > 0) {
+      ctx.response().putHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+    }
     ctx.response()
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json")

@@ -35,12 +35,7 @@ public final class ApiKeyHandler {
     List<String> scopes = strings(body, "scopes");
     List<String> models = strings(body, "models");
     String expires = Bodies.optionalString(body, "expiresAt", ANY, "must be an ISO-8601 time");
-    OffsetDateTime expiresAt;
-    try {
-      expiresAt = expires == null ? null : OffsetDateTime.parse(expires);
-    } catch (DateTimeParseException e) {
-      throw new InvalidInputException("field 'expiresAt' must be an ISO-8601 time with an offset, e.g. 2030-01-01T00:00:00Z");
-    }
+    OffsetDateTime expiresAt = time(expires, "expiresAt");
     Responses.reply(ctx, 201, keys.create(Callers.of(ctx), TenantHandler.tenant(ctx), name, scopes, models, expiresAt)
         .map(c -> c.key().toJson().put("key", c.plaintext())));
   }
@@ -56,6 +51,22 @@ public final class ApiKeyHandler {
 
   public void revoke(RoutingContext ctx) {
     Responses.reply(ctx, 200, keys.revoke(Callers.of(ctx), TenantHandler.tenant(ctx), id(ctx)).map(ApiKey::toJson));
+  }
+
+  public void rotate(RoutingContext ctx) {
+    JsonObject body = ctx.body().length() == 0 ? new JsonObject() : Bodies.object(ctx, Set.of("oldKeyExpiresAt"));
+    OffsetDateTime until = time(Bodies.optionalString(body, "oldKeyExpiresAt", ANY, "must be an ISO-8601 time"),
+        "oldKeyExpiresAt");
+    Responses.reply(ctx, 201, keys.rotate(Callers.of(ctx), TenantHandler.tenant(ctx), id(ctx), until)
+        .map(c -> c.key().toJson().put("key", c.plaintext())));
+  }
+
+  private static OffsetDateTime time(String value, String field) {
+    try {
+      return value == null ? null : OffsetDateTime.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new InvalidInputException("field '" + field + "' must be an ISO-8601 time with an offset, e.g. 2030-01-01T00:00:00Z");
+    }
   }
 
   private static UUID id(RoutingContext ctx) {

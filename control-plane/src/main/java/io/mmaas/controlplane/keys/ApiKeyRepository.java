@@ -22,14 +22,28 @@ public final class ApiKeyRepository {
       r.getOffsetDateTime("created_at"));
 
   public Future<Void> insert(SqlClient client, ApiKey k, UUID createdBy) {
+    return insert(client, k, createdBy, null);
+  }
+
+  public Future<Void> insert(SqlClient client, ApiKey k, UUID createdBy, UUID rotatedFrom) {
     return client.preparedQuery("""
             INSERT INTO api_keys (id, tenant_id, key_id, name, prefix, secret_hash, scopes, model_allow_list,
-              expires_at, created_by, created_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)""")
+              expires_at, created_by, created_at, rotated_from)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)""")
         .execute(Tuple.from(new Object[] {k.id(), k.tenantId(), k.keyId(), k.name(), k.prefix(),
             io.vertx.core.buffer.Buffer.buffer(k.secretHash()), k.scopes().toArray(String[]::new),
             k.modelAllowList() == null ? null : k.modelAllowList().toArray(String[]::new), k.expiresAt(), createdBy,
-            k.createdAt()}))
+            k.createdAt(), rotatedFrom}))
+        .mapEmpty();
+  }
+
+  /** Announces a change of this key to every control-plane replica (delivered when the transaction commits). */
+  public Future<Void> announce(SqlClient client, String payload) {
+    return client.preparedQuery("SELECT pg_notify('mmaas_api_keys', $1)").execute(Tuple.of(payload)).mapEmpty();
+  }
+
+  public Future<Void> expireAt(SqlClient client, UUID id, OffsetDateTime at) {
+    return client.preparedQuery("UPDATE api_keys SET expires_at = $2 WHERE id = $1").execute(Tuple.of(id, at))
         .mapEmpty();
   }
 

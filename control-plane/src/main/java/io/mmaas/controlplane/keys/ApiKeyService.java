@@ -4,6 +4,7 @@ import io.mmaas.controlplane.audit.AuditRecord;
 import io.mmaas.controlplane.audit.AuditWriter;
 import io.mmaas.controlplane.auth.AccessPolicy;
 import io.mmaas.controlplane.auth.Caller;
+import io.mmaas.controlplane.errors.ConflictException;
 import io.mmaas.controlplane.errors.InvalidInputException;
 import io.mmaas.controlplane.errors.NotFoundException;
 import io.mmaas.controlplane.http.Pages;
@@ -68,13 +69,50 @@ public final class ApiKeyService {
   }
 
   public Future<Pages.Page<ApiKey>> list(Caller caller, Tenant tenant, Pages.PageRequest page) {
+    policy.requireTenantRead(caller, tenant.id());
     return keys.page(pool, tenant.id(), page).map(rows -> Pages.Page.of(rows, page.limit(),
         k -> new Pages.Cursor(k.createdAt(), k.id())));
   }
 
   public Future<ApiKey> get(Caller caller, Tenant tenant, UUID id) {
+    policy.requireTenantRead(caller, tenant.id());
     return keys.find(pool, tenant.id(), id).compose(k -> k == null
         ? Future.failedFuture(new NotFoundException("api key not found")) : Future.succeededFuture(k));
+  }
+
+  /**
+   * Rotates a key: issues a new key with the same name, scopes, models and expiry, and lets the old one work until
+   * {@code oldKeyExpiresAt} (now when null), so applications can switch over without downtime.
+   */
+  public Future<Created> rotate(Caller caller, Tenant tenant, UUID id, OffsetDateTime oldKeyExpiresAt) {
+    policy.requireTenantWrite(caller, tenant.id());
+    OffsetDateTime now = clock.instant().truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
+    OffsetDateTime oldUntil = oldKeyExpiresAt == null ? now : oldKeyExpiresAt;
+    if (oldUntil.isBefore(now) || oldUntil.isAfter(now.plusDays(30))) {
+      throw new InvalidInputException("oldKeyExpiresAt must be between now and 30 days from now");
+    }
+    ApiKeyFormat.Generated generated = ApiKeyFormat.generate();
+    UUID createdBy = "user".equals(caller.actor().type()) ? UUID.fromString(caller.actor().id()) : null;
+    return pool.withTransaction(conn -> keys.find(conn, tenant.id(), id).compose(old -> {
+      if (old == null) {
+        return Future.failedFuture(new NotFoundException("api key not found"));
+      }
+      if (!old.usableAt(now.toInstant())) {
+        return Future.failedFuture(new ConflictException("a revoked or expired key cannot be rotated"));
+      }
+      OffsetDateTime until = old.expiresAt() != null && old.expiresAt().isBefore(oldUntil) ? old.expiresAt() : oldUntil;
+      ApiKey fresh = new ApiKey(UUID.randomUUID(), tenant.id(), generated.keyId(), old.name(),
+          ApiKeyFormat.displayPrefix(generated.keyId()), generated.secretHash(), old.scopes(), old.modelAllowList(),
+          old.expiresAt(), null, null, now);
+      return keys.insert(conn, fresh, createdBy, old.id())
+          .compose(v -> keys.expireAt(conn, old.id(), until))
+          .compose(v -> keys.announce(conn, old.keyId()))
+          .compose(v -> keys.find(conn, tenant.id(), old.id()))
+          .compose(after -> audit.append(conn, caller, AuditRecord.success("api_key.rotate", tenant.id(), "api_key",
+              old.id(), new JsonObject().put("before", old.toJson()).put("after", after.toJson())
+                  .put("newKey", fresh.toJson()))))
+          .map(e -> new Created(fresh, generated.key()));
+    }));
   }
 
   /** Revokes the key; revoking an already revoked key changes nothing and succeeds. */
@@ -88,7 +126,8 @@ public final class ApiKeyService {
       if (before.revokedAt() != null) {
         return Future.succeededFuture(before);
       }
-      return keys.revoke(conn, id, now).compose(v -> keys.find(conn, tenant.id(), id)).compose(after ->
+      return keys.revoke(conn, id, now).compose(v -> keys.announce(conn, before.keyId()))
+          .compose(v -> keys.find(conn, tenant.id(), id)).compose(after ->
           audit.append(conn, caller, AuditRecord.success("api_key.revoke", tenant.id(), "api_key", id,
               new JsonObject().put("before", before.toJson()).put("after", after.toJson()))).map(after));
     }));

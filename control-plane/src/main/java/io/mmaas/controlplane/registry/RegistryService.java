@@ -75,11 +75,13 @@ public final class RegistryService {
   }
 
   public Future<Model> model(Caller caller, Tenant tenant, String name) {
+    policy.requireTenantRead(caller, tenant.id());
     return repo.findModel(pool, tenant.id(), name).compose(m -> m == null
         ? Future.failedFuture(new NotFoundException("model '" + name + "' not found")) : Future.succeededFuture(m));
   }
 
   public Future<Pages.Page<Model>> models(Caller caller, Tenant tenant, Pages.PageRequest page) {
+    policy.requireTenantRead(caller, tenant.id());
     Pages.Cursor c = page.after();
     return repo.models(pool, tenant.id(), page.limit() + 1, c == null ? null : c.createdAt(), c == null ? null : c.id())
         .map(rows -> Pages.Page.of(rows, page.limit(), m -> new Pages.Cursor(m.createdAt(), m.id())));
