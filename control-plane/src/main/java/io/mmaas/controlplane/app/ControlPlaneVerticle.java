@@ -205,6 +205,8 @@ public final class ControlPlaneVerticle extends VerticleBase {
         .onFailure(e -> ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
             .end(new JsonObject().put("status", "DOWN").put("database", "DOWN").encode())));
     r.post("/api/v1/auth/login").handler(json).handler(auth::login);
+    r.get("/api/v1/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml")
+        .end(io.vertx.core.buffer.Buffer.buffer(openApi())));
     r.route("/api/v1/*").handler(auth::authenticate);
     r.get("/api/v1/me").handler(auth::me);
     r.post("/api/v1/me/password").handler(json).handler(auth::changePassword);
@@ -243,6 +245,14 @@ public final class ControlPlaneVerticle extends VerticleBase {
     r.route().last().handler(ctx -> ctx.fail(new NotFoundException("no such route: " + ctx.request().path())));
     r.route().failureHandler(new ApiFailureHandler());
     return r;
+  }
+
+  private static byte[] openApi() {
+    try (var in = ControlPlaneVerticle.class.getResourceAsStream("/openapi/admin-api.yaml")) {
+      return in.readAllBytes();
+    } catch (java.io.IOException | NullPointerException e) {
+      throw new IllegalStateException("openapi/admin-api.yaml missing from the jar", e);
+    }
   }
 
   private Router agentRouter(AgentApiHandler api) {
