@@ -30,7 +30,8 @@ public record Config(
     int agentLeaseSeconds,
     int heartbeatIntervalSeconds,
     long schedulerIntervalMs,
-    long gatewayTimeoutMs) {
+    long gatewayTimeoutMs,
+    long denialWindowMs) {
 
   public static Config fromEnv() {
     return from(System.getenv());
@@ -58,7 +59,8 @@ public record Config(
         r.integer("MMAAS_AGENT_LEASE_SECONDS", 10, 2, 3600),
         r.integer("MMAAS_HEARTBEAT_INTERVAL_SECONDS", 2, 1, 600),
         r.number("MMAAS_SCHEDULER_INTERVAL_MS", 1000, 50, 3_600_000),
-        r.number("MMAAS_GATEWAY_TIMEOUT_MS", 30_000, 100, 600_000));
+        r.number("MMAAS_GATEWAY_TIMEOUT_MS", 30_000, 100, 600_000),
+        r.number("MMAAS_AUDIT_DENIAL_WINDOW_MS", 60_000, 100, 3_600_000));
     if (config.adminPassword != null && config.adminPassword.length() < 12) {
       throw new IllegalArgumentException("MMAAS_ADMIN_PASSWORD must have at least 12 characters");
     }
@@ -100,6 +102,7 @@ public record Config(
     m.put("heartbeatIntervalSeconds", heartbeatIntervalSeconds);
     m.put("schedulerIntervalMs", schedulerIntervalMs);
     m.put("gatewayTimeoutMs", gatewayTimeoutMs);
+    m.put("denialWindowMs", denialWindowMs);
     return m;
   }
 

@@ -9,6 +9,7 @@ import io.mmaas.controlplane.audit.AuditHandler;
 import io.mmaas.controlplane.audit.AuditRepository;
 import io.mmaas.controlplane.audit.AuditService;
 import io.mmaas.controlplane.audit.AuditWriter;
+import io.mmaas.controlplane.audit.DenialAuditor;
 import io.mmaas.controlplane.auth.AccessPolicy;
 import io.mmaas.controlplane.auth.AuthHandler;
 import io.mmaas.controlplane.auth.AuthService;
@@ -63,6 +64,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
   private final Clock clock;
   private Pool pool;
   private ChangeListener listener;
+  private DenialAuditor denials;
   private Router adminRouter;
   private Router agentRouter;
   private volatile int adminPort;
@@ -121,7 +123,9 @@ public final class ControlPlaneVerticle extends VerticleBase {
     AuthService auth = new AuthService(vertx, pool, userRepo, sessionRepo, tenantRepo, hasher, tokens,
         new SignInThrottle(clock), audit, clock);
     UserService users = new UserService(vertx, pool, userRepo, sessionRepo, hasher, policy, audit, clock);
-    TenantService tenants = new TenantService(pool, tenantRepo, policy, audit, clock);
+    DenialAuditor denials = new DenialAuditor(pool, audit, clock, config.denialWindowMs());
+    this.denials = denials;
+    TenantService tenants = new TenantService(pool, tenantRepo, policy, audit, denials, clock);
     ApiKeyService keys = new ApiKeyService(pool, keyRepo, policy, audit, clock);
     RegistryService registry = new RegistryService(vertx, pool, registryRepo,
         new FileBlobStore(config.dataDir().resolve("blobs")), policy, audit, clock);
@@ -143,7 +147,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
     Router agentApi = agentRouter(new AgentApiHandler(agents, registry.blobs()));
     adminRouter = admin;
     agentRouter = agentApi;
-    Router gateway = new GatewayRoutes(vertx, keyAuth, routing, clock, config.maxInferBytes(),
+    Router gateway = new GatewayRoutes(vertx, keyAuth, routing, denials, clock, config.maxInferBytes(),
         config.gatewayTimeoutMs()).router(vertx);
 
     return Database.migrate(vertx, config)
@@ -170,6 +174,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
           vertx.setPeriodic(5_000, id -> keyAuth.flushLastUsed()
               .onFailure(e -> LOG.warn("could not record API key use: {}", e.getMessage())));
           listener.start();
+          vertx.setPeriodic(Math.max(1_000, config.denialWindowMs() / 2), id -> denials.flush());
           LOG.info("control plane ready: admin API http://{}:{} · gateway http://{}:{} · agent API http://{}:{}",
               config.host(), adminPort, config.host(), gatewayPort, config.host(), agentApiPort);
         });
@@ -243,7 +248,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
     r.get("/api/v1/audit-events").handler(audit::list);
     r.get("/api/v1/audit-events/verify").handler(audit::verify);
     r.route().last().handler(ctx -> ctx.fail(new NotFoundException("no such route: " + ctx.request().path())));
-    r.route().failureHandler(new ApiFailureHandler());
+    r.route().failureHandler(new ApiFailureHandler(denials));
     return r;
   }
 
@@ -269,7 +274,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
     r.post("/agent/v1/heartbeat").handler(json).handler(api::heartbeat);
     r.get("/agent/v1/artifacts/:sha256").handler(api::artifact);
     r.route().last().handler(ctx -> ctx.fail(new NotFoundException("no such route: " + ctx.request().path())));
-    r.route().failureHandler(new ApiFailureHandler());
+    r.route().failureHandler(new ApiFailureHandler(denials));
     return r;
   }
 }

@@ -21,6 +21,10 @@ public record Actor(String type, String id, String name, Role role, UUID tenantI
     return new Actor("user", id.toString(), username, role, tenantId, sessionId);
   }
 
+  public static Actor apiKey(UUID id, String name, UUID tenantId) {
+    return new Actor("api_key", id.toString(), name, null, tenantId, null);
+  }
+
   public static Actor agent(UUID id, String name) {
     return new Actor("agent", id.toString(), name, null, null, null);
   }

@@ -1,5 +1,9 @@
 package io.mmaas.controlplane.gateway;
 
+import io.mmaas.controlplane.audit.AuditRecord;
+import io.mmaas.controlplane.audit.DenialAuditor;
+import io.mmaas.controlplane.auth.Actor;
+import io.mmaas.controlplane.http.Callers;
 import io.mmaas.controlplane.http.RequestIds;
 import io.mmaas.controlplane.keys.ApiKey;
 import io.vertx.core.Future;
@@ -29,15 +33,17 @@ public final class GatewayRoutes {
   private static final String PRINCIPAL = "principal";
 
   private final KeyAuthenticator keys;
+  private final DenialAuditor denials;
   private final RoutingTable routes;
   private final HttpClient agents;
   private final Clock clock;
   private final long maxBodyBytes;
   private final long timeoutMs;
 
-  public GatewayRoutes(Vertx vertx, KeyAuthenticator keys, RoutingTable routes, Clock clock, long maxBodyBytes,
-                       long timeoutMs) {
+  public GatewayRoutes(Vertx vertx, KeyAuthenticator keys, RoutingTable routes, DenialAuditor denials, Clock clock,
+                       long maxBodyBytes, long timeoutMs) {
     this.keys = keys;
+    this.denials = denials;
     this.routes = routes;
     this.clock = clock;
     this.maxBodyBytes = maxBodyBytes;
@@ -214,7 +220,14 @@ public final class GatewayRoutes {
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
   }
 
-  private static void error(RoutingContext ctx, int status, String message) {
+  private void error(RoutingContext ctx, int status, String message) {
+    if (status == 401 || status == 403) {
+      KeyAuthenticator.Principal p = ctx.get(PRINCIPAL);
+      Actor actor = p == null ? Actor.anonymous(null) : Actor.apiKey(p.key().id(), p.key().name(), p.tenantId());
+      denials.record(Callers.from(ctx, actor), AuditRecord.denied("gateway.denied", p == null ? null : p.tenantId(),
+              "model", ctx.pathParam("model"), new JsonObject().put("status", status).put("reason", message)))
+          .onFailure(e -> LOG.warn("could not audit a denial: {}", e.getMessage()));
+    }
     if (!ctx.response().ended()) {
       json(ctx, status, new JsonObject().put("error", message));
     }

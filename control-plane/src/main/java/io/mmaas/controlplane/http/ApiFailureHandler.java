@@ -1,5 +1,9 @@
 package io.mmaas.controlplane.http;
 
+import io.mmaas.controlplane.audit.AuditRecord;
+import io.mmaas.controlplane.audit.DenialAuditor;
+import io.mmaas.controlplane.auth.Actor;
+import io.mmaas.controlplane.auth.Caller;
 import io.mmaas.controlplane.errors.ApiException;
 import io.vertx.core.Handler;
 import io.vertx.core.json.DecodeException;
@@ -15,6 +19,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiFailureHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(ApiFailureHandler.class);
+  private final DenialAuditor denials;
+
+  /** {@code denials} records 401/403 answers in the audit log (summarised under floods). */
+  public ApiFailureHandler(DenialAuditor denials) {
+    this.denials = denials;
+  }
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -52,6 +62,9 @@ public final class ApiFailureHandler implements Handler<RoutingContext> {
     } else {
       LOG.debug("{}: {}", line, message);
     }
+    if ((status == 401 || status == 403) && !ctx.request().path().equals("/api/v1/auth/login")) {
+      recordDenial(ctx, status, message);
+    }
     if (ctx.response().headWritten()) {
       ctx.response().reset();
       return;
@@ -64,6 +77,18 @@ public final class ApiFailureHandler implements Handler<RoutingContext> {
         .putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("error", new JsonObject()
             .put("code", code).put("message", message).put("requestId", requestId)).encode());
+  }
+
+  private void recordDenial(RoutingContext ctx, int status, String message) {
+    Caller caller = ctx.get(Callers.KEY);
+    if (caller == null) {
+      caller = Callers.from(ctx, Actor.anonymous(null));
+    }
+    String route = ctx.currentRoute() != null && ctx.currentRoute().getPath() != null
+        ? ctx.currentRoute().getPath() : ctx.request().path();
+    denials.record(caller, AuditRecord.denied("access.denied", caller.actor().tenantId(), "route", route,
+            new JsonObject().put("method", ctx.request().method().name()).put("status", status).put("reason", message)))
+        .onFailure(e -> LOG.warn("could not audit a denial: {}", e.getMessage()));
   }
 
   static String codeFor(int status) {

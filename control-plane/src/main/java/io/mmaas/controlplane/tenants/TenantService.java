@@ -2,6 +2,7 @@ package io.mmaas.controlplane.tenants;
 
 import io.mmaas.controlplane.audit.AuditRecord;
 import io.mmaas.controlplane.audit.AuditWriter;
+import io.mmaas.controlplane.audit.DenialAuditor;
 import io.mmaas.controlplane.auth.AccessPolicy;
 import io.mmaas.controlplane.auth.Caller;
 import io.mmaas.controlplane.errors.ConflictException;
@@ -24,9 +25,12 @@ public final class TenantService {
   private final TenantRepository tenants;
   private final AccessPolicy policy;
   private final AuditWriter audit;
+  private final DenialAuditor denials;
   private final Clock clock;
 
-  public TenantService(Pool pool, TenantRepository tenants, AccessPolicy policy, AuditWriter audit, Clock clock) {
+  public TenantService(Pool pool, TenantRepository tenants, AccessPolicy policy, AuditWriter audit,
+                       DenialAuditor denials, Clock clock) {
+    this.denials = denials;
     this.pool = pool;
     this.tenants = tenants;
     this.policy = policy;
@@ -62,7 +66,7 @@ public final class TenantService {
         return Future.failedFuture(new NotFoundException("tenant '" + name + "' not found"));
       }
       if (!policy.maySeeTenant(caller, tenant.id())) {
-        return audit.appendAlone(pool, caller, AuditRecord.denied("tenant.access", tenant.id(), "tenant", tenant.id(),
+        return denials.record(caller, AuditRecord.denied("tenant.access", tenant.id(), "tenant", tenant.id(),
                 new JsonObject().put("reason", "caller belongs to another tenant")))
             .transform(ignored -> Future.failedFuture(new NotFoundException("tenant '" + name + "' not found")));
       }
