@@ -55,6 +55,11 @@ public final class GatewayRoutes {
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
     router.route().handler(new RequestIds());
+    // Bodies wait until the key is checked (no unauthenticated buffering); the BodyHandler resumes them.
+    router.route().handler(ctx -> {
+      ctx.request().pause();
+      ctx.next();
+    });
     router.get("/v2/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("live", true)));
     router.get("/v2/health/ready").handler(ctx -> {
       if (routes.loaded()) {

@@ -52,10 +52,19 @@ public final class ArtifactDownloader {
     return vertx
         .fileSystem()
         .open(target.toString(), options)
-        .compose(file -> fetchInto(ref, file, limit).eventually(() -> file.close().otherwiseEmpty()))
+        .compose(file -> fetchInto(ref, file, limit).eventually(() -> closeQuietly(file)))
         .recover(
             e -> Future.failedFuture(
                 e instanceof ArtifactException ? e : new ArtifactException("artifact download failed: " + e.getMessage(), e)));
+  }
+
+  /** Closes the file unless the pipe already did ({@code close()} throws on a closed file). */
+  private static Future<Void> closeQuietly(AsyncFile file) {
+    try {
+      return file.close().otherwiseEmpty();
+    } catch (RuntimeException alreadyClosed) {
+      return Future.succeededFuture();
+    }
   }
 
   private Future<Download> fetchInto(ArtifactRef ref, AsyncFile file, long limit) {

@@ -13,7 +13,7 @@ public enum ExecutionProviderPreference {
     try {
       return valueOf(value.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("expected one of auto, cpu, cuda; got '" + value + "'", e);
+      throw new IllegalArgumentException("must be one of auto, cpu, cuda", e);
     }
   }
 }

@@ -1,0 +1,177 @@
+package io.mmaas.agent.app;
+
+import io.mmaas.agent.runtime.ExecutionProviderPreference;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The agent's configuration, read once from {@code MMAAS_AGENT_*} environment variables.
+ *
+ * @param enrollmentToken needed only before the first enrollment; null when unset
+ * @param port 0 for an ephemeral port, which is then what the agent advertises
+ * @param advertiseUrl the serving URL given to the control plane; null means {@code http://HOST:PORT}
+ * @param maxBodyBytes the largest inference request body accepted (larger gets 413)
+ * @param inferThreads size of the inference worker pool
+ */
+public record AgentConfig(
+    String controlPlaneUrl,
+    String enrollmentToken,
+    String name,
+    String host,
+    int port,
+    String advertiseUrl,
+    Path dataDir,
+    ExecutionProviderPreference executionProvider,
+    long maxBodyBytes,
+    int inferThreads) {
+
+  public static final long DEFAULT_MAX_BODY_BYTES = 64L * 1024 * 1024;
+
+  public AgentConfig {
+    Objects.requireNonNull(controlPlaneUrl, "controlPlaneUrl");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(executionProvider, "executionProvider");
+  }
+
+  /** Reads the configuration; every bad value is named in the exception, not only the first. */
+  public static AgentConfig fromEnv(Map<String, String> env) throws ConfigException {
+    Reader reader = new Reader(env);
+    String controlPlane = reader.get("MMAAS_AGENT_CONTROL_PLANE_URL", "http://127.0.0.1:8082", AgentConfig::httpUrl);
+    String token = env.get("MMAAS_AGENT_ENROLLMENT_TOKEN");
+    String name = reader.get("MMAAS_AGENT_NAME", defaultName(), AgentConfig::nonBlank);
+    String host = reader.get("MMAAS_AGENT_HOST", "127.0.0.1", AgentConfig::nonBlank);
+    Integer port = reader.get("MMAAS_AGENT_PORT", "9090", v -> intIn(v, 0, 65535));
+    String advertise = reader.get("MMAAS_AGENT_ADVERTISE_URL", null, AgentConfig::httpUrl);
+    Path dataDir = reader.get("MMAAS_AGENT_DATA_DIR", "./data/agent", Path::of);
+    ExecutionProviderPreference provider =
+        reader.get("MMAAS_AGENT_EXECUTION_PROVIDER", "auto", ExecutionProviderPreference::parse);
+    Long maxBody = reader.get("MMAAS_AGENT_MAX_BODY_BYTES", Long.toString(DEFAULT_MAX_BODY_BYTES), AgentConfig::bytes);
+    Integer threads = reader.get(
+        "MMAAS_AGENT_INFER_THREADS", Integer.toString(Runtime.getRuntime().availableProcessors()), v -> intIn(v, 1, 1024));
+    reader.throwIfInvalid();
+    return new AgentConfig(controlPlane, token == null || token.isBlank() ? null : token, name, host, port,
+        advertise, dataDir, provider, maxBody, threads);
+  }
+
+  /** The URL the control plane and the gateway should use to reach this agent, once the port is known. */
+  public String servingUrl(int actualPort) {
+    return advertiseUrl != null ? advertiseUrl : "http://" + host + ":" + actualPort;
+  }
+
+  @Override
+  public String toString() {
+    return "AgentConfig[controlPlaneUrl=" + controlPlaneUrl
+        + ", enrollmentToken=" + (enrollmentToken == null ? "(unset)" : "****")
+        + ", name=" + name + ", host=" + host + ", port=" + port
+        + ", advertiseUrl=" + (advertiseUrl == null ? "(http://HOST:PORT)" : advertiseUrl)
+        + ", dataDir=" + dataDir + ", executionProvider=" + executionProvider
+        + ", maxBodyBytes=" + maxBodyBytes + ", inferThreads=" + inferThreads + "]";
+  }
+
+  private static String defaultName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      String hostname = System.getenv("HOSTNAME");
+      return hostname == null || hostname.isBlank() ? "runtime-agent" : hostname;
+    }
+  }
+
+  private static String nonBlank(String value) {
+    if (value.isBlank()) {
+      throw new IllegalArgumentException("must not be blank");
+    }
+    return value.trim();
+  }
+
+  private static String httpUrl(String value) {
+    try {
+      URI uri = new URI(value.trim());
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+        throw new IllegalArgumentException("must be an http:// or https:// URL with a host");
+      }
+      String text = uri.toString();
+      return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("is not a URL (" + e.getMessage() + ")");
+    }
+  }
+
+  private static int intIn(String value, int min, int max) {
+    long parsed;
+    try {
+      parsed = Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("must be an integer in " + min + ".." + max);
+    }
+    if (parsed < min || parsed > max) {
+      throw new IllegalArgumentException("must be an integer in " + min + ".." + max);
+    }
+    return (int) parsed;
+  }
+
+  /** A positive byte count, optionally with a KiB, MiB or GiB suffix. */
+  private static long bytes(String value) {
+    String text = value.trim();
+    long unit = 1;
+    for (Map.Entry<String, Long> suffix : Map.of("KiB", 1L << 10, "MiB", 1L << 20, "GiB", 1L << 30).entrySet()) {
+      if (text.endsWith(suffix.getKey())) {
+        unit = suffix.getValue();
+        text = text.substring(0, text.length() - suffix.getKey().length()).trim();
+      }
+    }
+    try {
+      long bytes = Math.multiplyExact(Long.parseLong(text), unit);
+      if (bytes <= 0 || bytes > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("must be between 1 byte and 2 GiB");
+      }
+      return bytes;
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new IllegalArgumentException("must be a byte count such as 67108864 or 64MiB");
+    }
+  }
+
+  /** Reads variables and collects every error. */
+  private static final class Reader {
+    private final Map<String, String> env;
+    private final List<String> errors = new ArrayList<>();
+
+    Reader(Map<String, String> env) {
+      this.env = env;
+    }
+
+    <T> T get(String variable, String fallback, Function<String, T> parse) {
+      String value = env.get(variable);
+      if (value == null || value.isEmpty()) {
+        value = fallback;
+      }
+      if (value == null) {
+        return null;
+      }
+      try {
+        return parse.apply(value);
+      } catch (IllegalArgumentException e) { // InvalidPathException included
+        errors.add(variable + "='" + value + "' " + e.getMessage());
+        return null;
+      }
+    }
+
+    void throwIfInvalid() throws ConfigException {
+      if (!errors.isEmpty()) {
+        throw new ConfigException("invalid configuration: " + String.join("; ", errors));
+      }
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package io.mmaas.agent.oip;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.mmaas.agent.runtime.Fp16;
+import io.mmaas.agent.runtime.Tensor;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
+import java.util.List;
+
+/**
+ * Writes an OIP JSON response straight from output buffers: {@code model_name}, {@code model_version}, {@code id}
+ * when the request had one, and {@code outputs} with flat {@code data}. Floats are written in their shortest
+ * round-trip form, so FP32 values survive exactly.
+ */
+final class JsonInferResponseWriter {
+  private JsonInferResponseWriter() {}
+
+  static Buffer write(ModelNames names, String id, List<Tensor> outputs) {
+    Buffer out = Buffer.buffer();
+    try (JsonGenerator json = JsonSupport.FACTORY.createGenerator(new BufferOutput(out))) {
+      json.writeStartObject();
+      json.writeStringField("model_name", names.name());
+      json.writeStringField("model_version", names.version());
+      if (id != null) {
+        json.writeStringField("id", id);
+      }
+      json.writeArrayFieldStart("outputs");
+      for (Tensor tensor : outputs) {
+        json.writeStartObject();
+        json.writeStringField("name", tensor.name());
+        json.writeStringField("datatype", tensor.datatype().name());
+        json.writeArrayFieldStart("shape");
+        for (long dim : tensor.shape()) {
+          json.writeNumber(dim);
+        }
+        json.writeEndArray();
+        json.writeArrayFieldStart("data");
+        writeData(json, tensor);
+        json.writeEndArray();
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing to memory failed", e);
+    }
+    return out;
+  }
+
+  private static void writeData(JsonGenerator json, Tensor tensor) throws IOException {
+    switch (tensor.datatype()) {
+      case FP32 -> {
+        FloatBuffer data = (FloatBuffer) tensor.buffer();
+        for (int i = 0; i < data.limit(); i++) {
+          json.writeNumber(data.get(i));
+        }
+      }
+      case FP64 -> {
+        DoubleBuffer data = (DoubleBuffer) tensor.buffer();
+        for (int i = 0; i < data.limit(); i++) {
+          json.writeNumber(data.get(i));
+        }
+      }
+      case FP16 -> {
+        ShortBuffer data = (ShortBuffer) tensor.buffer();
+        for (int i = 0; i < data.limit(); i++) {
+          json.writeNumber(Fp16.toFloat(data.get(i)));
+        }
+      }
+      case INT64 -> {
+        LongBuffer data = (LongBuffer) tensor.buffer();
+        for (int i = 0; i < data.limit(); i++) {
+          json.writeNumber(data.get(i));
+        }
+      }
+      case INT32 -> {
+        IntBuffer data = (IntBuffer) tensor.buffer();
+        for (int i = 0; i < data.limit(); i++) {
+          json.writeNumber(data.get(i));
+        }
+      }
+      case INT16 -> {
+        ShortBuffer data = (ShortBuffer) tensor.buffer();
+        for (int i = 0; i < data.limit(); i++) {
+          json.writeNumber(data.get(i));
+        }
+      }
+      case INT8, UINT8, BOOL -> {
+        ByteBuffer data = (ByteBuffer) tensor.buffer();
+        for (int i = 0; i < data.limit(); i++) {
+          byte b = data.get(i);
+          switch (tensor.datatype()) {
+            case INT8 -> json.writeNumber(b);
+            case UINT8 -> json.writeNumber(b & 0xff);
+            default -> json.writeBoolean(b != 0);
+          }
+        }
+      }
+      case BYTES -> {
+        for (String s : tensor.strings()) {
+          json.writeString(s);
+        }
+      }
+    }
+  }
+
+  /** Appends to a Vert.x buffer, avoiding a second copy of the response. */
+  private static final class BufferOutput extends OutputStream {
+    private final Buffer buffer;
+
+    BufferOutput(Buffer buffer) {
+      this.buffer = buffer;
+    }
+
+    @Override
+    public void write(int b) {
+      buffer.appendByte((byte) b);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) {
+      buffer.appendBytes(bytes, offset, length);
+    }
+  }
+}

@@ -1,0 +1,352 @@
+package io.mmaas.agent.oip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.mmaas.agent.runtime.ExecutionProviderPreference;
+import io.mmaas.agent.runtime.OrtModelRuntime;
+import io.mmaas.agent.runtime.RuntimeOptions;
+import io.mmaas.agent.sync.ReplicaState;
+import io.mmaas.agent.sync.ReplicaStatus;
+import io.mmaas.agent.sync.ReplicaTable;
+import io.mmaas.agent.testing.TwinOutputModel;
+import io.mmaas.onnx.OnnxModels;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("OIP serving API over HTTP")
+class OipHttpTest {
+  private static final String KEY = "serving-key-for-tests";
+  private static final String MLP = "mlp-replica";
+  private static final String TWIN = "twin-replica";
+  private static final String LOADING = "loading-replica";
+  private static final int IN = 4;
+  private static final int OUT = 3;
+  private static final long SEED = 11;
+  private static final long MAX_BODY = 64 * 1024;
+
+  @TempDir static Path dir;
+  private static OrtModelRuntime runtime;
+  private static final ReplicaTable replicas = new ReplicaTable();
+  private static final OnnxModels.Mlp reference = OnnxModels.mlpWeights(IN, 8, OUT, SEED);
+
+  private WebClient client;
+  private int port;
+
+  @BeforeAll
+  static void loadModels() throws Exception {
+    runtime = new OrtModelRuntime(ExecutionProviderPreference.CPU);
+    runtime.load(MLP, Files.write(dir.resolve("mlp.onnx"), OnnxModels.mlp(IN, 8, OUT, SEED)), RuntimeOptions.DEFAULT);
+    runtime.load(TWIN, Files.write(dir.resolve("twin.onnx"), TwinOutputModel.bytes()), RuntimeOptions.DEFAULT);
+    replicas.put(new ReplicaStatus(MLP, "mlp", 3, ReplicaState.READY, null, 1));
+    replicas.put(new ReplicaStatus(TWIN, "twin", 1, ReplicaState.READY, null, 1));
+    replicas.put(new ReplicaStatus(LOADING, "later", 1, ReplicaState.LOADING, null, 0));
+  }
+
+  @AfterAll
+  static void unload() {
+    runtime.close();
+  }
+
+  @BeforeEach
+  void deploy(Vertx vertx, VertxTestContext testContext) {
+    ServingKey key = new ServingKey();
+    key.set(KEY);
+    ServingVerticle serving =
+        new ServingVerticle(new ServingVerticle.Settings("127.0.0.1", 0, MAX_BODY, 2), runtime, replicas, key);
+    client = WebClient.create(vertx);
+    vertx.deployVerticle(serving).onComplete(testContext.succeeding(id -> {
+      port = serving.actualPort();
+      testContext.completeNow();
+    }));
+  }
+
+  private HttpRequest<Buffer> post(String path) {
+    return client.post(port, "127.0.0.1", path).putHeader("Authorization", "Bearer " + KEY);
+  }
+
+  private HttpRequest<Buffer> get(String path) {
+    return client.get(port, "127.0.0.1", path).putHeader("Authorization", "Bearer " + KEY);
+  }
+
+  private static JsonObject input(String name, String datatype, JsonArray shape, JsonArray data) {
+    return new JsonObject().put("name", name).put("datatype", datatype).put("shape", shape).put("data", data);
+  }
+
+  private static JsonObject mlpRequest(float[][] rows) {
+    JsonArray data = new JsonArray();
+    for (float[] row : rows) {
+      for (float v : row) {
+        data.add(v);
+      }
+    }
+    return new JsonObject().put("inputs", new JsonArray().add(
+        input("input", "FP32", new JsonArray().add(rows.length).add(IN), data)));
+  }
+
+  private static final float[][] ROWS = {{0.5f, -1f, 2f, 0.25f}, {1f, 1f, -3f, 0f}};
+
+  @Test
+  @DisplayName("an inference returns the model's result, with the replica id and desired version as names")
+  void inferReturnsResult(VertxTestContext testContext) {
+    post("/v2/models/" + MLP + "/infer").sendJsonObject(mlpRequest(ROWS)).onComplete(testContext.succeeding(r ->
+        testContext.verify(() -> {
+          assertThat(r.statusCode()).isEqualTo(200);
+          assertThat(r.getHeader("Content-Type")).isEqualTo("application/json");
+          JsonObject body = r.bodyAsJsonObject();
+          assertThat(body.getString("model_name")).isEqualTo(MLP);
+          assertThat(body.getString("model_version")).isEqualTo("3");
+          assertThat(body.containsKey("id")).isFalse();
+          JsonObject output = body.getJsonArray("outputs").getJsonObject(0);
+          assertThat(output.getString("name")).isEqualTo("output");
+          assertThat(output.getString("datatype")).isEqualTo("FP32");
+          assertThat(output.getJsonArray("shape")).isEqualTo(new JsonArray().add(2).add(OUT));
+          JsonArray data = output.getJsonArray("data");
+          for (int r0 = 0; r0 < ROWS.length; r0++) {
+            float[] expected = reference.forward(ROWS[r0]);
+            for (int c = 0; c < OUT; c++) {
+              assertThat(data.getFloat(r0 * OUT + c)).isCloseTo(expected[c], within(1e-5f));
+            }
+          }
+          testContext.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("the request id is echoed and the gateway's model name and version headers are used")
+  void idAndGatewayNames(VertxTestContext testContext) {
+    post("/v2/models/" + MLP + "/infer")
+        .putHeader("X-MMaaS-Model-Name", "fraud-detector")
+        .putHeader("X-MMaaS-Model-Version", "7")
+        .sendJsonObject(mlpRequest(ROWS).put("id", "request-42"))
+        .onComplete(testContext.succeeding(r -> testContext.verify(() -> {
+          assertThat(r.statusCode()).isEqualTo(200);
+          JsonObject body = r.bodyAsJsonObject();
+          assertThat(body.getString("id")).isEqualTo("request-42");
+          assertThat(body.getString("model_name")).isEqualTo("fraud-detector");
+          assertThat(body.getString("model_version")).isEqualTo("7");
+          testContext.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("only the requested outputs are returned; all of them when none are named")
+  void outputsFilter(VertxTestContext testContext) {
+    JsonObject request = new JsonObject().put("inputs", new JsonArray().add(
+        input("x", "FP32", new JsonArray().add(1).add(3), new JsonArray().add(1.5).add(-2).add(0))));
+    Future<HttpResponse<Buffer>> filtered = post("/v2/models/" + TWIN + "/infer")
+        .sendJsonObject(request.copy().put("outputs", new JsonArray().add(new JsonObject().put("name", "negated"))));
+    Future<HttpResponse<Buffer>> all = filtered.compose(f -> post("/v2/models/" + TWIN + "/infer").sendJsonObject(request));
+    all.onComplete(testContext.succeeding(allResponse -> testContext.verify(() -> {
+      JsonArray only = filtered.result().bodyAsJsonObject().getJsonArray("outputs");
+      assertThat(only).hasSize(1);
+      assertThat(only.getJsonObject(0).getString("name")).isEqualTo("negated");
+      assertThat(only.getJsonObject(0).getJsonArray("data")).isEqualTo(new JsonArray().add(-1.5).add(2.0).add(-0.0));
+      JsonArray both = allResponse.bodyAsJsonObject().getJsonArray("outputs");
+      assertThat(both.stream().map(o -> ((JsonObject) o).getString("name"))).containsExactly("same", "negated");
+      testContext.completeNow();
+    })));
+  }
+
+  @Test
+  @DisplayName("model metadata describes inputs and outputs with -1 for dynamic dimensions, under the gateway's names")
+  void metadata(VertxTestContext testContext) {
+    Future<HttpResponse<Buffer>> plain = get("/v2/models/" + MLP).send();
+    Future<HttpResponse<Buffer>> named = plain.compose(p -> get("/v2/models/" + MLP)
+        .putHeader("X-MMaaS-Model-Name", "fraud-detector").putHeader("X-MMaaS-Model-Version", "7").send());
+    named.onComplete(testContext.succeeding(n -> testContext.verify(() -> {
+      JsonObject body = plain.result().bodyAsJsonObject();
+      assertThat(plain.result().statusCode()).isEqualTo(200);
+      assertThat(body.getString("name")).isEqualTo(MLP);
+      assertThat(body.getJsonArray("versions")).isEqualTo(new JsonArray().add("3"));
+      assertThat(body.getString("platform")).isEqualTo("onnx_onnxv1");
+      assertThat(body.getJsonArray("inputs")).isEqualTo(new JsonArray().add(new JsonObject()
+          .put("name", "input").put("datatype", "FP32").put("shape", new JsonArray().add(-1).add(IN))));
+      assertThat(body.getJsonArray("outputs")).isEqualTo(new JsonArray().add(new JsonObject()
+          .put("name", "output").put("datatype", "FP32").put("shape", new JsonArray().add(-1).add(OUT))));
+      JsonObject namedBody = n.bodyAsJsonObject();
+      assertThat(namedBody.getString("name")).isEqualTo("fraud-detector");
+      assertThat(namedBody.getJsonArray("versions")).isEqualTo(new JsonArray().add("7"));
+      testContext.completeNow();
+    })));
+  }
+
+  @Test
+  @DisplayName("health needs no key, server metadata names the agent, and model readiness follows the replica state")
+  void healthAndReadiness(VertxTestContext testContext) {
+    Future<HttpResponse<Buffer>> live = client.get(port, "127.0.0.1", "/v2/health/live").send();
+    Future<HttpResponse<Buffer>> ready = live.compose(x -> client.get(port, "127.0.0.1", "/v2/health/ready").send());
+    Future<HttpResponse<Buffer>> server = ready.compose(x -> get("/v2").send());
+    Future<HttpResponse<Buffer>> modelReady = server.compose(x -> get("/v2/models/" + MLP + "/ready").send());
+    Future<HttpResponse<Buffer>> notReady = modelReady.compose(x -> get("/v2/models/" + LOADING + "/ready").send());
+    notReady.onComplete(testContext.succeeding(x -> testContext.verify(() -> {
+      assertThat(live.result().statusCode()).isEqualTo(200);
+      assertThat(live.result().bodyAsJsonObject()).isEqualTo(new JsonObject().put("live", true));
+      assertThat(ready.result().statusCode()).isEqualTo(200);
+      assertThat(ready.result().bodyAsJsonObject()).isEqualTo(new JsonObject().put("ready", true));
+      assertThat(server.result().bodyAsJsonObject()).isEqualTo(new JsonObject()
+          .put("name", "mmaas-runtime-agent").put("version", "0.1.0").put("extensions", new JsonArray()));
+      assertThat(modelReady.result().statusCode()).isEqualTo(200);
+      assertThat(modelReady.result().bodyAsJsonObject().getBoolean("ready")).isTrue();
+      assertThat(notReady.result().statusCode()).isEqualTo(503);
+      assertThat(notReady.result().bodyAsJsonObject().getBoolean("ready")).isFalse();
+      testContext.completeNow();
+    })));
+  }
+
+  @Test
+  @DisplayName("requests without the serving key or with a wrong one get 401")
+  void unauthorized(VertxTestContext testContext) {
+    Future<HttpResponse<Buffer>> none = client.post(port, "127.0.0.1", "/v2/models/" + MLP + "/infer")
+        .sendJsonObject(mlpRequest(ROWS));
+    Future<HttpResponse<Buffer>> wrong = none.compose(x -> client.post(port, "127.0.0.1", "/v2/models/" + MLP + "/infer")
+        .putHeader("Authorization", "Bearer " + KEY + "x").sendJsonObject(mlpRequest(ROWS)));
+    Future<HttpResponse<Buffer>> metadata = wrong.compose(x -> client.get(port, "127.0.0.1", "/v2/models/" + MLP)
+        .putHeader("Authorization", "Basic " + KEY).send());
+    metadata.onComplete(testContext.succeeding(x -> testContext.verify(() -> {
+      for (HttpResponse<Buffer> r : List.of(none.result(), wrong.result(), metadata.result())) {
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(r.bodyAsJsonObject().getString("error")).isEqualTo("missing or invalid serving key");
+      }
+      testContext.completeNow();
+    })));
+  }
+
+  @Test
+  @DisplayName("an unknown replica gets 404 and one that is not ready gets 503")
+  void notFoundAndNotReady(VertxTestContext testContext) {
+    Future<HttpResponse<Buffer>> unknown = post("/v2/models/no-such-replica/infer").sendJsonObject(mlpRequest(ROWS));
+    Future<HttpResponse<Buffer>> loading = unknown.compose(x -> post("/v2/models/" + LOADING + "/infer").sendJsonObject(mlpRequest(ROWS)));
+    loading.onComplete(testContext.succeeding(x -> testContext.verify(() -> {
+      assertThat(unknown.result().statusCode()).isEqualTo(404);
+      assertThat(unknown.result().bodyAsJsonObject().getString("error")).isEqualTo("model no-such-replica not found");
+      assertThat(loading.result().statusCode()).isEqualTo(503);
+      assertThat(loading.result().bodyAsJsonObject().getString("error")).contains("not ready (LOADING)");
+      testContext.completeNow();
+    })));
+  }
+
+  static Stream<Arguments> badRequests() {
+    String good = "\"name\":\"input\",\"datatype\":\"FP32\"";
+    return Stream.of(
+        Arguments.of("a body that is not JSON", "hello", "malformed JSON"),
+        Arguments.of("truncated JSON", "{\"inputs\": [", "malformed JSON"),
+        Arguments.of("a JSON array instead of an object", "[1, 2]", "request body must be a JSON object"),
+        Arguments.of("no inputs", "{}", "request has no inputs"),
+        Arguments.of("empty inputs", "{\"inputs\": []}", "request has no inputs"),
+        Arguments.of("an unknown input name",
+            "{\"inputs\":[{\"name\":\"bogus\",\"datatype\":\"FP32\",\"shape\":[1,4],\"data\":[1,2,3,4]}]}",
+            "unknown input 'bogus'"),
+        Arguments.of("a duplicate input",
+            "{\"inputs\":[{" + good + ",\"shape\":[1,4],\"data\":[1,2,3,4]},{" + good + ",\"shape\":[1,4],\"data\":[1,2,3,4]}]}",
+            "input 'input' appears more than once"),
+        Arguments.of("the wrong datatype",
+            "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP64\",\"shape\":[1,4],\"data\":[1,2,3,4]}]}",
+            "has datatype FP64 but the model expects FP32"),
+        Arguments.of("an unknown datatype",
+            "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP128\",\"shape\":[1,4],\"data\":[1,2,3,4]}]}",
+            "unknown or unsupported datatype 'FP128'"),
+        Arguments.of("the wrong rank", "{\"inputs\":[{" + good + ",\"shape\":[4],\"data\":[1,2,3,4]}]}",
+            "but the model expects rank 2"),
+        Arguments.of("a fixed dimension that does not match",
+            "{\"inputs\":[{" + good + ",\"shape\":[1,5],\"data\":[1,2,3,4,5]}]}",
+            "dimension 1 is 5 but the model expects 4"),
+        Arguments.of("fewer elements than the shape needs",
+            "{\"inputs\":[{" + good + ",\"shape\":[1,4],\"data\":[1,2,3]}]}",
+            "shape [1, 4] needs 4 elements but data has 3"),
+        Arguments.of("more nested elements than the shape needs",
+            "{\"inputs\":[{" + good + ",\"shape\":[1,4],\"data\":[[1,2,3,4],[5]]}]}",
+            "needs 4 elements but data has 5"),
+        Arguments.of("a negative dimension", "{\"inputs\":[{" + good + ",\"shape\":[-1,4],\"data\":[1,2,3,4]}]}",
+            "dimension 0 is -1; dimensions must be positive"),
+        Arguments.of("a zero dimension", "{\"inputs\":[{" + good + ",\"shape\":[0,4],\"data\":[]}]}",
+            "dimension 0 is 0; dimensions must be positive"),
+        Arguments.of("a huge dimension", "{\"inputs\":[{" + good + ",\"shape\":[4611686018427387904,4],\"data\":[1,2,3,4]}]}",
+            "elements allowed"),
+        Arguments.of("a dimension beyond 64 bits",
+            "{\"inputs\":[{" + good + ",\"shape\":[99999999999999999999,4],\"data\":[1,2,3,4]}]}",
+            "dimension too large"),
+        Arguments.of("a non-integer dimension", "{\"inputs\":[{" + good + ",\"shape\":[1.5,4],\"data\":[1,2,3,4]}]}",
+            "shape must be an array of integers"),
+        Arguments.of("non-numeric data", "{\"inputs\":[{" + good + ",\"shape\":[1,4],\"data\":[1,\"two\",3,4]}]}",
+            "element 1 is a string, not a number"),
+        Arguments.of("objects in data", "{\"inputs\":[{" + good + ",\"shape\":[1,4],\"data\":[{\"a\":1}]}]}",
+            "not objects"),
+        Arguments.of("an input without data", "{\"inputs\":[{" + good + ",\"shape\":[1,4]}]}", "has no data"),
+        Arguments.of("an unknown requested output",
+            "{\"inputs\":[{" + good + ",\"shape\":[1,4],\"data\":[1,2,3,4]}],\"outputs\":[{\"name\":\"nope\"}]}",
+            "unknown output 'nope'"),
+        Arguments.of("a numeric id", "{\"id\":5,\"inputs\":[{" + good + ",\"shape\":[1,4],\"data\":[1,2,3,4]}]}",
+            "id must be a string"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badRequests")
+  @DisplayName("a bad request gets 400 with a clear error")
+  void badRequest(String description, String body, String error, VertxTestContext testContext) {
+    post("/v2/models/" + MLP + "/infer").sendBuffer(Buffer.buffer(body)).onComplete(testContext.succeeding(r ->
+        testContext.verify(() -> {
+          assertThat(r.statusCode()).as(description).isEqualTo(400);
+          assertThat(r.bodyAsJsonObject().getString("error")).as(description).contains(error);
+          testContext.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("a body over the limit gets 413")
+  void oversizedBody(VertxTestContext testContext) {
+    JsonArray data = new JsonArray();
+    for (int i = 0; i < 20_000; i++) {
+      data.add(0.123456f);
+    }
+    JsonObject request = new JsonObject().put("inputs", new JsonArray().add(
+        input("input", "FP32", new JsonArray().add(5_000).add(IN), data)));
+    Buffer body = request.toBuffer();
+    assertThat(body.length()).isGreaterThan((int) MAX_BODY);
+    post("/v2/models/" + MLP + "/infer").sendBuffer(body).onComplete(testContext.succeeding(r ->
+        testContext.verify(() -> {
+          assertThat(r.statusCode()).isEqualTo(413);
+          assertThat(r.bodyAsJsonObject().getString("error")).isEqualTo("request body is larger than " + MAX_BODY + " bytes");
+          testContext.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("after a burst of bad requests a good request still works")
+  void goodAfterBad(VertxTestContext testContext) {
+    List<Future<HttpResponse<Buffer>>> bad = new ArrayList<>();
+    badRequests().forEach(a -> bad.add(post("/v2/models/" + MLP + "/infer").sendBuffer(Buffer.buffer((String) a.get()[1]))));
+    Future.join(bad)
+        .compose(x -> post("/v2/models/" + MLP + "/infer").sendJsonObject(mlpRequest(ROWS)))
+        .onComplete(testContext.succeeding(r -> testContext.verify(() -> {
+          bad.forEach(b -> assertThat(b.result().statusCode()).isEqualTo(400));
+          assertThat(r.statusCode()).isEqualTo(200);
+          assertThat(r.bodyAsJsonObject().getJsonArray("outputs").getJsonObject(0).getJsonArray("data")).hasSize(2 * OUT);
+          testContext.completeNow();
+        })));
+  }
+}

@@ -1,0 +1,162 @@
+package io.mmaas.agent.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.mmaas.onnx.OnnxModels;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("OrtModelRuntime")
+class OrtModelRuntimeTest {
+  private static final int IN = 4;
+  private static final int HIDDEN = 16;
+  private static final int OUT = 3;
+  private static final long SEED = 7;
+
+  @TempDir static Path dir;
+  private static OrtModelRuntime runtime;
+  private static Path mlpFile;
+
+  @BeforeAll
+  static void start() throws IOException {
+    runtime = new OrtModelRuntime(ExecutionProviderPreference.AUTO);
+    mlpFile = Files.write(dir.resolve("mlp.onnx"), OnnxModels.mlp(IN, HIDDEN, OUT, SEED));
+  }
+
+  @AfterAll
+  static void stop() {
+    runtime.close();
+  }
+
+  @Test
+  @DisplayName("an MLP loads on CPU and batch 1 and batch 3 match the reference forward pass within 1e-5")
+  void mlpMatchesReference() throws Exception {
+    LoadedModel model = runtime.load("mlp-a", mlpFile, RuntimeOptions.DEFAULT);
+    try {
+      assertThat(model.executionProvider()).isEqualTo("CPU");
+      assertThat(model.inputs()).containsExactly(new TensorSpec("input", DataType.FP32, List.of(-1L, (long) IN)));
+      assertThat(model.outputs()).containsExactly(new TensorSpec("output", DataType.FP32, List.of(-1L, (long) OUT)));
+      OnnxModels.Mlp reference = OnnxModels.mlpWeights(IN, HIDDEN, OUT, SEED);
+      for (int batch : new int[] {1, 3}) {
+        float[][] rows = new float[batch][IN];
+        FloatBuffer input = (FloatBuffer) DataType.FP32.allocate(batch * IN);
+        for (int r = 0; r < batch; r++) {
+          for (int c = 0; c < IN; c++) {
+            rows[r][c] = (r + 1) * 0.37f - c * 0.91f;
+            input.put(r * IN + c, rows[r][c]);
+          }
+        }
+        List<Tensor> outputs = runtime.infer(
+            "mlp-a", List.of(Tensor.numeric("input", DataType.FP32, new long[] {batch, IN}, input)), Set.of("output"));
+        assertThat(outputs).hasSize(1);
+        assertThat(outputs.get(0).shape()).containsExactly(batch, OUT);
+        FloatBuffer result = (FloatBuffer) outputs.get(0).buffer();
+        for (int r = 0; r < batch; r++) {
+          float[] expected = reference.forward(rows[r]);
+          for (int c = 0; c < OUT; c++) {
+            assertThat(result.get(r * OUT + c)).as("batch %d row %d col %d", batch, r, c).isCloseTo(expected[c], within(1e-5f));
+          }
+        }
+      }
+    } finally {
+      runtime.unload("mlp-a");
+    }
+  }
+
+  @Test
+  @DisplayName("a load reports memory of at least the model file size")
+  void memoryIsReported() throws Exception {
+    LoadedModel model = runtime.load("mlp-mem", mlpFile, new RuntimeOptions(1, 1));
+    try {
+      assertThat(model.memoryBytes()).isGreaterThanOrEqualTo(Files.size(mlpFile));
+      assertThat(runtime.memoryUsed("mlp-mem")).isEqualTo(model.memoryBytes());
+    } finally {
+      runtime.unload("mlp-mem");
+    }
+  }
+
+  @Test
+  @DisplayName("unload frees the replica: it is no longer found, uses no memory and refuses inference")
+  void unloadFreesTheReplica() throws Exception {
+    runtime.load("mlp-b", mlpFile, RuntimeOptions.DEFAULT);
+    assertThat(runtime.find("mlp-b")).isPresent();
+
+    runtime.unload("mlp-b");
+
+    assertThat(runtime.find("mlp-b")).isEmpty();
+    assertThat(runtime.memoryUsed("mlp-b")).isZero();
+    Tensor input = Tensor.numeric("input", DataType.FP32, new long[] {1, IN}, DataType.FP32.allocate(IN));
+    assertThatThrownBy(() -> runtime.infer("mlp-b", List.of(input), Set.of("output")))
+        .isInstanceOf(ModelNotLoadedException.class);
+    runtime.unload("mlp-b"); // unloading again is a no-op
+  }
+
+  @Test
+  @DisplayName("a corrupt file fails the load with a reason, and the runtime keeps working")
+  void corruptFileFailsWithReason() throws Exception {
+    byte[] bytes = OnnxModels.mlp(IN, HIDDEN, OUT, SEED);
+    byte[] corrupt = java.util.Arrays.copyOf(bytes, bytes.length / 2);
+    Path file = Files.write(dir.resolve("corrupt.onnx"), corrupt);
+
+    assertThatThrownBy(() -> runtime.load("broken", file, RuntimeOptions.DEFAULT))
+        .isInstanceOf(ModelLoadException.class)
+        .message()
+        .satisfiesAnyOf(m -> assertThat(m).startsWith("invalid model: "), m -> assertThat(m).startsWith("load failed: "));
+    assertThat(runtime.find("broken")).isEmpty();
+
+    Path garbage = Files.write(dir.resolve("garbage.onnx"), "definitely not protobuf".getBytes());
+    assertThatThrownBy(() -> runtime.load("garbage", garbage, RuntimeOptions.DEFAULT))
+        .isInstanceOf(ModelLoadException.class);
+
+    runtime.load("after-corrupt", mlpFile, RuntimeOptions.DEFAULT);
+    runtime.unload("after-corrupt");
+  }
+
+  @Test
+  @DisplayName("a model with external data is refused before ONNX Runtime sees it")
+  void externalDataIsRefused() throws Exception {
+    Path file = Files.write(dir.resolve("external.onnx"), OnnxModels.withExternalData("weights.bin"));
+    Files.write(dir.resolve("weights.bin"), new byte[4]);
+
+    assertThatThrownBy(() -> runtime.load("external", file, RuntimeOptions.DEFAULT))
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessage("external data not supported yet");
+  }
+
+  @Test
+  @DisplayName("the same replica id cannot be loaded twice")
+  void duplicateLoadIsRefused() throws Exception {
+    runtime.load("twice", mlpFile, RuntimeOptions.DEFAULT);
+    try {
+      assertThatThrownBy(() -> runtime.load("twice", mlpFile, RuntimeOptions.DEFAULT))
+          .isInstanceOf(ModelLoadException.class)
+          .hasMessageContaining("already loaded");
+    } finally {
+      runtime.unload("twice");
+    }
+  }
+
+  @Test
+  @DisplayName("on a build without CUDA, AUTO reports CPU and a CUDA-only runtime fails loads with a reason")
+  void executionProviderChoice() {
+    assertThat(runtime.executionProvider()).isEqualTo("CPU");
+    assertThat(runtime.availableProviders()).containsExactly("CPU");
+
+    OrtModelRuntime cudaOnly = new OrtModelRuntime(ExecutionProviderPreference.CUDA);
+    assertThatThrownBy(() -> cudaOnly.load("cuda", mlpFile, RuntimeOptions.DEFAULT))
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessageContaining("CUDA execution provider is not available");
+    cudaOnly.close();
+  }
+}
