@@ -31,7 +31,8 @@ public record Config(
     int heartbeatIntervalSeconds,
     long schedulerIntervalMs,
     long gatewayTimeoutMs,
-    long denialWindowMs) {
+    long denialWindowMs,
+    long usageFlushMs) {
 
   public static Config fromEnv() {
     return from(System.getenv());
@@ -60,7 +61,8 @@ public record Config(
         r.integer("MMAAS_HEARTBEAT_INTERVAL_SECONDS", 2, 1, 600),
         r.number("MMAAS_SCHEDULER_INTERVAL_MS", 1000, 50, 3_600_000),
         r.number("MMAAS_GATEWAY_TIMEOUT_MS", 30_000, 100, 600_000),
-        r.number("MMAAS_AUDIT_DENIAL_WINDOW_MS", 60_000, 100, 3_600_000));
+        r.number("MMAAS_AUDIT_DENIAL_WINDOW_MS", 60_000, 100, 3_600_000),
+        r.number("MMAAS_USAGE_FLUSH_MS", 5_000, 100, 600_000));
     if (config.adminPassword != null && config.adminPassword.length() < 12) {
       throw new IllegalArgumentException("MMAAS_ADMIN_PASSWORD must have at least 12 characters");
     }
@@ -103,6 +105,7 @@ public record Config(
     m.put("schedulerIntervalMs", schedulerIntervalMs);
     m.put("gatewayTimeoutMs", gatewayTimeoutMs);
     m.put("denialWindowMs", denialWindowMs);
+    m.put("usageFlushMs", usageFlushMs);
     return m;
   }
 

@@ -25,7 +25,11 @@ import io.mmaas.controlplane.deployments.DeploymentRepository;
 import io.mmaas.controlplane.deployments.DeploymentService;
 import io.mmaas.controlplane.deployments.Scheduler;
 import io.mmaas.controlplane.errors.NotFoundException;
+import io.mmaas.controlplane.gateway.AdmissionHandler;
 import io.mmaas.controlplane.gateway.ChangeListener;
+import io.mmaas.controlplane.gateway.GatewayMembership;
+import io.mmaas.controlplane.gateway.Limiter;
+import io.mmaas.controlplane.gateway.UsageMeter;
 import io.mmaas.controlplane.gateway.GatewayRoutes;
 import io.mmaas.controlplane.gateway.KeyAuthenticator;
 import io.mmaas.controlplane.gateway.RoutingTable;
@@ -34,7 +38,13 @@ import io.mmaas.controlplane.http.RequestIds;
 import io.mmaas.controlplane.keys.ApiKeyHandler;
 import io.mmaas.controlplane.keys.ApiKeyRepository;
 import io.mmaas.controlplane.keys.ApiKeyService;
+import io.mmaas.controlplane.quotas.QuotaHandler;
+import io.mmaas.controlplane.quotas.QuotaRepository;
+import io.mmaas.controlplane.quotas.QuotaService;
+import io.mmaas.controlplane.quotas.ResourceLimits;
 import io.mmaas.controlplane.registry.FileBlobStore;
+import io.mmaas.controlplane.usage.UsageHandler;
+import io.mmaas.controlplane.usage.UsageRepository;
 import io.mmaas.controlplane.registry.RegistryHandler;
 import io.mmaas.controlplane.registry.RegistryRepository;
 import io.mmaas.controlplane.registry.RegistryService;
@@ -65,6 +75,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
   private Pool pool;
   private ChangeListener listener;
   private DenialAuditor denials;
+  private GatewayMembership membership;
   private Router adminRouter;
   private Router agentRouter;
   private volatile int adminPort;
@@ -126,29 +137,36 @@ public final class ControlPlaneVerticle extends VerticleBase {
     DenialAuditor denials = new DenialAuditor(pool, audit, clock, config.denialWindowMs());
     this.denials = denials;
     TenantService tenants = new TenantService(pool, tenantRepo, policy, audit, denials, clock);
-    ApiKeyService keys = new ApiKeyService(pool, keyRepo, policy, audit, clock);
+    QuotaRepository quotaRepo = new QuotaRepository();
+    ResourceLimits limits = new ResourceLimits(quotaRepo);
+    QuotaService quotas = new QuotaService(pool, quotaRepo, keyRepo, policy, audit, clock);
+    ApiKeyService keys = new ApiKeyService(pool, keyRepo, quotaRepo, policy, audit, clock);
     RegistryService registry = new RegistryService(vertx, pool, registryRepo,
-        new FileBlobStore(config.dataDir().resolve("blobs")), policy, audit, clock);
+        new FileBlobStore(config.dataDir().resolve("blobs")), policy, audit, limits, clock);
     DeploymentService deployments = new DeploymentService(pool, new DeploymentRepository(), registryRepo, policy,
-        audit, clock);
+        audit, limits, clock);
     AgentService agents = new AgentService(pool, agentRepo, agentSecrets, policy, audit, clock,
         config.agentLeaseSeconds(), config.heartbeatIntervalSeconds());
     AuditService auditService = new AuditService(new AuditRepository(pool), policy);
     Scheduler scheduler = new Scheduler(pool, clock);
     RoutingTable routing = new RoutingTable(pool, agentSecrets);
-    KeyAuthenticator keyAuth = new KeyAuthenticator(pool, keyRepo, tenantRepo, clock, 1_000, 30_000);
+    KeyAuthenticator keyAuth = new KeyAuthenticator(pool, keyRepo, tenantRepo, quotaRepo, clock, 1_000, 30_000);
+    GatewayMembership membership = new GatewayMembership(pool, clock);
+    this.membership = membership;
+    UsageMeter meter = new UsageMeter(pool);
+    AdmissionHandler admission = new AdmissionHandler(new Limiter(pool, clock, membership::live), meter, routing, clock);
     listener = new ChangeListener(vertx, io.vertx.pgclient.PgConnectOptions.fromUri(config.databaseUrl()),
         ChangeListener.API_KEYS, keyAuth::evict, keyAuth::listening);
 
     Router admin = adminRouter(new AuthHandler(auth), new UserHandler(users), new TenantHandler(tenants),
-        new ApiKeyHandler(keys),
+        new ApiKeyHandler(keys), new QuotaHandler(quotas), new UsageHandler(pool, new UsageRepository(), policy, clock),
         new RegistryHandler(registry, config.maxModelBytes()), new DeploymentHandler(deployments),
         new AgentAdminHandler(agents), new AuditHandler(auditService));
     Router agentApi = agentRouter(new AgentApiHandler(agents, registry.blobs()));
     adminRouter = admin;
     agentRouter = agentApi;
     Router gateway = new GatewayRoutes(vertx, keyAuth, routing, denials, clock, config.maxInferBytes(),
-        config.gatewayTimeoutMs()).router(vertx);
+        config.gatewayTimeoutMs()).router(vertx, admission);
 
     return Database.migrate(vertx, config)
         .onSuccess(n -> LOG.info("database migrated ({} migration(s) applied now)", n))
@@ -161,6 +179,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
           }
         })
         .compose(v -> routing.refresh())
+        .compose(v -> membership.renew())
         .compose(v -> listen(admin, config.adminPort()))
         .onSuccess(s -> adminPort = s.actualPort())
         .compose(v -> listen(gateway, config.gatewayPort()))
@@ -174,6 +193,9 @@ public final class ControlPlaneVerticle extends VerticleBase {
           vertx.setPeriodic(5_000, id -> keyAuth.flushLastUsed()
               .onFailure(e -> LOG.warn("could not record API key use: {}", e.getMessage())));
           listener.start();
+          vertx.setPeriodic(1_000, id -> membership.renew());
+          vertx.setPeriodic(config.usageFlushMs(), id -> meter.flush()
+              .onFailure(e -> LOG.warn("could not write usage: {}", e.getMessage())));
           vertx.setPeriodic(Math.max(1_000, config.denialWindowMs() / 2), id -> denials.flush());
           LOG.info("control plane ready: admin API http://{}:{} · gateway http://{}:{} · agent API http://{}:{}",
               config.host(), adminPort, config.host(), gatewayPort, config.host(), agentApiPort);
@@ -185,6 +207,9 @@ public final class ControlPlaneVerticle extends VerticleBase {
     if (listener != null) {
       listener.stop();
     }
+    if (membership != null && pool != null) {
+      return membership.leave().recover(e -> Future.succeededFuture()).compose(v -> pool.close());
+    }
     return pool == null ? Future.succeededFuture() : pool.close();
   }
 
@@ -194,7 +219,8 @@ public final class ControlPlaneVerticle extends VerticleBase {
         .requestHandler(router).listen();
   }
 
-  private Router adminRouter(AuthHandler auth, UserHandler users, TenantHandler tenants, ApiKeyHandler keys, RegistryHandler registry,
+  private Router adminRouter(AuthHandler auth, UserHandler users, TenantHandler tenants, ApiKeyHandler keys,
+                             QuotaHandler quotas, UsageHandler usage, RegistryHandler registry,
                              DeploymentHandler deployments, AgentAdminHandler agents, AuditHandler audit) {
     Router r = Router.router(vertx);
     BodyHandler json = BodyHandler.create(false).setBodyLimit(config.maxJsonBytes());
@@ -226,6 +252,9 @@ public final class ControlPlaneVerticle extends VerticleBase {
     r.route("/api/v1/tenants/:tenant").handler(tenants::scope);
     r.route("/api/v1/tenants/:tenant/*").handler(tenants::scope);
     r.get("/api/v1/tenants/:tenant").handler(tenants::get);
+    r.get("/api/v1/tenants/:tenant/quota").handler(quotas::get);
+    r.put("/api/v1/tenants/:tenant/quota").handler(json).handler(quotas::update);
+    r.get("/api/v1/tenants/:tenant/usage").handler(usage::get);
     r.post("/api/v1/tenants/:tenant/users").handler(json).handler(users::createTenantUser);
     r.get("/api/v1/tenants/:tenant/users").handler(users::listTenant);
     r.get("/api/v1/tenants/:tenant/users/:id").handler(users::getTenant);

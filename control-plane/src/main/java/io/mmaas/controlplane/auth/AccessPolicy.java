@@ -47,6 +47,13 @@ public final class AccessPolicy {
     return caller.actor().is(Role.PLATFORM_ADMIN);
   }
 
+  /** Quotas and usage: platform admins and auditors, and the tenant's own admins and auditors. */
+  public void requireUsageRead(Caller caller, UUID tenantId) {
+    if (!maySeeTenant(caller, tenantId)) {
+      throw new io.mmaas.controlplane.errors.NotFoundException("tenant not found");
+    }
+  }
+
   /** Changing a tenant's objects: its tenant admins and platform admins; auditors never change anything. */
   public void requireTenantWrite(Caller caller, UUID tenantId) {
     Actor a = caller.actor();

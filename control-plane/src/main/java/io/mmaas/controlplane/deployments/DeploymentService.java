@@ -8,6 +8,7 @@ import io.mmaas.controlplane.errors.ConflictException;
 import io.mmaas.controlplane.errors.NotFoundException;
 import io.mmaas.controlplane.http.Pages;
 import io.mmaas.controlplane.registry.RegistryRepository;
+import io.mmaas.controlplane.quotas.ResourceLimits;
 import io.mmaas.controlplane.tenants.Tenant;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -28,10 +29,12 @@ public final class DeploymentService {
   private final RegistryRepository registry;
   private final AccessPolicy policy;
   private final AuditWriter audit;
+  private final ResourceLimits limits;
   private final Clock clock;
 
   public DeploymentService(Pool pool, DeploymentRepository deployments, RegistryRepository registry,
-                           AccessPolicy policy, AuditWriter audit, Clock clock) {
+                           AccessPolicy policy, AuditWriter audit, ResourceLimits limits, Clock clock) {
+    this.limits = limits;
     this.pool = pool;
     this.deployments = deployments;
     this.registry = registry;
@@ -57,7 +60,8 @@ public final class DeploymentService {
                   ? "model '" + modelName + "' has no version to deploy"
                   : "version " + version + " of model '" + modelName + "' not found"));
             }
-            return deployments.insert(conn, id, tenant.id(), model.id(), v.id(), replicas, runtime, now)
+            return limits.reserveReplicas(conn, tenant.id(), replicas)
+                .compose(x -> deployments.insert(conn, id, tenant.id(), model.id(), v.id(), replicas, runtime, now))
                 .compose(inserted -> inserted ? deployments.insertPendingReplicas(conn, id, v.id(), replicas, now)
                     : Future.failedFuture(new ConflictException("model '" + modelName + "' is already deployed")))
                 .compose(x -> deployments.find(conn, tenant.id(), id))

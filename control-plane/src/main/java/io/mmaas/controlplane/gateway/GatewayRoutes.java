@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayRoutes.class);
-  private static final String PRINCIPAL = "principal";
+  static final String PRINCIPAL = "principal";
 
   private final KeyAuthenticator keys;
   private final DenialAuditor denials;
@@ -52,7 +52,7 @@ public final class GatewayRoutes {
         new PoolOptions().setHttp1MaxSize(64));
   }
 
-  public Router router(Vertx vertx) {
+  public Router router(Vertx vertx, io.vertx.core.Handler<RoutingContext> admission) {
     Router router = Router.router(vertx);
     router.route().handler(new RequestIds());
     // Bodies wait until the key is checked (no unauthenticated buffering); the BodyHandler resumes them.
@@ -69,6 +69,7 @@ public final class GatewayRoutes {
       }
     });
     router.route("/v2/*").handler(this::authenticate);
+    router.route("/v2/*").handler(admission);
     router.get("/v2").handler(ctx -> json(ctx, 200, new JsonObject().put("name", "mmaas").put("version", "0.1.0")
         .put("extensions", new io.vertx.core.json.JsonArray())));
     router.get("/v2/models/:model").handler(this::metadata);
@@ -170,12 +171,14 @@ public final class GatewayRoutes {
     if (headerLength != null) {
       options.putHeader("Inference-Header-Content-Length", headerLength);
     }
+    long started = System.nanoTime();
     agents.request(options)
         .compose(req -> req.send(body))
         .compose(resp -> resp.body().map(b -> new Object[] {resp, b}))
         .onSuccess(pair -> {
           var resp = (io.vertx.core.http.HttpClientResponse) pair[0];
           Buffer b = (Buffer) pair[1];
+          ctx.put(AdmissionHandler.UPSTREAM_MS, (System.nanoTime() - started) / 1_000_000);
           if (resp.statusCode() == 503 && attempt + 1 < live.size()) {
             forward(ctx, route, live, attempt + 1, body);
             return;

@@ -3,6 +3,8 @@ package io.mmaas.controlplane.gateway;
 import io.mmaas.controlplane.keys.ApiKey;
 import io.mmaas.controlplane.keys.ApiKeyFormat;
 import io.mmaas.controlplane.keys.ApiKeyRepository;
+import io.mmaas.controlplane.quotas.Quota;
+import io.mmaas.controlplane.quotas.QuotaRepository;
 import io.mmaas.controlplane.tenants.TenantRepository;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -28,15 +30,16 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class KeyAuthenticator {
   /** The tenant and key an accepted request runs as. */
-  public record Principal(UUID tenantId, ApiKey key) {
+  public record Principal(UUID tenantId, ApiKey key, Quota quota) {
   }
 
-  private record Entry(ApiKey key, boolean tenantActive, long loadedAtMillis) {
+  private record Entry(ApiKey key, boolean tenantActive, Quota quota, long loadedAtMillis) {
   }
 
   private final Pool pool;
   private final ApiKeyRepository keys;
   private final TenantRepository tenants;
+  private final QuotaRepository quotas;
   private final Clock clock;
   private final long fallbackMaxAgeMillis;
   private final long listeningMaxAgeMillis;
@@ -44,8 +47,9 @@ public final class KeyAuthenticator {
   private final ConcurrentHashMap<UUID, Instant> used = new ConcurrentHashMap<>();
   private volatile boolean listening;
 
-  public KeyAuthenticator(Pool pool, ApiKeyRepository keys, TenantRepository tenants, Clock clock,
-                          long fallbackMaxAgeMillis, long listeningMaxAgeMillis) {
+  public KeyAuthenticator(Pool pool, ApiKeyRepository keys, TenantRepository tenants, QuotaRepository quotas,
+                          Clock clock, long fallbackMaxAgeMillis, long listeningMaxAgeMillis) {
+    this.quotas = quotas;
     this.pool = pool;
     this.keys = keys;
     this.tenants = tenants;
@@ -118,8 +122,9 @@ public final class KeyAuthenticator {
 
   private Future<Entry> load(String keyId, long now) {
     return keys.findByKeyId(pool, keyId).compose(key -> key == null
-            ? Future.succeededFuture(new Entry(null, false, now))
-            : tenants.findById(pool, key.tenantId()).map(t -> new Entry(key, t != null && "ACTIVE".equals(t.state()), now)))
+            ? Future.succeededFuture(new Entry(null, false, null, now))
+            : tenants.findById(pool, key.tenantId()).compose(t -> quotas.find(pool, key.tenantId())
+                .map(q -> new Entry(key, t != null && "ACTIVE".equals(t.state()) && q != null, q, now))))
         .onSuccess(e -> {
           if (cache.size() > 100_000) {
             cache.clear();
@@ -136,6 +141,6 @@ public final class KeyAuthenticator {
     if (!MessageDigest.isEqual(presented, e.key().secretHash())) {
       return null;
     }
-    return new Principal(e.key().tenantId(), e.key());
+    return new Principal(e.key().tenantId(), e.key(), e.quota());
   }
 }

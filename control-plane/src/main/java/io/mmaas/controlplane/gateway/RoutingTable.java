@@ -28,8 +28,8 @@ public final class RoutingTable {
   }
 
   /** A deployed model as the data plane sees it. */
-  public record Route(UUID tenantId, String model, int version, JsonArray inputs, JsonArray outputs,
-                      List<Endpoint> endpoints, AtomicInteger next) {
+  public record Route(UUID tenantId, String model, UUID modelId, UUID versionId, int version, JsonArray inputs,
+                      JsonArray outputs, List<Endpoint> endpoints, AtomicInteger next) {
     /** READY endpoints whose agent still holds its lease, starting at a rotating position (round robin). */
     public List<Endpoint> live(Instant now) {
       List<Endpoint> live = new ArrayList<>(endpoints.size());
@@ -68,7 +68,7 @@ public final class RoutingTable {
 
   public Future<Void> refresh() {
     return pool.query("""
-            SELECT d.tenant_id, m.name AS model, v.version, v.inputs, v.outputs,
+            SELECT d.tenant_id, m.name AS model, m.id AS model_id, v.id AS version_id, v.version, v.inputs, v.outputs,
                    r.id AS replica_id, a.id AS agent_id, a.serving_url, a.lease_expires_at
             FROM deployments d
             JOIN models m ON m.id = d.model_id
@@ -82,7 +82,8 @@ public final class RoutingTable {
             String model = r.getString("model");
             Route previous = find(tenant, model);
             Route route = fresh.computeIfAbsent(tenant, t -> new HashMap<>()).computeIfAbsent(model,
-                m -> new Route(tenant, model, r.getInteger("version"), array(r, "inputs"), array(r, "outputs"),
+                m -> new Route(tenant, model, r.getUUID("model_id"), r.getUUID("version_id"), r.getInteger("version"),
+                    array(r, "inputs"), array(r, "outputs"),
                     new ArrayList<>(), previous == null ? new AtomicInteger() : previous.next()));
             if (r.getUUID("replica_id") != null) {
               UUID agentId = r.getUUID("agent_id");

@@ -30,13 +30,14 @@ public final class ApiKeyHandler {
   }
 
   public void create(RoutingContext ctx) {
-    JsonObject body = Bodies.object(ctx, Set.of("name", "scopes", "models", "expiresAt"));
+    JsonObject body = Bodies.object(ctx, Set.of("name", "scopes", "models", "expiresAt", "limits"));
     String name = Bodies.requiredString(body, "name", NAME, "must have 1 to 200 characters");
     List<String> scopes = strings(body, "scopes");
     List<String> models = strings(body, "models");
     String expires = Bodies.optionalString(body, "expiresAt", ANY, "must be an ISO-8601 time");
     OffsetDateTime expiresAt = time(expires, "expiresAt");
-    Responses.reply(ctx, 201, keys.create(Callers.of(ctx), TenantHandler.tenant(ctx), name, scopes, models, expiresAt)
+    Responses.reply(ctx, 201, keys.create(Callers.of(ctx), TenantHandler.tenant(ctx), name, scopes, models, expiresAt,
+            limits(body))
         .map(c -> c.key().toJson().put("key", c.plaintext())));
   }
 
@@ -59,6 +60,23 @@ public final class ApiKeyHandler {
         "oldKeyExpiresAt");
     Responses.reply(ctx, 201, keys.rotate(Callers.of(ctx), TenantHandler.tenant(ctx), id(ctx), until)
         .map(c -> c.key().toJson().put("key", c.plaintext())));
+  }
+
+  private static ApiKeyService.Limits limits(JsonObject body) {
+    Object value = body.getValue("limits");
+    if (value == null) {
+      return ApiKeyService.Limits.NONE;
+    }
+    if (!(value instanceof JsonObject l)) {
+      throw new InvalidInputException("field 'limits' must be an object");
+    }
+    for (String f : l.fieldNames()) {
+      if (!Set.of("requestsPerSecond", "burst", "concurrentRequests").contains(f)) {
+        throw new InvalidInputException("field 'limits." + f + "' is not allowed here");
+      }
+    }
+    return new ApiKeyService.Limits(Bodies.optionalInt(l, "requestsPerSecond", 1, 1_000_000),
+        Bodies.optionalInt(l, "burst", 1, 10_000_000), Bodies.optionalInt(l, "concurrentRequests", 1, 100_000));
   }
 
   private static OffsetDateTime time(String value, String field) {

@@ -19,7 +19,8 @@ public final class ApiKeyRepository {
       Arrays.asList(r.getArrayOfStrings("scopes")),
       r.getArrayOfStrings("model_allow_list") == null ? null : Arrays.asList(r.getArrayOfStrings("model_allow_list")),
       r.getOffsetDateTime("expires_at"), r.getOffsetDateTime("revoked_at"), r.getOffsetDateTime("last_used_at"),
-      r.getOffsetDateTime("created_at"));
+      r.getOffsetDateTime("created_at"), r.getInteger("rate_limit_rps"), r.getInteger("rate_limit_burst"),
+      r.getInteger("max_concurrent"));
 
   public Future<Void> insert(SqlClient client, ApiKey k, UUID createdBy) {
     return insert(client, k, createdBy, null);
@@ -28,12 +29,12 @@ public final class ApiKeyRepository {
   public Future<Void> insert(SqlClient client, ApiKey k, UUID createdBy, UUID rotatedFrom) {
     return client.preparedQuery("""
             INSERT INTO api_keys (id, tenant_id, key_id, name, prefix, secret_hash, scopes, model_allow_list,
-              expires_at, created_by, created_at, rotated_from)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)""")
+              expires_at, created_by, created_at, rotated_from, rate_limit_rps, rate_limit_burst, max_concurrent)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)""")
         .execute(Tuple.from(new Object[] {k.id(), k.tenantId(), k.keyId(), k.name(), k.prefix(),
             io.vertx.core.buffer.Buffer.buffer(k.secretHash()), k.scopes().toArray(String[]::new),
             k.modelAllowList() == null ? null : k.modelAllowList().toArray(String[]::new), k.expiresAt(), createdBy,
-            k.createdAt(), rotatedFrom}))
+            k.createdAt(), rotatedFrom, k.rateLimitRps(), k.rateLimitBurst(), k.maxConcurrent()}))
         .mapEmpty();
   }
 

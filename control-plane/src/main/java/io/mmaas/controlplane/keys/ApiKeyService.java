@@ -8,6 +8,8 @@ import io.mmaas.controlplane.errors.ConflictException;
 import io.mmaas.controlplane.errors.InvalidInputException;
 import io.mmaas.controlplane.errors.NotFoundException;
 import io.mmaas.controlplane.http.Pages;
+import io.mmaas.controlplane.quotas.Quota;
+import io.mmaas.controlplane.quotas.QuotaRepository;
 import io.mmaas.controlplane.tenants.Tenant;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -28,9 +30,12 @@ public final class ApiKeyService {
   private final ApiKeyRepository keys;
   private final AccessPolicy policy;
   private final AuditWriter audit;
+  private final QuotaRepository quotas;
   private final Clock clock;
 
-  public ApiKeyService(Pool pool, ApiKeyRepository keys, AccessPolicy policy, AuditWriter audit, Clock clock) {
+  public ApiKeyService(Pool pool, ApiKeyRepository keys, QuotaRepository quotas, AccessPolicy policy,
+                       AuditWriter audit, Clock clock) {
+    this.quotas = quotas;
     this.pool = pool;
     this.keys = keys;
     this.policy = policy;
@@ -46,8 +51,13 @@ public final class ApiKeyService {
     }
   }
 
+  /** Optional per-key limits; each must not exceed the tenant's. */
+  public record Limits(Integer requestsPerSecond, Integer burst, Integer concurrentRequests) {
+    public static final Limits NONE = new Limits(null, null, null);
+  }
+
   public Future<Created> create(Caller caller, Tenant tenant, String name, List<String> scopes,
-                                List<String> models, OffsetDateTime expiresAt) {
+                                List<String> models, OffsetDateTime expiresAt, Limits limits) {
     policy.requireTenantWrite(caller, tenant.id());
     OffsetDateTime now = clock.instant().truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
     List<String> granted = scopes == null ? ApiKey.ALL_SCOPES : List.copyOf(scopes);
@@ -60,12 +70,27 @@ public final class ApiKeyService {
     ApiKeyFormat.Generated generated = ApiKeyFormat.generate();
     ApiKey key = new ApiKey(UUID.randomUUID(), tenant.id(), generated.keyId(), name,
         ApiKeyFormat.displayPrefix(generated.keyId()), generated.secretHash(), granted,
-        models == null ? null : List.copyOf(models), expiresAt, null, null, now);
+        models == null ? null : List.copyOf(models), expiresAt, null, null, now, limits.requestsPerSecond(),
+        limits.burst(), limits.concurrentRequests());
     UUID createdBy = "user".equals(caller.actor().type()) ? UUID.fromString(caller.actor().id()) : null;
-    return pool.withTransaction(conn -> keys.insert(conn, key, createdBy)
+    return pool.withTransaction(conn -> quotas.find(conn, tenant.id()).compose(q -> checkWithin(q, limits))
+            .compose(x -> keys.insert(conn, key, createdBy))
             .compose(v -> audit.append(conn, caller, AuditRecord.success("api_key.create", tenant.id(), "api_key",
                 key.id(), new JsonObject().put("after", key.toJson())))))
         .map(e -> new Created(key, generated.key()));
+  }
+
+  private static Future<Void> checkWithin(Quota q, Limits l) {
+    if (l.requestsPerSecond() != null && l.requestsPerSecond() > q.requestsPerSecond()
+        || l.burst() != null && l.burst() > q.burst()
+        || l.concurrentRequests() != null && l.concurrentRequests() > q.concurrentRequests()) {
+      return Future.failedFuture(new InvalidInputException("a key's limits cannot exceed the tenant's ("
+          + q.requestsPerSecond() + " requests/s, burst " + q.burst() + ", " + q.concurrentRequests() + " concurrent)"));
+    }
+    if (l.burst() != null && l.requestsPerSecond() == null) {
+      return Future.failedFuture(new InvalidInputException("limits.burst needs limits.requestsPerSecond"));
+    }
+    return Future.succeededFuture();
   }
 
   public Future<Pages.Page<ApiKey>> list(Caller caller, Tenant tenant, Pages.PageRequest page) {
@@ -103,7 +128,7 @@ public final class ApiKeyService {
       OffsetDateTime until = old.expiresAt() != null && old.expiresAt().isBefore(oldUntil) ? old.expiresAt() : oldUntil;
       ApiKey fresh = new ApiKey(UUID.randomUUID(), tenant.id(), generated.keyId(), old.name(),
           ApiKeyFormat.displayPrefix(generated.keyId()), generated.secretHash(), old.scopes(), old.modelAllowList(),
-          old.expiresAt(), null, null, now);
+          old.expiresAt(), null, null, now, old.rateLimitRps(), old.rateLimitBurst(), old.maxConcurrent());
       return keys.insert(conn, fresh, createdBy, old.id())
           .compose(v -> keys.expireAt(conn, old.id(), until))
           .compose(v -> keys.announce(conn, old.keyId()))

@@ -8,6 +8,7 @@ import io.mmaas.controlplane.errors.ConflictException;
 import io.mmaas.controlplane.errors.InvalidInputException;
 import io.mmaas.controlplane.errors.NotFoundException;
 import io.mmaas.controlplane.http.Pages;
+import io.mmaas.controlplane.quotas.ResourceLimits;
 import io.mmaas.controlplane.tenants.Tenant;
 import io.mmaas.onnx.InvalidModelException;
 import io.mmaas.onnx.ModelSignature;
@@ -45,10 +46,12 @@ public final class RegistryService {
   private final BlobStore blobs;
   private final AccessPolicy policy;
   private final AuditWriter audit;
+  private final ResourceLimits limits;
   private final Clock clock;
 
   public RegistryService(Vertx vertx, Pool pool, RegistryRepository repo, BlobStore blobs, AccessPolicy policy,
-                         AuditWriter audit, Clock clock) {
+                         AuditWriter audit, ResourceLimits limits, Clock clock) {
+    this.limits = limits;
     this.vertx = vertx;
     this.pool = pool;
     this.repo = repo;
@@ -65,7 +68,7 @@ public final class RegistryService {
   public Future<Model> createModel(Caller caller, Tenant tenant, String name, String description) {
     policy.requireTenantWrite(caller, tenant.id());
     Model model = new Model(UUID.randomUUID(), tenant.id(), name, description == null ? "" : description, now());
-    return pool.withTransaction(conn -> repo.insertModel(conn, model).compose(inserted -> {
+    return pool.withTransaction(conn -> limits.reserveModel(conn, tenant.id()).compose(x -> repo.insertModel(conn, model)).compose(inserted -> {
       if (!inserted) {
         return Future.failedFuture(new ConflictException("model '" + name + "' already exists"));
       }
@@ -106,7 +109,8 @@ public final class RegistryService {
     return model(caller, tenant, modelName)
         .compose(m -> vertx.executeBlocking(() -> inspectAndStore(tempFile), false))
         .compose(stored -> pool.withTransaction(conn -> repo.lockModel(conn, tenant.id(), modelName)
-            .compose(model -> repo.insertBlob(conn, stored.sha256, stored.size, now())
+            .compose(model -> limits.reserveStorage(conn, tenant.id(), stored.size)
+                .compose(v -> repo.insertBlob(conn, stored.sha256, stored.size, now()))
                 .compose(v -> repo.nextVersion(conn, model.id()))
                 .compose(next -> {
                   ModelVersion version = new ModelVersion(UUID.randomUUID(), model.id(), tenant.id(), next,

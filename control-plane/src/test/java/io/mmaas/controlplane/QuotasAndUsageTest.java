@@ -1,0 +1,186 @@
+package io.mmaas.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mmaas.controlplane.testing.ControlPlaneFixture;
+import io.mmaas.onnx.OnnxModels;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Quotas: limits set by platform admins, resource ceilings that hold under concurrency, gateway limits, usage")
+class QuotasAndUsageTest {
+  static ControlPlaneFixture cp;
+  static String admin;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cp = ControlPlaneFixture.start(Map.of("MMAAS_USAGE_FLUSH_MS", "200"));
+    admin = cp.adminToken();
+  }
+
+  @AfterAll
+  static void stop() {
+    cp.close();
+  }
+
+  static HttpResponse<Buffer> put(String token, String path, JsonObject body) {
+    return cp.client.putAbs(cp.adminUrl() + path).bearerTokenAuthentication(token).sendJsonObject(body).await();
+  }
+
+  static List<Integer> concurrently(int n, java.util.function.IntFunction<Future<HttpResponse<Buffer>>> call) {
+    List<Future<HttpResponse<Buffer>>> all = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      all.add(call.apply(i));
+    }
+    Future.join(all).await();
+    List<Integer> statuses = new ArrayList<>();
+    all.forEach(f -> statuses.add(f.result().statusCode()));
+    return statuses;
+  }
+
+  @Test
+  @DisplayName("platform admins change limits (audited); a tenant admin reads them but cannot raise them")
+  void quotaApi() {
+    cp.post(admin, "/api/v1/tenants", new JsonObject().put("name", "q-one"));
+    cp.post(admin, "/api/v1/tenants/q-one/users", new JsonObject().put("username", "q-one-admin")
+        .put("role", "tenant_admin").put("password", "q-one-admin-password"));
+    String tenantAdmin = cp.login("q-one-admin", "q-one-admin-password");
+    JsonObject q = cp.get(tenantAdmin, "/api/v1/tenants/q-one/quota");
+    assertThat(q.getJsonObject("limits").getInteger("requestsPerSecond")).isEqualTo(100);
+    assertThat(q.getJsonObject("usage").getLong("models")).isZero();
+    assertThat(put(tenantAdmin, "/api/v1/tenants/q-one/quota", new JsonObject().put("maxModels", 1000)).statusCode())
+        .isEqualTo(403);
+    assertThat(put(admin, "/api/v1/tenants/q-one/quota", new JsonObject().put("maxModels", -1)).statusCode())
+        .isEqualTo(400);
+    assertThat(put(admin, "/api/v1/tenants/q-one/quota", new JsonObject().put("tenantId", "x")).statusCode())
+        .isEqualTo(400);
+    long audit = cp.auditCount();
+    HttpResponse<Buffer> ok = put(admin, "/api/v1/tenants/q-one/quota", new JsonObject().put("maxModels", 7));
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.bodyAsJsonObject().getInteger("maxModels")).isEqualTo(7);
+    assertThat(ok.bodyAsJsonObject().getInteger("requestsPerSecond")).isEqualTo(100);
+    assertThat(cp.auditCount()).isEqualTo(audit + 1);
+    assertThat(cp.client.postAbs(cp.adminUrl() + "/api/v1/tenants/q-one/api-keys").bearerTokenAuthentication(admin)
+        .sendJsonObject(new JsonObject().put("name", "too fast")
+            .put("limits", new JsonObject().put("requestsPerSecond", 1000))).await().statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  @DisplayName("50 concurrent model creations, uploads and deployments against limits of 10: exactly 10 succeed")
+  void resourceLimitsHoldUnderConcurrency() {
+    cp.post(admin, "/api/v1/tenants", new JsonObject().put("name", "q-two"));
+    byte[] onnx = OnnxModels.mlp(3, 3, 2, 5);
+    assertThat(put(admin, "/api/v1/tenants/q-two/quota", new JsonObject().put("maxModels", 10)
+        .put("maxStorageBytes", 10L * onnx.length).put("maxReplicas", 10)).statusCode()).isEqualTo(200);
+
+    List<Integer> models = concurrently(50, i -> cp.client.postAbs(cp.adminUrl() + "/api/v1/tenants/q-two/models")
+        .bearerTokenAuthentication(admin).sendJsonObject(new JsonObject().put("name", "m" + i)));
+    assertThat(models.stream().filter(s -> s == 201).count()).isEqualTo(10);
+    assertThat(models.stream().filter(s -> s == 409).count()).isEqualTo(40);
+
+    List<Integer> uploads = concurrently(50, i -> cp.client
+        .postAbs(cp.adminUrl() + "/api/v1/tenants/q-two/models/m" + firstCreated(models) + "/versions")
+        .bearerTokenAuthentication(admin).putHeader("Content-Type", "application/octet-stream")
+        .sendBuffer(Buffer.buffer(onnx)));
+    assertThat(uploads.stream().filter(s -> s == 201).count()).isEqualTo(10);
+    assertThat(cp.get(admin, "/api/v1/tenants/q-two/quota").getJsonObject("usage").getLong("storageBytes"))
+        .isEqualTo(10L * onnx.length);
+
+    // make room for one version per model to deploy: raise storage, then 50 deployments of 1 replica over 10 models
+    put(admin, "/api/v1/tenants/q-two/quota", new JsonObject().put("maxStorageBytes", 100L * onnx.length)
+        .put("maxReplicas", 3));
+    List<String> created = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      if (models.get(i) == 201) {
+        created.add("m" + i);
+      }
+    }
+    for (String m : created) {
+      if (!m.equals("m" + firstCreated(models))) {
+        cp.upload(admin, "q-two", m, onnx);
+      }
+    }
+    List<Integer> deploys = concurrently(50, i -> cp.client.postAbs(cp.adminUrl() + "/api/v1/tenants/q-two/deployments")
+        .bearerTokenAuthentication(admin).sendJsonObject(new JsonObject().put("model", created.get(i % 10))));
+    assertThat(deploys.stream().filter(s -> s == 201).count()).isEqualTo(3);
+    assertThat(cp.get(admin, "/api/v1/tenants/q-two/quota").getJsonObject("usage").getLong("replicas")).isEqualTo(3);
+  }
+
+  private static int firstCreated(List<Integer> statuses) {
+    return statuses.indexOf(201);
+  }
+
+  @Test
+  @DisplayName("the gateway refuses over the rate, the daily budget and a key's own limit with 429 and Retry-After")
+  void gatewayLimitsAndUsage() throws Exception {
+    cp.post(admin, "/api/v1/tenants", new JsonObject().put("name", "q-three"));
+    put(admin, "/api/v1/tenants/q-three/quota", new JsonObject().put("requestsPerSecond", 5).put("burst", 5)
+        .put("requestsPerDay", 1_000_000));
+    String key = cp.post(admin, "/api/v1/tenants/q-three/api-keys", new JsonObject().put("name", "app")).getString("key");
+    List<HttpResponse<Buffer>> answers = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      answers.add(cp.client.getAbs(cp.gatewayUrl() + "/v2/models/none").bearerTokenAuthentication(key).send().await());
+    }
+    long throttled = answers.stream().filter(r -> r.statusCode() == 429).count();
+    assertThat(throttled).isBetween(10L, 15L);
+    HttpResponse<Buffer> refused = answers.stream().filter(r -> r.statusCode() == 429).findFirst().orElseThrow();
+    assertThat(Long.parseLong(refused.getHeader("Retry-After"))).isPositive();
+    assertThat(refused.getHeader("RateLimit-Limit")).isEqualTo("5");
+    assertThat(refused.bodyAsJsonObject().getString("error")).contains("rate limit");
+
+    // a daily budget of 15: exactly 15 requests are admitted that day
+    put(admin, "/api/v1/tenants/q-three/quota", new JsonObject().put("requestsPerSecond", 1000).put("burst", 1000)
+        .put("requestsPerDay", 15));
+    String key2 = cp.post(admin, "/api/v1/tenants/q-three/api-keys", new JsonObject().put("name", "daily")).getString("key");
+    long admittedBefore = answers.stream().filter(r -> r.statusCode() != 429).count();
+    int admitted = 0;
+    for (int i = 0; i < 30; i++) {
+      int s = cp.client.getAbs(cp.gatewayUrl() + "/v2/models/none").bearerTokenAuthentication(key2).send().await()
+          .statusCode();
+      if (s != 429) {
+        admitted++;
+      }
+    }
+    assertThat(admitted + admittedBefore).isEqualTo(15);
+
+    // usage is metered in batches and readable (JSON and CSV)
+    RegistryKeysDeploymentsTest.awaitCondition(() -> {
+      JsonObject u = cp.get(admin, "/api/v1/tenants/q-three/usage?by=day");
+      return !u.getJsonArray("items").isEmpty() && u.getJsonArray("items").getJsonObject(0).getLong("requests") == 50;
+    });
+    JsonObject day = cp.get(admin, "/api/v1/tenants/q-three/usage?by=day").getJsonArray("items").getJsonObject(0);
+    assertThat(day.getLong("throttled")).isEqualTo(50 - 15);
+    assertThat(day.getLong("errorsClient")).isEqualTo(15);
+    HttpResponse<Buffer> csv = cp.client.getAbs(cp.adminUrl() + "/api/v1/tenants/q-three/usage?by=day&format=csv")
+        .bearerTokenAuthentication(admin).send().await();
+    assertThat(csv.getHeader("Content-Type")).startsWith("text/csv");
+    assertThat(csv.bodyAsString()).startsWith("start,requests,errorsClient,throttled").contains(",50,15,35,");
+  }
+
+  @Test
+  @DisplayName("a key's own rate limit is tighter than its tenant's")
+  void keyLimits() {
+    cp.post(admin, "/api/v1/tenants", new JsonObject().put("name", "q-four"));
+    String key = cp.post(admin, "/api/v1/tenants/q-four/api-keys", new JsonObject().put("name", "slow")
+        .put("limits", new JsonObject().put("requestsPerSecond", 2).put("burst", 2))).getString("key");
+    int throttled = 0;
+    for (int i = 0; i < 10; i++) {
+      HttpResponse<Buffer> r = cp.client.getAbs(cp.gatewayUrl() + "/v2/models/none").bearerTokenAuthentication(key)
+          .send().await();
+      if (r.statusCode() == 429) {
+        throttled++;
+        assertThat(r.bodyAsJsonObject().getString("error")).contains("API key");
+      }
+    }
+    assertThat(throttled).isBetween(6, 8);
+  }
+}
