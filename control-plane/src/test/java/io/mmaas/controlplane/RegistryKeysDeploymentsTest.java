@@ -131,8 +131,10 @@ class RegistryKeysDeploymentsTest {
         new JsonObject().put("model", "iris").put("replicas", 1));
     assertThat(dep.getString("state")).isEqualTo("PROGRESSING");
     String depPath = "/api/v1/tenants/beta/deployments/" + dep.getString("id");
-    awaitCondition(() -> "no live agent available".equals(
-        cp.get(admin, depPath).getJsonArray("replicaStatus").getJsonObject(0).getString("reason")));
+    awaitCondition(() -> {
+      JsonArray status = cp.get(admin, depPath).getJsonArray("replicaStatus");
+      return !status.isEmpty() && "no live agent available".equals(status.getJsonObject(0).getString("reason"));
+    });
 
     HttpResponse<Buffer> conflict = cp.client.postAbs(cp.adminUrl() + "/api/v1/tenants/beta/deployments")
         .bearerTokenAuthentication(admin).sendJsonObject(new JsonObject().put("model", "iris")).await();

@@ -32,7 +32,12 @@ public record Config(
     long schedulerIntervalMs,
     long gatewayTimeoutMs,
     long denialWindowMs,
-    long usageFlushMs) {
+    long usageFlushMs,
+    String migrationDatabaseUrl,
+    String databaseRole,
+    String auditSigningKey,
+    long auditCheckpointIntervalMs,
+    java.util.List<String> auditTrustedPublicKeys) {
 
   public static Config fromEnv() {
     return from(System.getenv());
@@ -41,8 +46,10 @@ public record Config(
   /** Reads the configuration from a map of variables (the environment, or a test's map). */
   public static Config from(Map<String, String> env) {
     Reader r = new Reader(env);
+    String databaseUrl = r.string("MMAAS_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/mmaas");
+    String databaseRole = r.string("MMAAS_DATABASE_ROLE", null);
     Config config = new Config(
-        r.string("MMAAS_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/mmaas"),
+        withRole(databaseUrl, databaseRole),
         r.integer("MMAAS_DB_POOL_SIZE", 8, 1, 200),
         r.string("MMAAS_HOST", "127.0.0.1"),
         r.integer("MMAAS_ADMIN_PORT", 8080, 0, 65535),
@@ -62,7 +69,13 @@ public record Config(
         r.number("MMAAS_SCHEDULER_INTERVAL_MS", 1000, 50, 3_600_000),
         r.number("MMAAS_GATEWAY_TIMEOUT_MS", 30_000, 100, 600_000),
         r.number("MMAAS_AUDIT_DENIAL_WINDOW_MS", 60_000, 100, 3_600_000),
-        r.number("MMAAS_USAGE_FLUSH_MS", 5_000, 100, 600_000));
+        r.number("MMAAS_USAGE_FLUSH_MS", 5_000, 100, 600_000),
+        r.string("MMAAS_MIGRATION_DATABASE_URL", databaseUrl),
+        databaseRole,
+        env.get("MMAAS_AUDIT_SIGNING_KEY"),
+        r.number("MMAAS_AUDIT_CHECKPOINT_INTERVAL_MS", 60_000, 100, 86_400_000),
+        r.string("MMAAS_AUDIT_TRUSTED_PUBLIC_KEYS", "").isEmpty() ? java.util.List.of()
+            : java.util.List.of(r.string("MMAAS_AUDIT_TRUSTED_PUBLIC_KEYS", "").split("\\s*,\\s*")));
     if (config.adminPassword != null && config.adminPassword.length() < 12) {
       throw new IllegalArgumentException("MMAAS_ADMIN_PASSWORD must have at least 12 characters");
     }
@@ -70,6 +83,25 @@ public record Config(
       throw new IllegalArgumentException("MMAAS_AGENT_LEASE_SECONDS must be at least twice MMAAS_HEARTBEAT_INTERVAL_SECONDS");
     }
     return config;
+  }
+
+  /**
+   * The application's URL: with {@code MMAAS_DATABASE_ROLE} set, every connection starts with that role (the
+   * server applies {@code -c role=…} from the startup packet, as {@code SET ROLE} would, before the pool hands the
+   * connection out), so one login URL can serve migrations (as the owner) and the application (as a role that may
+   * only read and append the audit log).
+   */
+  static String withRole(String url, String role) {
+    if (role == null) {
+      return url;
+    }
+    if (!role.matches("[a-z_][a-z0-9_]{0,62}")) {
+      throw new IllegalArgumentException("MMAAS_DATABASE_ROLE must be a plain lower-case role name, got '" + role + "'");
+    }
+    if (url.contains("options=")) {
+      throw new IllegalArgumentException("MMAAS_DATABASE_URL already has options=; set the role there or drop MMAAS_DATABASE_ROLE");
+    }
+    return url + (url.contains("?") ? "&" : "?") + "options=-c%20role%3D" + role;
   }
 
   /** The database URL without its password, for logs. */
@@ -106,6 +138,11 @@ public record Config(
     m.put("gatewayTimeoutMs", gatewayTimeoutMs);
     m.put("denialWindowMs", denialWindowMs);
     m.put("usageFlushMs", usageFlushMs);
+    m.put("migrationDatabaseUrl", migrationDatabaseUrl.replaceAll("://([^:/@]+):[^@]*@", "://$1:****@"));
+    m.put("databaseRole", databaseRole == null ? "(the login user)" : databaseRole);
+    m.put("auditSigningKey", auditSigningKey == null ? "(generated in the data dir; local use only)" : "****");
+    m.put("auditCheckpointIntervalMs", auditCheckpointIntervalMs);
+    m.put("auditTrustedPublicKeys", auditTrustedPublicKeys.size());
     return m;
   }
 

@@ -149,7 +149,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
         config.agentLeaseSeconds(), config.heartbeatIntervalSeconds());
     AuditService auditService = new AuditService(new AuditRepository(pool), policy);
     Scheduler scheduler = new Scheduler(pool, clock);
-    RoutingTable routing = new RoutingTable(pool, agentSecrets);
+    RoutingTable routing = new RoutingTable(pool, agentSecrets, clock);
     KeyAuthenticator keyAuth = new KeyAuthenticator(pool, keyRepo, tenantRepo, quotaRepo, clock, 1_000, 30_000);
     GatewayMembership membership = new GatewayMembership(pool, clock);
     this.membership = membership;
@@ -272,6 +272,11 @@ public final class ControlPlaneVerticle extends VerticleBase {
     r.post("/api/v1/tenants/:tenant/deployments").handler(json).handler(deployments::create);
     r.get("/api/v1/tenants/:tenant/deployments").handler(deployments::list);
     r.get("/api/v1/tenants/:tenant/deployments/:id").handler(deployments::get);
+    r.patch("/api/v1/tenants/:tenant/deployments/:id").handler(json).handler(deployments::update);
+    r.delete("/api/v1/tenants/:tenant/deployments/:id").handler(deployments::delete);
+    r.post("/api/v1/tenants/:tenant/deployments/:id/rollout").handler(json).handler(deployments::rollout);
+    r.post("/api/v1/tenants/:tenant/deployments/:id/promote").handler(json).handler(deployments::promote);
+    r.post("/api/v1/tenants/:tenant/deployments/:id/rollback").handler(json).handler(deployments::rollback);
     r.post("/api/v1/agents/enrollment-tokens").handler(json).handler(agents::createEnrollmentToken);
     r.get("/api/v1/agents").handler(agents::list);
     r.get("/api/v1/audit-events").handler(audit::list);

@@ -30,9 +30,9 @@ public final class Database {
     return PgBuilder.pool().with(options).connectingTo(connect).using(vertx).build();
   }
 
-  /** Applies pending migrations on a worker thread (Flyway blocks). */
+  /** Applies pending migrations on a worker thread (Flyway blocks), as the owner ({@code MMAAS_MIGRATION_DATABASE_URL}). */
   public static Future<Integer> migrate(Vertx vertx, Config config) {
-    PgConnectOptions o = PgConnectOptions.fromUri(config.databaseUrl());
+    PgConnectOptions o = PgConnectOptions.fromUri(config.migrationDatabaseUrl());
     String jdbc = "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
     return vertx.executeBlocking(() -> Migrations.migrate(jdbc, o.getUser(), o.getPassword()), false);
   }

@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -20,6 +21,8 @@ import java.util.UUID;
  * Appends audit events inside the caller's transaction, so the event and the change commit or roll back together.
  * Writers serialise on a transaction-scoped advisory lock, take the chain head, and insert the next event whose hash
  * covers its content and the previous hash: the chain cannot fork, and an edit, deletion or reordering shows.
+ * Time never goes backwards along the chain (a replica whose clock lags takes the head's time), which lets a time
+ * range be read as a seq range. Secrets are scrubbed on the way in (see {@link SecretScrubber}).
  */
 public final class AuditWriter {
   /** Lock id for the audit chain (any constant unique to this purpose). */
@@ -27,23 +30,38 @@ public final class AuditWriter {
   public static final String GENESIS = "0".repeat(64);
 
   private final Clock clock;
+  private final SecretScrubber scrubber;
 
+  /** A writer whose anonymous-name fingerprints are stable for this process only (tests, tools). */
   public AuditWriter(Clock clock) {
+    this(clock, randomKey());
+  }
+
+  /** A writer whose anonymous-name fingerprints use {@code fingerprintKey} (stable across restarts and replicas). */
+  public AuditWriter(Clock clock, byte[] fingerprintKey) {
     this.clock = clock;
+    this.scrubber = new SecretScrubber(fingerprintKey);
   }
 
   /** Appends one event in the transaction that {@code conn} is in. */
   public Future<AuditEvent> append(SqlConnection conn, Caller caller, AuditRecord record) {
     return conn.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(CHAIN_LOCK))
-        .compose(v -> conn.query("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").execute())
+        .compose(v -> conn.query("SELECT seq, hash, occurred_at FROM audit_events ORDER BY seq DESC LIMIT 1").execute())
         .compose(rows -> {
           Row head = rows.iterator().hasNext() ? rows.iterator().next() : null;
           long seq = head == null ? 1 : head.getLong("seq") + 1;
           String prev = head == null ? GENESIS : head.getString("hash");
-          AuditEvent unsigned = new AuditEvent(seq, UUID.randomUUID(), clock.instant().truncatedTo(ChronoUnit.MICROS),
-              caller.actor().type(), caller.actor().id(), caller.actor().name(), record.tenantId(), record.action(),
-              record.targetType(), record.targetId(), record.outcome(), caller.sourceIp(), caller.userAgent(),
-              caller.requestId(), CanonicalJson.encode(record.details()), prev, null);
+          Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+          if (head != null && now.isBefore(head.getOffsetDateTime("occurred_at").toInstant())) {
+            now = head.getOffsetDateTime("occurred_at").toInstant();
+          }
+          boolean anonymous = "anonymous".equals(caller.actor().type());
+          AuditEvent unsigned = new AuditEvent(seq, UUID.randomUUID(), now,
+              caller.actor().type(), caller.actor().id(),
+              anonymous ? scrubber.anonymousName(caller.actor().name()) : scrubber.text(caller.actor().name()),
+              record.tenantId(), record.action(), record.targetType(), scrubber.text(record.targetId()),
+              record.outcome(), caller.sourceIp(), scrubber.text(caller.userAgent()), scrubber.text(caller.requestId()),
+              CanonicalJson.encode(scrubber.details(record.details())), prev, null);
           AuditEvent event = withHash(unsigned);
           return conn.preparedQuery("""
                   INSERT INTO audit_events (seq, id, occurred_at, actor_type, actor_id, actor_name, tenant_id, action,
@@ -74,5 +92,11 @@ public final class AuditWriter {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static byte[] randomKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return key;
   }
 }

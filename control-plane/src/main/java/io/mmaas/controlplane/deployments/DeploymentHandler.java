@@ -7,7 +7,10 @@ import io.mmaas.controlplane.http.Callers;
 import io.mmaas.controlplane.http.Pages;
 import io.mmaas.controlplane.http.Responses;
 import io.mmaas.controlplane.tenants.TenantHandler;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 import java.util.UUID;
@@ -39,13 +42,83 @@ public final class DeploymentHandler {
   }
 
   public void get(RoutingContext ctx) {
-    UUID id;
+    Responses.reply(ctx, 200, deployments.get(Callers.of(ctx), TenantHandler.tenant(ctx), id(ctx))
+        .map(Deployment::toJson));
+  }
+
+  /** PATCH: {@code {"replicas"?, "runtime"?, "targets"?: [{"version", "weight", "replicas"?}]}}. */
+  public void update(RoutingContext ctx) {
+    JsonObject body = Bodies.object(ctx, Set.of("replicas", "runtime", "targets"));
+    Integer replicas = Bodies.optionalInt(body, "replicas", 1, 64);
+    List<DeploymentService.TargetSpec> targets = null;
+    JsonArray array = Bodies.optionalArray(body, "targets");
+    if (array != null) {
+      if (array.isEmpty() || array.size() > 16) {
+        throw new InvalidInputException("targets must have 1 to 16 entries");
+      }
+      targets = new ArrayList<>();
+      for (Object o : array) {
+        if (!(o instanceof JsonObject t)) {
+          throw new InvalidInputException("targets must be objects");
+        }
+        for (String f : t.fieldNames()) {
+          if (!Set.of("version", "weight", "replicas").contains(f)) {
+            throw new InvalidInputException("field 'targets[]." + f + "' is not allowed here");
+          }
+        }
+        Integer version = Bodies.optionalInt(t, "version", 1, Integer.MAX_VALUE);
+        Integer weight = Bodies.optionalInt(t, "weight", 0, 100);
+        if (version == null || weight == null) {
+          throw new InvalidInputException("each target needs a version and a weight");
+        }
+        targets.add(new DeploymentService.TargetSpec(version, weight, Bodies.optionalInt(t, "replicas", 0, 64)));
+      }
+    }
+    if (replicas == null && targets == null && body.getValue("runtime") == null) {
+      throw new InvalidInputException("give replicas, runtime or targets");
+    }
+    Responses.reply(ctx, 200, deployments.update(Callers.of(ctx), TenantHandler.tenant(ctx), id(ctx), targets,
+        replicas, body.getValue("runtime") == null ? null : runtime(body)).map(Deployment::toJson));
+  }
+
+  /** POST rollout: {@code {"version", "weight", "replicas"?}} — a canary, or a gradual move. */
+  public void rollout(RoutingContext ctx) {
+    JsonObject body = Bodies.object(ctx, Set.of("version", "weight", "replicas"));
+    Integer version = Bodies.optionalInt(body, "version", 1, Integer.MAX_VALUE);
+    Integer weight = Bodies.optionalInt(body, "weight", 1, 100);
+    if (version == null || weight == null) {
+      throw new InvalidInputException("give version and weight");
+    }
+    Responses.reply(ctx, 200, deployments.rollout(Callers.of(ctx), TenantHandler.tenant(ctx), id(ctx), version, weight,
+        Bodies.optionalInt(body, "replicas", 1, 64)).map(Deployment::toJson));
+  }
+
+  public void promote(RoutingContext ctx) {
+    JsonObject body = Bodies.object(ctx, Set.of("version"));
+    Integer version = Bodies.optionalInt(body, "version", 1, Integer.MAX_VALUE);
+    if (version == null) {
+      throw new InvalidInputException("give the version to promote");
+    }
+    Responses.reply(ctx, 200, deployments.promote(Callers.of(ctx), TenantHandler.tenant(ctx), id(ctx), version)
+        .map(Deployment::toJson));
+  }
+
+  public void rollback(RoutingContext ctx) {
+    Responses.reply(ctx, 200, deployments.rollback(Callers.of(ctx), TenantHandler.tenant(ctx), id(ctx))
+        .map(Deployment::toJson));
+  }
+
+  public void delete(RoutingContext ctx) {
+    deployments.delete(Callers.of(ctx), TenantHandler.tenant(ctx), id(ctx))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
+  }
+
+  private static UUID id(RoutingContext ctx) {
     try {
-      id = UUID.fromString(ctx.pathParam("id"));
+      return UUID.fromString(ctx.pathParam("id"));
     } catch (IllegalArgumentException e) {
       throw new NotFoundException("deployment not found");
     }
-    Responses.reply(ctx, 200, deployments.get(Callers.of(ctx), TenantHandler.tenant(ctx), id).map(Deployment::toJson));
   }
 
   private static JsonObject runtime(JsonObject body) {

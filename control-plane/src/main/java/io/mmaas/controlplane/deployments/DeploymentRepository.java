@@ -1,6 +1,7 @@
 package io.mmaas.controlplane.deployments;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -12,47 +13,64 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 
-/** SQL for deployments and their replicas. */
+/** SQL for deployments, their targets and their replicas. */
 public final class DeploymentRepository {
   private static final String SELECT = """
-      SELECT d.*, m.name AS model_name, v.version FROM deployments d
-      JOIN models m ON m.id = d.model_id JOIN model_versions v ON v.id = d.version_id""";
+      SELECT d.*, m.name AS model_name FROM deployments d JOIN models m ON m.id = d.model_id""";
   private static final Function<Row, Deployment> MAPPER = r -> new Deployment(r.getUUID("id"), r.getUUID("tenant_id"),
-      r.getUUID("model_id"), r.getString("model_name"), r.getUUID("version_id"), r.getInteger("version"),
-      r.getInteger("desired_replicas"), (JsonObject) r.getValue("runtime_options"), r.getOffsetDateTime("created_at"),
-      List.of());
+      r.getUUID("model_id"), r.getString("model_name"), (JsonObject) r.getValue("runtime_options"),
+      r.getOffsetDateTime("created_at"), List.of(), List.of(), (JsonArray) r.getValue("previous_targets"));
+  private static final Function<Row, Deployment.Target> TARGET = r -> new Deployment.Target(r.getUUID("version_id"),
+      r.getInteger("version"), r.getInteger("weight"), r.getInteger("replicas"));
   private static final Function<Row, Deployment.Replica> REPLICA = r -> new Deployment.Replica(r.getUUID("id"),
-      r.getUUID("agent_id"), r.getString("agent_name"), r.getString("state"), r.getString("reason"),
-      r.getLong("memory_bytes"));
+      r.getUUID("version_id"), r.getInteger("version"), r.getUUID("agent_id"), r.getString("agent_name"),
+      r.getString("state"), r.getString("reason"), r.getLong("memory_bytes"));
 
   /** Inserts the deployment; false when the model already has one. */
-  public Future<Boolean> insert(SqlClient client, UUID id, UUID tenantId, UUID modelId, UUID versionId, int replicas,
-                                JsonObject runtime, OffsetDateTime now) {
+  public Future<Boolean> insert(SqlClient client, UUID id, UUID tenantId, UUID modelId, JsonObject runtime,
+                                OffsetDateTime now) {
     return client.preparedQuery("""
-            INSERT INTO deployments (id, tenant_id, model_id, version_id, desired_replicas, runtime_options,
-              created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (model_id) DO NOTHING""")
-        .execute(Tuple.from(new Object[] {id, tenantId, modelId, versionId, replicas, runtime, now}))
+            INSERT INTO deployments (id, tenant_id, model_id, runtime_options, created_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (model_id) DO NOTHING""")
+        .execute(Tuple.of(id, tenantId, modelId, runtime, now))
         .map(rs -> rs.rowCount() == 1);
   }
 
-  public Future<Void> insertPendingReplicas(SqlClient client, UUID deploymentId, UUID versionId, int count,
-                                            OffsetDateTime now) {
-    if (count <= 0) {
-      return Future.succeededFuture();
-    }
+  /** Replaces the deployment's targets; replicas of versions no longer targeted are removed by the scheduler. */
+  public Future<Void> replaceTargets(SqlClient client, UUID deploymentId, List<Deployment.Target> targets,
+                                     OffsetDateTime now) {
     List<Tuple> batch = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      batch.add(Tuple.of(UUID.randomUUID(), deploymentId, versionId, now));
-    }
-    return client.preparedQuery("INSERT INTO replicas (id, deployment_id, version_id, state, reason, created_at, "
-            + "updated_at) VALUES ($1, $2, $3, 'PENDING', 'waiting for placement', $4, $4)")
-        .executeBatch(batch).mapEmpty();
+    targets.forEach(t -> batch.add(Tuple.of(deploymentId, t.versionId(), t.weight(), t.replicas(), now)));
+    return client.preparedQuery("DELETE FROM deployment_targets WHERE deployment_id = $1").execute(Tuple.of(deploymentId))
+        .compose(x -> batch.isEmpty() ? Future.succeededFuture() : client.preparedQuery(
+                "INSERT INTO deployment_targets (deployment_id, version_id, weight, replicas, created_at) "
+                    + "VALUES ($1, $2, $3, $4, $5)")
+            .executeBatch(batch))
+        .mapEmpty();
+  }
+
+  public Future<Void> update(SqlClient client, UUID id, JsonObject runtime, JsonArray previousTargets,
+                             OffsetDateTime now) {
+    return client.preparedQuery("UPDATE deployments SET runtime_options = $2, previous_targets = $3, updated_at = $4 "
+            + "WHERE id = $1")
+        .execute(Tuple.of(id, runtime, previousTargets, now)).mapEmpty();
+  }
+
+  public Future<Void> delete(SqlClient client, UUID id) {
+    return client.preparedQuery("DELETE FROM deployments WHERE id = $1").execute(Tuple.of(id)).mapEmpty();
+  }
+
+  /** The deployment locked for a change (serialises concurrent changes to one deployment). */
+  public Future<Deployment> lock(SqlClient client, UUID tenantId, UUID id) {
+    return client.preparedQuery(SELECT + " WHERE d.tenant_id = $1 AND d.id = $2 FOR UPDATE OF d").mapping(MAPPER)
+        .execute(Tuple.of(tenantId, id))
+        .compose(rs -> rs.iterator().hasNext() ? complete(client, rs.iterator().next()) : Future.succeededFuture());
   }
 
   public Future<Deployment> find(SqlClient client, UUID tenantId, UUID id) {
     return client.preparedQuery(SELECT + " WHERE d.tenant_id = $1 AND d.id = $2").mapping(MAPPER)
         .execute(Tuple.of(tenantId, id))
-        .compose(rs -> rs.iterator().hasNext() ? withReplicas(client, rs.iterator().next()) : Future.succeededFuture());
+        .compose(rs -> rs.iterator().hasNext() ? complete(client, rs.iterator().next()) : Future.succeededFuture());
   }
 
   public Future<List<Deployment>> page(SqlClient client, UUID tenantId, int limit, OffsetDateTime afterCreated,
@@ -63,7 +81,7 @@ public final class DeploymentRepository {
     Tuple args = afterId == null ? Tuple.of(tenantId, limit) : Tuple.of(tenantId, limit, afterCreated, afterId);
     return client.preparedQuery(sql).mapping(MAPPER).execute(args).compose(rs -> {
       List<Future<Deployment>> all = new ArrayList<>();
-      rs.forEach(d -> all.add(withReplicas(client, d)));
+      rs.forEach(d -> all.add(complete(client, d)));
       return Future.all(all).map(cf -> {
         List<Deployment> out = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
@@ -74,13 +92,30 @@ public final class DeploymentRepository {
     });
   }
 
-  private Future<Deployment> withReplicas(SqlClient client, Deployment d) {
-    return client.preparedQuery("""
-            SELECT r.*, a.name AS agent_name FROM replicas r LEFT JOIN agents a ON a.id = r.agent_id
-            WHERE r.deployment_id = $1 ORDER BY r.created_at, r.id""")
-        .mapping(REPLICA).execute(Tuple.of(d.id()))
-        .map(rs -> new Deployment(d.id(), d.tenantId(), d.modelId(), d.modelName(), d.versionId(), d.version(),
-            d.desiredReplicas(), d.runtimeOptions(), d.createdAt(), list(rs)));
+  /** Whether any deployment targets this version (a version in use cannot be deleted). */
+  public Future<Boolean> versionInUse(SqlClient client, UUID versionId) {
+    return client.preparedQuery("SELECT EXISTS (SELECT 1 FROM deployment_targets WHERE version_id = $1) "
+            + "OR EXISTS (SELECT 1 FROM replicas WHERE version_id = $1) AS used")
+        .execute(Tuple.of(versionId)).map(rs -> rs.iterator().next().getBoolean("used"));
+  }
+
+  public Future<Boolean> modelDeployed(SqlClient client, UUID modelId) {
+    return client.preparedQuery("SELECT EXISTS (SELECT 1 FROM deployments WHERE model_id = $1) AS used")
+        .execute(Tuple.of(modelId)).map(rs -> rs.iterator().next().getBoolean("used"));
+  }
+
+  private Future<Deployment> complete(SqlClient client, Deployment d) {
+    Future<List<Deployment.Target>> targets = client.preparedQuery("""
+            SELECT t.*, v.version FROM deployment_targets t JOIN model_versions v ON v.id = t.version_id
+            WHERE t.deployment_id = $1 ORDER BY v.version""")
+        .mapping(TARGET).execute(Tuple.of(d.id())).map(DeploymentRepository::list);
+    Future<List<Deployment.Replica>> replicas = client.preparedQuery("""
+            SELECT r.*, v.version, a.name AS agent_name FROM replicas r
+            JOIN model_versions v ON v.id = r.version_id LEFT JOIN agents a ON a.id = r.agent_id
+            WHERE r.deployment_id = $1 ORDER BY v.version, r.created_at, r.id""")
+        .mapping(REPLICA).execute(Tuple.of(d.id())).map(DeploymentRepository::list);
+    return Future.all(targets, replicas).map(x -> new Deployment(d.id(), d.tenantId(), d.modelId(), d.modelName(),
+        d.runtimeOptions(), d.createdAt(), targets.result(), replicas.result(), d.previousTargets()));
   }
 
   private static <T> List<T> list(RowSet<T> rs) {

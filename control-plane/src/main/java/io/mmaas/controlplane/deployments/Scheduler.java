@@ -1,6 +1,8 @@
 package io.mmaas.controlplane.deployments;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -10,9 +12,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,16 +23,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The placement reconciler (controller pattern): each tick reads the desired state (deployments) and the observed
- * state (replicas, agent leases), then acts: frees replicas of agents whose lease expired, adds or removes replicas to
- * match the desired count, and places pending replicas on live agents, spreading a deployment's replicas and
- * preferring the least loaded agent. It is level-triggered and idempotent: a missed or repeated tick is harmless.
- * Only one control-plane replica runs a tick at a time (a transaction-scoped PostgreSQL advisory lock); agents whose
- * desired state changed get a higher generation.
+ * The placement reconciler (controller pattern): each tick reads the desired state (deployment targets) and the
+ * observed state (replicas, agent leases), then acts: frees replicas of agents whose lease expired, removes targets
+ * that no longer get traffic once the others are fully READY, adds or removes replicas to match each target, and
+ * places pending replicas with {@link Placement}. It is level-triggered and idempotent: a missed or repeated tick is
+ * harmless. One control-plane replica runs a tick at a time (a transaction-scoped advisory lock); agents whose
+ * desired state changed get a higher generation. Time comes from the injected clock.
  */
 public final class Scheduler {
   private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
   private static final long LOCK = 0x6d6d616173_02L;
+  /** Memory assumed for a replica before any replica of its version has reported a measurement. */
+  static final int ESTIMATE_FACTOR = 2;
 
   private final Pool pool;
   private final Clock clock;
@@ -51,6 +55,8 @@ public final class Scheduler {
           }
           Set<UUID> touched = new HashSet<>();
           return releaseLostAgents(conn, now, touched)
+              .compose(v -> retireDrainedTargets(conn))
+              .compose(v -> removeOrphans(conn, touched))
               .compose(v -> matchReplicaCounts(conn, now, touched))
               .compose(v -> placePending(conn, now, touched))
               .compose(v -> bumpGenerations(conn, touched))
@@ -73,30 +79,52 @@ public final class Scheduler {
         });
   }
 
+  /** Targets without traffic go once every target with traffic has all its replicas READY. */
+  private Future<Void> retireDrainedTargets(SqlConnection conn) {
+    return conn.query("""
+            DELETE FROM deployment_targets t WHERE t.weight = 0 AND NOT EXISTS (
+              SELECT 1 FROM deployment_targets w WHERE w.deployment_id = t.deployment_id AND w.weight > 0
+                AND (SELECT count(*) FROM replicas r WHERE r.deployment_id = w.deployment_id
+                       AND r.version_id = w.version_id AND r.state = 'READY') < w.replicas)""")
+        .execute().mapEmpty();
+  }
+
+  private Future<Void> removeOrphans(SqlConnection conn, Set<UUID> touched) {
+    return conn.query("""
+            DELETE FROM replicas r WHERE NOT EXISTS (SELECT 1 FROM deployment_targets t
+              WHERE t.deployment_id = r.deployment_id AND t.version_id = r.version_id) RETURNING agent_id""")
+        .execute().map(rs -> {
+          rs.forEach(row -> {
+            if (row.getUUID("agent_id") != null) {
+              touched.add(row.getUUID("agent_id"));
+            }
+          });
+          return null;
+        });
+  }
+
   private Future<Void> matchReplicaCounts(SqlConnection conn, OffsetDateTime now, Set<UUID> touched) {
     return conn.query("""
-            SELECT d.id, d.version_id, d.desired_replicas, count(r.id) AS actual
-            FROM deployments d LEFT JOIN replicas r ON r.deployment_id = d.id
-            GROUP BY d.id HAVING count(r.id) <> d.desired_replicas""").execute()
+            SELECT t.deployment_id, t.version_id, t.replicas AS desired,
+                   (SELECT count(*) FROM replicas r WHERE r.deployment_id = t.deployment_id
+                      AND r.version_id = t.version_id) AS actual
+            FROM deployment_targets t""").execute()
         .compose(rs -> {
           List<Future<Void>> work = new ArrayList<>();
+          List<Tuple> inserts = new ArrayList<>();
           for (Row row : rs) {
-            UUID id = row.getUUID("id");
-            int diff = row.getInteger("desired_replicas") - row.getLong("actual").intValue();
-            if (diff > 0) {
-              List<Tuple> batch = new ArrayList<>();
-              for (int i = 0; i < diff; i++) {
-                batch.add(Tuple.of(UUID.randomUUID(), id, row.getUUID("version_id"), now));
-              }
-              work.add(conn.preparedQuery("INSERT INTO replicas (id, deployment_id, version_id, state, reason, "
-                      + "created_at, updated_at) VALUES ($1, $2, $3, 'PENDING', 'waiting for placement', $4, $4)")
-                  .executeBatch(batch).mapEmpty());
-            } else {
+            int diff = row.getInteger("desired") - row.getLong("actual").intValue();
+            UUID deployment = row.getUUID("deployment_id");
+            UUID version = row.getUUID("version_id");
+            for (int i = 0; i < diff; i++) {
+              inserts.add(Tuple.of(UUID.randomUUID(), deployment, version, now));
+            }
+            if (diff < 0) {
               work.add(conn.preparedQuery("""
                       DELETE FROM replicas WHERE id IN (
-                        SELECT id FROM replicas WHERE deployment_id = $1
-                        ORDER BY (state = 'READY'), created_at DESC LIMIT $2) RETURNING agent_id""")
-                  .execute(Tuple.of(id, -diff))
+                        SELECT id FROM replicas WHERE deployment_id = $1 AND version_id = $2
+                        ORDER BY (state = 'READY'), created_at DESC LIMIT $3) RETURNING agent_id""")
+                  .execute(Tuple.of(deployment, version, -diff))
                   .map(deleted -> {
                     deleted.forEach(d -> {
                       if (d.getUUID("agent_id") != null) {
@@ -107,55 +135,98 @@ public final class Scheduler {
                   }));
             }
           }
+          if (!inserts.isEmpty()) {
+            work.add(conn.preparedQuery("INSERT INTO replicas (id, deployment_id, version_id, state, reason, "
+                    + "created_at, updated_at) VALUES ($1, $2, $3, 'PENDING', 'waiting for placement', $4, $4)")
+                .executeBatch(inserts).mapEmpty());
+          }
           return Future.all(work).mapEmpty();
         });
   }
 
-  private record Candidate(UUID id, String name, Set<UUID> deployments) {
-  }
-
   private Future<Void> placePending(SqlConnection conn, OffsetDateTime now, Set<UUID> touched) {
-    return conn.preparedQuery("SELECT id, deployment_id FROM replicas WHERE agent_id IS NULL ORDER BY created_at, id")
-        .execute().compose(pending -> {
+    return conn.preparedQuery("""
+            SELECT r.id, r.deployment_id, v.sha256, d.runtime_options,
+                   coalesce((SELECT max(o.memory_bytes) FROM replicas o WHERE o.version_id = r.version_id
+                               AND o.state = 'READY' AND o.memory_bytes > 0), v.size_bytes * $1) AS need
+            FROM replicas r JOIN model_versions v ON v.id = r.version_id JOIN deployments d ON d.id = r.deployment_id
+            WHERE r.agent_id IS NULL ORDER BY r.created_at, r.id""")
+        .execute(Tuple.of(ESTIMATE_FACTOR))
+        .compose(pending -> {
           if (pending.rowCount() == 0) {
             return Future.succeededFuture();
           }
-          return conn.preparedQuery("""
-                  SELECT a.id, a.name, r.deployment_id FROM agents a LEFT JOIN replicas r ON r.agent_id = a.id
-                  WHERE a.lease_expires_at > $1""").execute(Tuple.of(now))
-              .compose(agentRows -> {
-                Map<UUID, Candidate> agents = new HashMap<>();
-                for (Row r : agentRows) {
-                  Candidate c = agents.computeIfAbsent(r.getUUID("id"),
-                      k -> new Candidate(k, r.getString("name"), new HashSet<>()));
-                  if (r.getUUID("deployment_id") != null) {
-                    c.deployments().add(r.getUUID("deployment_id"));
-                  }
+          return liveAgents(conn, now).compose(agents -> {
+            List<Tuple> placed = new ArrayList<>();
+            List<Tuple> waiting = new ArrayList<>();
+            for (Row p : pending) {
+              JsonObject runtime = (JsonObject) p.getValue("runtime_options");
+              Placement.Request req = new Placement.Request(p.getUUID("deployment_id"), p.getString("sha256"),
+                  p.getLong("need"), runtime == null ? "auto" : runtime.getString("executionProvider", "auto"));
+              Placement.Decision d = Placement.choose(req, List.copyOf(agents.values()));
+              if (d.agentId() == null) {
+                waiting.add(Tuple.of(p.getUUID("id"), d.reason(), now));
+                continue;
+              }
+              Placement.AgentView a = agents.get(d.agentId());
+              List<Placement.Placed> more = new ArrayList<>(a.placed());
+              more.add(new Placement.Placed(req.deploymentId(), req.sha256(), req.memoryBytes(), d.gpu()));
+              agents.put(a.id(), new Placement.AgentView(a.id(), a.name(), a.providers(), a.hostMemoryBytes(),
+                  a.gpuMemoryBytes(), more));
+              touched.add(a.id());
+              placed.add(Tuple.of(p.getUUID("id"), a.id(), now));
+            }
+            Future<?> f = placed.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(
+                    "UPDATE replicas SET agent_id = $2, state = 'ASSIGNED', reason = NULL, updated_at = $3 WHERE id = $1")
+                .executeBatch(placed);
+            return f.compose(v -> waiting.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(
+                    "UPDATE replicas SET reason = $2, updated_at = $3 WHERE id = $1 AND reason IS DISTINCT FROM $2")
+                .executeBatch(waiting)).mapEmpty();
+          });
+        });
+  }
+
+  private Future<Map<UUID, Placement.AgentView>> liveAgents(SqlConnection conn, OffsetDateTime now) {
+    return conn.preparedQuery("""
+            SELECT a.id, a.name, a.capabilities, a.execution_provider, r.deployment_id, v.sha256,
+                   coalesce(r.memory_bytes, v.size_bytes * $2) AS memory, d.runtime_options
+            FROM agents a LEFT JOIN replicas r ON r.agent_id = a.id
+            LEFT JOIN model_versions v ON v.id = r.version_id LEFT JOIN deployments d ON d.id = r.deployment_id
+            WHERE a.lease_expires_at > $1 ORDER BY a.id""")
+        .execute(Tuple.of(now, ESTIMATE_FACTOR))
+        .map(rows -> {
+          Map<UUID, Placement.AgentView> out = new LinkedHashMap<>();
+          Map<UUID, List<Placement.Placed>> placed = new HashMap<>();
+          for (Row r : rows) {
+            UUID id = r.getUUID("id");
+            if (!out.containsKey(id)) {
+              JsonObject caps = (JsonObject) r.getValue("capabilities");
+              Set<String> providers = new HashSet<>();
+              JsonArray eps = caps == null ? null : caps.getJsonArray("executionProviders");
+              if (eps != null) {
+                eps.forEach(e -> providers.add(String.valueOf(e)));
+              } else if (r.getString("execution_provider") != null) {
+                providers.add(r.getString("execution_provider"));
+              }
+              long gpuMemory = 0;
+              JsonArray gpus = caps == null ? null : caps.getJsonArray("gpus");
+              if (gpus != null) {
+                for (Object g : gpus) {
+                  gpuMemory += g instanceof JsonObject o ? o.getLong("memoryBytes", 0L) : 0;
                 }
-                List<Tuple> placed = new ArrayList<>();
-                List<Tuple> waiting = new ArrayList<>();
-                for (Row p : pending) {
-                  UUID deployment = p.getUUID("deployment_id");
-                  Candidate best = agents.values().stream()
-                      .filter(c -> !c.deployments().contains(deployment))
-                      .min(Comparator.comparingInt((Candidate c) -> c.deployments().size()).thenComparing(Candidate::id))
-                      .orElse(null);
-                  if (best == null) {
-                    waiting.add(Tuple.of(p.getUUID("id"), agents.isEmpty() ? "no live agent available"
-                        : "every live agent (" + agents.size() + ") already runs a replica of this deployment", now));
-                    continue;
-                  }
-                  best.deployments().add(deployment);
-                  touched.add(best.id());
-                  placed.add(Tuple.of(p.getUUID("id"), best.id(), now));
-                }
-                Future<?> a = placed.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(
-                        "UPDATE replicas SET agent_id = $2, state = 'ASSIGNED', reason = NULL, updated_at = $3 WHERE id = $1")
-                    .executeBatch(placed);
-                return a.compose(v -> waiting.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(
-                        "UPDATE replicas SET reason = $2, updated_at = $3 WHERE id = $1 AND reason IS DISTINCT FROM $2")
-                    .executeBatch(waiting)).mapEmpty();
-              });
+              }
+              placed.put(id, new ArrayList<>());
+              out.put(id, new Placement.AgentView(id, r.getString("name"), providers,
+                  caps == null ? 0 : caps.getLong("hostMemoryBytes", 0L), gpuMemory, placed.get(id)));
+            }
+            if (r.getUUID("deployment_id") != null) {
+              boolean gpu = out.get(id).hasCuda() && !"cpu".equals(r.getValue("runtime_options") instanceof JsonObject o
+                  ? o.getString("executionProvider", "auto") : "auto");
+              placed.get(id).add(new Placement.Placed(r.getUUID("deployment_id"), r.getString("sha256"),
+                  r.getLong("memory"), gpu));
+            }
+          }
+          return out;
         });
   }
 

@@ -45,7 +45,7 @@ public final class AdmissionHandler implements Handler<RoutingContext> {
       Instant started = clock.instant();
       ctx.addEndHandler(v -> {
         d.release().run();
-        RoutingTable.Route route = ctx.pathParam("model") == null ? null : routes.find(p.tenantId(), ctx.pathParam("model"));
+        RoutingTable.Route route = ctx.get(GatewayRoutes.ROUTE);
         Long upstream = ctx.get(UPSTREAM_MS);
         meter.record(p.tenantId(), p.key().id(), route == null ? null : route.modelId(),
             route == null ? null : route.versionId(), started, response.getStatusCode(),

@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class GatewayRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayRoutes.class);
   static final String PRINCIPAL = "principal";
+  /** The version a request was routed to, for metering. */
+  static final String ROUTE = "route";
 
   private final KeyAuthenticator keys;
   private final DenialAuditor denials;
@@ -112,9 +114,9 @@ public final class GatewayRoutes {
       return null;
     }
     List<String> allowed = p.key().modelAllowList();
-    RoutingTable.Route route = routes.find(p.tenantId(), model);
     String version = ctx.pathParam("version");
-    if (route == null || (version != null && !version.equals(Integer.toString(route.version())))) {
+    RoutingTable.Route route = routes.find(p.tenantId(), model, version);
+    if (route == null) {
       error(ctx, 404, "model '" + model + "'" + (version == null ? "" : " version " + version) + " not found");
       return null;
     }
@@ -122,6 +124,7 @@ public final class GatewayRoutes {
       error(ctx, 403, "this API key may not call model '" + model + "'");
       return null;
     }
+    ctx.put(ROUTE, route);
     return route;
   }
 

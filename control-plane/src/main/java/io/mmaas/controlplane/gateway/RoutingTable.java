@@ -5,20 +5,25 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's in-memory view of what is deployed: per tenant and model name, the served version's signature and
- * the READY replicas with their agent's address and lease. Refreshed from PostgreSQL about once a second and kept as
- * it was when PostgreSQL is unreachable, so the data plane goes on serving what is deployed.
+ * The gateway's in-memory view of what is deployed: per tenant and model name, each served version with its traffic
+ * weight, signature and READY replicas (agent address and lease). A request without a version gets a version drawn
+ * by weight among those with a live replica; when no weighted version has one (a promotion still loading), any
+ * version with a live replica serves, so traffic only ever moves to READY replicas. Refreshed from PostgreSQL about
+ * once a second and kept as it was when PostgreSQL is unreachable, so the data plane goes on serving.
  */
 public final class RoutingTable {
   private static final Logger LOG = LoggerFactory.getLogger(RoutingTable.class);
@@ -27,9 +32,9 @@ public final class RoutingTable {
   public record Endpoint(UUID replicaId, UUID agentId, String agentUrl, String servingKey, Instant leaseExpiresAt) {
   }
 
-  /** A deployed model as the data plane sees it. */
-  public record Route(UUID tenantId, String model, UUID modelId, UUID versionId, int version, JsonArray inputs,
-                      JsonArray outputs, List<Endpoint> endpoints, AtomicInteger next) {
+  /** One version of a deployed model as the data plane sees it. */
+  public record Route(UUID tenantId, String model, UUID modelId, UUID versionId, int version, int weight,
+                      JsonArray inputs, JsonArray outputs, List<Endpoint> endpoints, AtomicInteger next) {
     /** READY endpoints whose agent still holds its lease, starting at a rotating position (round robin). */
     public List<Endpoint> live(Instant now) {
       List<Endpoint> live = new ArrayList<>(endpoints.size());
@@ -42,49 +47,86 @@ public final class RoutingTable {
       }
       return live;
     }
+
+    boolean anyLive(Instant now) {
+      return endpoints.stream().anyMatch(e -> e.leaseExpiresAt().isAfter(now));
+    }
   }
 
   private final Pool pool;
   private final AgentSecrets secrets;
-  private volatile Map<UUID, Map<String, Route>> routes;
+  private final Clock clock;
+  private volatile Map<UUID, Map<String, List<Route>>> routes;
 
-  public RoutingTable(Pool pool, AgentSecrets secrets) {
+  public RoutingTable(Pool pool, AgentSecrets secrets, Clock clock) {
     this.pool = pool;
     this.secrets = secrets;
+    this.clock = clock;
   }
 
   public boolean loaded() {
     return routes != null;
   }
 
-  public Route find(UUID tenantId, String model) {
-    Map<UUID, Map<String, Route>> snapshot = routes;
-    if (snapshot == null) {
+  /** The version to serve: drawn by weight when {@code version} is null; null when the model or version is unknown. */
+  public Route find(UUID tenantId, String model, String version) {
+    Map<UUID, Map<String, List<Route>>> snapshot = routes;
+    List<Route> versions = snapshot == null || snapshot.get(tenantId) == null ? null : snapshot.get(tenantId).get(model);
+    if (versions == null || versions.isEmpty()) {
       return null;
     }
-    Map<String, Route> byName = snapshot.get(tenantId);
-    return byName == null ? null : byName.get(model);
+    if (version != null) {
+      return versions.stream().filter(r -> Integer.toString(r.version()).equals(version)).findFirst().orElse(null);
+    }
+    Instant now = clock.instant();
+    List<Route> weighted = versions.stream().filter(r -> r.weight() > 0 && r.anyLive(now)).toList();
+    if (weighted.isEmpty()) {
+      return versions.stream().filter(r -> r.anyLive(now)).max(Comparator.comparingInt(Route::weight))
+          .orElse(versions.stream().max(Comparator.comparingInt(Route::weight)).orElseThrow());
+    }
+    int total = weighted.stream().mapToInt(Route::weight).sum();
+    int draw = ThreadLocalRandom.current().nextInt(total);
+    for (Route r : weighted) {
+      draw -= r.weight();
+      if (draw < 0) {
+        return r;
+      }
+    }
+    return weighted.get(weighted.size() - 1);
+  }
+
+  public Route find(UUID tenantId, String model) {
+    return find(tenantId, model, null);
   }
 
   public Future<Void> refresh() {
     return pool.query("""
             SELECT d.tenant_id, m.name AS model, m.id AS model_id, v.id AS version_id, v.version, v.inputs, v.outputs,
-                   r.id AS replica_id, a.id AS agent_id, a.serving_url, a.lease_expires_at
+                   t.weight, r.id AS replica_id, a.id AS agent_id, a.serving_url, a.lease_expires_at
             FROM deployments d
             JOIN models m ON m.id = d.model_id
-            JOIN model_versions v ON v.id = d.version_id
-            LEFT JOIN replicas r ON r.deployment_id = d.id AND r.state = 'READY' AND r.agent_id IS NOT NULL
-            LEFT JOIN agents a ON a.id = r.agent_id""").execute()
+            JOIN deployment_targets t ON t.deployment_id = d.id
+            JOIN model_versions v ON v.id = t.version_id
+            LEFT JOIN replicas r ON r.deployment_id = d.id AND r.version_id = t.version_id AND r.state = 'READY'
+                                 AND r.agent_id IS NOT NULL
+            LEFT JOIN agents a ON a.id = r.agent_id
+            ORDER BY d.tenant_id, m.name, v.version, r.id""").execute()
         .map(rs -> {
-          Map<UUID, Map<String, Route>> fresh = new HashMap<>();
+          Map<UUID, Map<String, List<Route>>> fresh = new HashMap<>();
+          Map<UUID, Route> byVersion = new HashMap<>();
           for (Row r : rs) {
             UUID tenant = r.getUUID("tenant_id");
             String model = r.getString("model");
-            Route previous = find(tenant, model);
-            Route route = fresh.computeIfAbsent(tenant, t -> new HashMap<>()).computeIfAbsent(model,
-                m -> new Route(tenant, model, r.getUUID("model_id"), r.getUUID("version_id"), r.getInteger("version"),
-                    array(r, "inputs"), array(r, "outputs"),
-                    new ArrayList<>(), previous == null ? new AtomicInteger() : previous.next()));
+            UUID versionId = r.getUUID("version_id");
+            Route route = byVersion.get(versionId);
+            if (route == null) {
+              Route previous = find(tenant, model, Integer.toString(r.getInteger("version")));
+              route = new Route(tenant, model, r.getUUID("model_id"), versionId, r.getInteger("version"),
+                  r.getInteger("weight"), array(r, "inputs"), array(r, "outputs"), new ArrayList<>(),
+                  previous == null ? new AtomicInteger() : previous.next());
+              byVersion.put(versionId, route);
+              fresh.computeIfAbsent(tenant, t -> new HashMap<>()).computeIfAbsent(model, m -> new ArrayList<>()).add(route);
+            }
             if (r.getUUID("replica_id") != null) {
               UUID agentId = r.getUUID("agent_id");
               route.endpoints().add(new Endpoint(r.getUUID("replica_id"), agentId, r.getString("serving_url"),

@@ -45,7 +45,7 @@ public final class QuotaRepository {
     return client.preparedQuery("""
             SELECT (SELECT count(*) FROM models WHERE tenant_id = $1) AS models,
                    (SELECT coalesce(sum(size_bytes), 0) FROM model_versions WHERE tenant_id = $1 AND state = 'READY') AS storage,
-                   (SELECT coalesce(sum(desired_replicas), 0) FROM deployments WHERE tenant_id = $1) AS replicas,
+                   (SELECT coalesce(sum(t.replicas), 0) FROM deployment_targets t JOIN deployments d ON d.id = t.deployment_id WHERE d.tenant_id = $1) AS replicas,
                    (SELECT coalesce(sum(requests), 0) FROM usage_minutes WHERE tenant_id = $1 AND minute >= $2::date) AS requests_today""")
         .execute(Tuple.of(tenantId, today))
         .map(rs -> {
@@ -65,7 +65,8 @@ public final class QuotaRepository {
   }
 
   public Future<Long> desiredReplicas(SqlClient client, UUID tenantId) {
-    return scalar(client, "SELECT coalesce(sum(desired_replicas), 0) FROM deployments WHERE tenant_id = $1", tenantId);
+    return scalar(client, "SELECT coalesce(sum(t.replicas), 0) FROM deployment_targets t JOIN deployments d ON d.id = t.deployment_id "
+        + "WHERE d.tenant_id = $1", tenantId);
   }
 
   private static Future<Long> scalar(SqlClient client, String sql, UUID tenantId) {
