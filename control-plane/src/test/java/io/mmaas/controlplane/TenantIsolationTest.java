@@ -54,6 +54,9 @@ class TenantIsolationTest {
     String sha = cp.upload(admin, "tenant-a", "model-a", OnnxModels.mlp(2, 2, 2, 1)).getString("sha256");
     String deployment = cp.post(admin, "/api/v1/tenants/tenant-a/deployments",
         new JsonObject().put("model", "model-a")).getString("id");
+    cp.client.putAbs(cp.adminUrl() + "/api/v1/tenants/tenant-a/models/model-a/aliases/prod")
+        .bearerTokenAuthentication(admin).sendJsonObject(new JsonObject().put("version", 1)).await();
+    OBJECTS_OF_A.put("alias", "prod");
     OBJECTS_OF_A.put("tenant", "tenant-a");
     OBJECTS_OF_A.put("model", "model-a");
     OBJECTS_OF_A.put("version", "1");

@@ -8,6 +8,9 @@ import io.mmaas.controlplane.agents.AgentService;
 import io.mmaas.controlplane.audit.AuditHandler;
 import io.mmaas.controlplane.audit.AuditRepository;
 import io.mmaas.controlplane.audit.AuditService;
+import io.mmaas.controlplane.audit.AuditSigningKey;
+import io.mmaas.controlplane.audit.CheckpointJob;
+import io.mmaas.controlplane.audit.CheckpointRepository;
 import io.mmaas.controlplane.audit.AuditWriter;
 import io.mmaas.controlplane.audit.DenialAuditor;
 import io.mmaas.controlplane.auth.AccessPolicy;
@@ -119,7 +122,8 @@ public final class ControlPlaneVerticle extends VerticleBase {
   public Future<?> start() throws Exception {
     LOG.info("starting control plane with {}", config.describe());
     pool = Database.pool(vertx, config);
-    AuditWriter audit = new AuditWriter(clock);
+    AuditSigningKey auditKey = AuditSigningKey.load(config.auditSigningKey(), config.dataDir());
+    AuditWriter audit = new AuditWriter(clock, auditKey.fingerprintKey());
     AccessPolicy policy = new AccessPolicy();
     TenantRepository tenantRepo = new TenantRepository();
     ApiKeyRepository keyRepo = new ApiKeyRepository();
@@ -141,13 +145,16 @@ public final class ControlPlaneVerticle extends VerticleBase {
     ResourceLimits limits = new ResourceLimits(quotaRepo);
     QuotaService quotas = new QuotaService(pool, quotaRepo, keyRepo, policy, audit, clock);
     ApiKeyService keys = new ApiKeyService(pool, keyRepo, quotaRepo, policy, audit, clock);
+    DeploymentRepository deploymentRepo = new DeploymentRepository();
     RegistryService registry = new RegistryService(vertx, pool, registryRepo,
-        new FileBlobStore(config.dataDir().resolve("blobs")), policy, audit, limits, clock);
-    DeploymentService deployments = new DeploymentService(pool, new DeploymentRepository(), registryRepo, policy,
+        new FileBlobStore(config.dataDir().resolve("blobs")), policy, audit, limits, deploymentRepo, clock);
+    DeploymentService deployments = new DeploymentService(pool, deploymentRepo, registryRepo, policy,
         audit, limits, clock);
     AgentService agents = new AgentService(pool, agentRepo, agentSecrets, policy, audit, clock,
         config.agentLeaseSeconds(), config.heartbeatIntervalSeconds());
-    AuditService auditService = new AuditService(new AuditRepository(pool), policy);
+    AuditService auditService = new AuditService(vertx, pool, new AuditRepository(pool), new CheckpointRepository(),
+        policy, audit, auditKey.trustedKeys(config.auditTrustedPublicKeys()));
+    CheckpointJob checkpoints = new CheckpointJob(pool, new CheckpointRepository(), auditKey, clock);
     Scheduler scheduler = new Scheduler(pool, clock);
     RoutingTable routing = new RoutingTable(pool, agentSecrets, clock);
     KeyAuthenticator keyAuth = new KeyAuthenticator(pool, keyRepo, tenantRepo, quotaRepo, clock, 1_000, 30_000);
@@ -161,7 +168,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
     Router admin = adminRouter(new AuthHandler(auth), new UserHandler(users), new TenantHandler(tenants),
         new ApiKeyHandler(keys), new QuotaHandler(quotas), new UsageHandler(pool, new UsageRepository(), policy, clock),
         new RegistryHandler(registry, config.maxModelBytes()), new DeploymentHandler(deployments),
-        new AgentAdminHandler(agents), new AuditHandler(auditService));
+        new AgentAdminHandler(agents), new AuditHandler(auditService, auditKey.publicKey()));
     Router agentApi = agentRouter(new AgentApiHandler(agents, registry.blobs()));
     adminRouter = admin;
     agentRouter = agentApi;
@@ -197,6 +204,8 @@ public final class ControlPlaneVerticle extends VerticleBase {
           vertx.setPeriodic(config.usageFlushMs(), id -> meter.flush()
               .onFailure(e -> LOG.warn("could not write usage: {}", e.getMessage())));
           vertx.setPeriodic(Math.max(1_000, config.denialWindowMs() / 2), id -> denials.flush());
+          vertx.setPeriodic(config.auditCheckpointIntervalMs(), id -> checkpoints.tick()
+              .onFailure(e -> LOG.warn("audit checkpoint failed: {}", e.getMessage())));
           LOG.info("control plane ready: admin API http://{}:{} · gateway http://{}:{} · agent API http://{}:{}",
               config.host(), adminPort, config.host(), gatewayPort, config.host(), agentApiPort);
         });
@@ -269,6 +278,12 @@ public final class ControlPlaneVerticle extends VerticleBase {
     r.post("/api/v1/tenants/:tenant/models/:model/versions").handler(registry::upload);
     r.get("/api/v1/tenants/:tenant/models/:model/versions").handler(registry::listVersions);
     r.get("/api/v1/tenants/:tenant/models/:model/versions/:version").handler(registry::getVersion);
+    r.delete("/api/v1/tenants/:tenant/models/:model/versions/:version").handler(registry::deleteVersion);
+    r.get("/api/v1/tenants/:tenant/models/:model/versions/:version/diff").handler(registry::diff);
+    r.delete("/api/v1/tenants/:tenant/models/:model").handler(registry::deleteModel);
+    r.get("/api/v1/tenants/:tenant/models/:model/aliases").handler(registry::aliases);
+    r.put("/api/v1/tenants/:tenant/models/:model/aliases/:alias").handler(json).handler(registry::setAlias);
+    r.delete("/api/v1/tenants/:tenant/models/:model/aliases/:alias").handler(registry::deleteAlias);
     r.post("/api/v1/tenants/:tenant/deployments").handler(json).handler(deployments::create);
     r.get("/api/v1/tenants/:tenant/deployments").handler(deployments::list);
     r.get("/api/v1/tenants/:tenant/deployments/:id").handler(deployments::get);
@@ -281,6 +296,9 @@ public final class ControlPlaneVerticle extends VerticleBase {
     r.get("/api/v1/agents").handler(agents::list);
     r.get("/api/v1/audit-events").handler(audit::list);
     r.get("/api/v1/audit-events/verify").handler(audit::verify);
+    r.get("/api/v1/audit-events/export").handler(audit::export);
+    r.get("/api/v1/audit-events/checkpoints").handler(audit::checkpoints);
+    r.get("/api/v1/audit-events/public-key").handler(audit::publicKey);
     r.route().last().handler(ctx -> ctx.fail(new NotFoundException("no such route: " + ctx.request().path())));
     r.route().failureHandler(new ApiFailureHandler(denials));
     return r;

@@ -73,14 +73,65 @@ public final class RegistryHandler {
   }
 
   public void getVersion(RoutingContext ctx) {
-    int version;
+    Responses.reply(ctx, 200, registry.version(Callers.of(ctx), TenantHandler.tenant(ctx), ctx.pathParam("model"),
+        versionParam(ctx)).map(ModelVersion::toJson));
+  }
+
+  public void deleteVersion(RoutingContext ctx) {
+    registry.deleteVersion(Callers.of(ctx), TenantHandler.tenant(ctx), ctx.pathParam("model"), versionParam(ctx))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
+  }
+
+  public void deleteModel(RoutingContext ctx) {
+    registry.deleteModel(Callers.of(ctx), TenantHandler.tenant(ctx), ctx.pathParam("model"))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
+  }
+
+  /** {@code ?against=<version>} (default: the previous version): how this version's signature differs. */
+  public void diff(RoutingContext ctx) {
+    int version = versionParam(ctx);
+    int against;
     try {
-      version = Integer.parseInt(ctx.pathParam("version"));
+      String param = ctx.request().getParam("against");
+      against = param == null ? Math.max(1, version - 1) : Integer.parseInt(param);
+    } catch (NumberFormatException e) {
+      throw new InvalidInputException("parameter 'against' must be a version number");
+    }
+    Responses.reply(ctx, 200, registry.diff(Callers.of(ctx), TenantHandler.tenant(ctx), ctx.pathParam("model"), against,
+        versionParam(ctx)));
+  }
+
+  public void aliases(RoutingContext ctx) {
+    Responses.reply(ctx, 200, registry.aliases(Callers.of(ctx), TenantHandler.tenant(ctx), ctx.pathParam("model"))
+        .map(list -> new JsonObject().put("items", new JsonArray(list)).put("nextCursor", null)));
+  }
+
+  /** PUT {@code {"version", "force"?}}. */
+  public void setAlias(RoutingContext ctx) {
+    JsonObject body = Bodies.object(ctx, Set.of("version", "force"));
+    Integer version = Bodies.optionalInt(body, "version", 1, Integer.MAX_VALUE);
+    if (version == null) {
+      throw new InvalidInputException("field 'version' is required");
+    }
+    Object force = body.getValue("force");
+    if (force != null && !(force instanceof Boolean)) {
+      throw new InvalidInputException("field 'force' must be true or false");
+    }
+    Responses.reply(ctx, 200, registry.setAlias(Callers.of(ctx), TenantHandler.tenant(ctx), ctx.pathParam("model"),
+        ctx.pathParam("alias"), version, Boolean.TRUE.equals(force)));
+  }
+
+  public void deleteAlias(RoutingContext ctx) {
+    registry.deleteAlias(Callers.of(ctx), TenantHandler.tenant(ctx), ctx.pathParam("model"), ctx.pathParam("alias"))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
+  }
+
+  private static int versionParam(RoutingContext ctx) {
+    try {
+      return Integer.parseInt(ctx.pathParam("version"));
     } catch (NumberFormatException e) {
       throw new NotFoundException("version not found");
     }
-    Responses.reply(ctx, 200, registry.version(Callers.of(ctx), TenantHandler.tenant(ctx), ctx.pathParam("model"),
-        version).map(ModelVersion::toJson));
   }
 
   /** Streams the body into a temporary file (limit enforced while reading), then registers it as a version. */

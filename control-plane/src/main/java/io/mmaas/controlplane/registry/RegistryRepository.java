@@ -88,6 +88,62 @@ public final class RegistryRepository {
         + "ORDER BY version LIMIT $3").mapping(VERSION).execute(Tuple.of(modelId, afterVersion, limit)));
   }
 
+  public Future<List<io.vertx.core.json.JsonObject>> aliases(SqlClient client, UUID modelId) {
+    return client.preparedQuery("SELECT a.alias, v.version, a.updated_at FROM model_aliases a "
+            + "JOIN model_versions v ON v.id = a.version_id WHERE a.model_id = $1 ORDER BY a.alias")
+        .execute(Tuple.of(modelId)).map(rs -> {
+          List<io.vertx.core.json.JsonObject> out = new ArrayList<>();
+          rs.forEach(r -> out.add(new io.vertx.core.json.JsonObject().put("alias", r.getString("alias"))
+              .put("version", r.getInteger("version"))
+              .put("updatedAt", r.getOffsetDateTime("updated_at").toInstant().toString())));
+          return out;
+        });
+  }
+
+  /** The READY version an alias points at, or null. */
+  public Future<ModelVersion> versionByAlias(SqlClient client, UUID modelId, String alias) {
+    return one(client.preparedQuery("SELECT v.* FROM model_aliases a JOIN model_versions v ON v.id = a.version_id "
+        + "WHERE a.model_id = $1 AND a.alias = $2 AND v.state = 'READY'").mapping(VERSION)
+        .execute(Tuple.of(modelId, alias)));
+  }
+
+  public Future<Void> upsertAlias(SqlClient client, UUID modelId, String alias, UUID versionId, OffsetDateTime now) {
+    return client.preparedQuery("INSERT INTO model_aliases (model_id, alias, version_id, updated_at) VALUES ($1, $2, $3, $4) "
+            + "ON CONFLICT (model_id, alias) DO UPDATE SET version_id = EXCLUDED.version_id, updated_at = EXCLUDED.updated_at")
+        .execute(Tuple.of(modelId, alias, versionId, now)).mapEmpty();
+  }
+
+  public Future<Boolean> deleteAlias(SqlClient client, UUID modelId, String alias) {
+    return client.preparedQuery("DELETE FROM model_aliases WHERE model_id = $1 AND alias = $2")
+        .execute(Tuple.of(modelId, alias)).map(rs -> rs.rowCount() == 1);
+  }
+
+  /** Aliases pointing at this version. */
+  public Future<List<String>> aliasesOf(SqlClient client, UUID versionId) {
+    return client.preparedQuery("SELECT alias FROM model_aliases WHERE version_id = $1 ORDER BY alias")
+        .execute(Tuple.of(versionId)).map(rs -> {
+          List<String> out = new ArrayList<>();
+          rs.forEach(r -> out.add(r.getString("alias")));
+          return out;
+        });
+  }
+
+  /** Soft delete: the version stops counting against storage and cannot be deployed; its number is not reused. */
+  public Future<Void> markVersionDeleted(SqlClient client, UUID versionId) {
+    return client.preparedQuery("UPDATE model_versions SET state = 'DELETED' WHERE id = $1")
+        .execute(Tuple.of(versionId)).mapEmpty();
+  }
+
+  /** Removes a model that is not deployed, with its aliases and versions (the audit log keeps their history). */
+  public Future<Void> deleteModel(SqlClient client, UUID modelId) {
+    return client.preparedQuery("DELETE FROM model_aliases WHERE model_id = $1").execute(Tuple.of(modelId))
+        .compose(x -> client.preparedQuery("DELETE FROM replicas WHERE version_id IN "
+            + "(SELECT id FROM model_versions WHERE model_id = $1)").execute(Tuple.of(modelId)))
+        .compose(x -> client.preparedQuery("DELETE FROM model_versions WHERE model_id = $1").execute(Tuple.of(modelId)))
+        .compose(x -> client.preparedQuery("DELETE FROM models WHERE id = $1").execute(Tuple.of(modelId)))
+        .mapEmpty();
+  }
+
   private static <T> Future<T> one(Future<RowSet<T>> rows) {
     return rows.map(rs -> rs.iterator().hasNext() ? rs.iterator().next() : null);
   }

@@ -47,10 +47,13 @@ public final class RegistryService {
   private final AccessPolicy policy;
   private final AuditWriter audit;
   private final ResourceLimits limits;
+  private final io.mmaas.controlplane.deployments.DeploymentRepository inUse;
   private final Clock clock;
 
   public RegistryService(Vertx vertx, Pool pool, RegistryRepository repo, BlobStore blobs, AccessPolicy policy,
-                         AuditWriter audit, ResourceLimits limits, Clock clock) {
+                         AuditWriter audit, ResourceLimits limits,
+                         io.mmaas.controlplane.deployments.DeploymentRepository inUse, Clock clock) {
+    this.inUse = inUse;
     this.limits = limits;
     this.vertx = vertx;
     this.pool = pool;
@@ -98,6 +101,106 @@ public final class RegistryService {
     return model(caller, tenant, modelName).compose(m -> repo.findVersion(pool, m.id(), version)).compose(v -> v == null
         ? Future.failedFuture(new NotFoundException("version " + version + " of model '" + modelName + "' not found"))
         : Future.succeededFuture(v));
+  }
+
+  private static final java.util.regex.Pattern ALIAS = java.util.regex.Pattern.compile("[a-z][a-z0-9_-]{0,62}");
+
+  /** The model's aliases. */
+  public Future<List<JsonObject>> aliases(Caller caller, Tenant tenant, String modelName) {
+    return model(caller, tenant, modelName).compose(m -> repo.aliases(pool, m.id()));
+  }
+
+  /**
+   * Points an alias at a version. Moving an alias to a version whose signature would break the alias's clients needs
+   * {@code force}; the answer carries the signature difference either way.
+   */
+  public Future<JsonObject> setAlias(Caller caller, Tenant tenant, String modelName, String alias, int version,
+                                     boolean force) {
+    policy.requireTenantWrite(caller, tenant.id());
+    if (!ALIAS.matcher(alias).matches()) {
+      throw new InvalidInputException("an alias is 1-63 lowercase letters, digits, '_' or '-', starting with a letter");
+    }
+    return pool.withTransaction(conn -> repo.lockModel(conn, tenant.id(), modelName).compose(m -> {
+      if (m == null) {
+        return Future.failedFuture(new NotFoundException("model '" + modelName + "' not found"));
+      }
+      return repo.findVersion(conn, m.id(), version).compose(target -> {
+        if (target == null) {
+          return Future.failedFuture(new NotFoundException("version " + version + " of model '" + modelName + "' not found"));
+        }
+        return repo.versionByAlias(conn, m.id(), alias).compose(current -> {
+          JsonObject diff = current == null ? null : SignatureDiff.between(current, target);
+          if (diff != null && !diff.getBoolean("compatible") && !force) {
+            return Future.failedFuture(new ConflictException("version " + version + " is not signature-compatible with "
+                + "version " + current.version() + " that '" + alias + "' points at: " + diff.encode()
+                + " (set force to move it anyway)"));
+          }
+          JsonObject result = new JsonObject().put("alias", alias).put("version", version)
+              .put("previousVersion", current == null ? null : current.version()).put("diff", diff)
+              .put("forced", diff != null && !diff.getBoolean("compatible"));
+          return repo.upsertAlias(conn, m.id(), alias, target.id(), now())
+              .compose(x -> audit.append(conn, caller, AuditRecord.success("model_alias.set", tenant.id(), "model_alias",
+                  m.id() + "/" + alias, new JsonObject().put("model", modelName)
+                      .put("before", current == null ? null : new JsonObject().put("version", current.version()))
+                      .put("after", new JsonObject().put("version", version)).put("forced", result.getBoolean("forced")))))
+              .map(result);
+        });
+      });
+    }));
+  }
+
+  public Future<Void> deleteAlias(Caller caller, Tenant tenant, String modelName, String alias) {
+    policy.requireTenantWrite(caller, tenant.id());
+    return pool.withTransaction(conn -> repo.lockModel(conn, tenant.id(), modelName).compose(m -> m == null
+        ? Future.failedFuture(new NotFoundException("model '" + modelName + "' not found"))
+        : repo.versionByAlias(conn, m.id(), alias).compose(current -> repo.deleteAlias(conn, m.id(), alias)
+            .compose(deleted -> !deleted ? Future.failedFuture(new NotFoundException("alias '" + alias + "' not found"))
+                : audit.append(conn, caller, AuditRecord.success("model_alias.delete", tenant.id(), "model_alias",
+                    m.id() + "/" + alias, new JsonObject().put("model", modelName).put("before",
+                        new JsonObject().put("version", current == null ? null : current.version())))).mapEmpty()))))
+        .mapEmpty();
+  }
+
+  /** The signature difference between two versions of a model. */
+  public Future<JsonObject> diff(Caller caller, Tenant tenant, String modelName, int from, int to) {
+    return version(caller, tenant, modelName, from).compose(a -> version(caller, tenant, modelName, to)
+        .map(b -> SignatureDiff.between(a, b)));
+  }
+
+  /** Deletes a version that no deployment uses and no alias points at. */
+  public Future<Void> deleteVersion(Caller caller, Tenant tenant, String modelName, int version) {
+    policy.requireTenantWrite(caller, tenant.id());
+    return pool.withTransaction(conn -> repo.lockModel(conn, tenant.id(), modelName).compose(m -> {
+      if (m == null) {
+        return Future.failedFuture(new NotFoundException("model '" + modelName + "' not found"));
+      }
+      return repo.findVersion(conn, m.id(), version).compose(v -> {
+        if (v == null) {
+          return Future.failedFuture(new NotFoundException("version " + version + " of model '" + modelName + "' not found"));
+        }
+        return inUse.versionInUse(conn, v.id()).compose(used -> used
+            ? Future.failedFuture(new ConflictException("version " + version + " is used by a deployment"))
+            : repo.aliasesOf(conn, v.id()).compose(aliases -> !aliases.isEmpty()
+                ? Future.failedFuture(new ConflictException("aliases " + aliases + " point at version " + version))
+                : repo.markVersionDeleted(conn, v.id()).compose(x -> audit.append(conn, caller, AuditRecord.success(
+                    "model_version.delete", tenant.id(), "model_version", v.id(),
+                    new JsonObject().put("model", modelName).put("before", v.toJson())))).mapEmpty()));
+      });
+    }));
+  }
+
+  /** Deletes a model that is not deployed, with its versions and aliases. */
+  public Future<Void> deleteModel(Caller caller, Tenant tenant, String modelName) {
+    policy.requireTenantWrite(caller, tenant.id());
+    return pool.withTransaction(conn -> repo.lockModel(conn, tenant.id(), modelName).compose(m -> {
+      if (m == null) {
+        return Future.failedFuture(new NotFoundException("model '" + modelName + "' not found"));
+      }
+      return inUse.modelDeployed(conn, m.id()).compose(deployed -> deployed
+          ? Future.failedFuture(new ConflictException("model '" + modelName + "' is deployed: delete the deployment first"))
+          : repo.deleteModel(conn, m.id()).compose(x -> audit.append(conn, caller, AuditRecord.success("model.delete",
+              tenant.id(), "model", m.id(), new JsonObject().put("before", m.toJson())))).mapEmpty());
+    }));
   }
 
   /**

@@ -1,0 +1,100 @@
+package io.mmaas.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mmaas.controlplane.testing.ControlPlaneFixture;
+import io.mmaas.onnx.OnnxModels;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Registry lifecycle: aliases with signature checks, diffs, and deletes refused while in use")
+class RegistryLifecycleTest {
+  static ControlPlaneFixture cp;
+  static String admin;
+  static final String BASE = "/api/v1/tenants/reg/models/clf";
+
+  @BeforeAll
+  static void start() throws Exception {
+    cp = ControlPlaneFixture.start();
+    admin = cp.adminToken();
+    cp.post(admin, "/api/v1/tenants", new JsonObject().put("name", "reg"));
+    cp.post(admin, "/api/v1/tenants/reg/models", new JsonObject().put("name", "clf"));
+    cp.upload(admin, "reg", "clf", OnnxModels.mlp(4, 8, 3, 1));   // v1
+    cp.upload(admin, "reg", "clf", OnnxModels.mlp(4, 6, 3, 2));   // v2: same signature, other weights
+    cp.upload(admin, "reg", "clf", OnnxModels.mlp(4, 8, 2, 3));   // v3: output shape [-1,2] breaks clients
+  }
+
+  @AfterAll
+  static void stop() {
+    cp.close();
+  }
+
+  static HttpResponse<Buffer> call(HttpMethod method, String path, JsonObject body) {
+    var req = cp.client.requestAbs(method, cp.adminUrl() + path).bearerTokenAuthentication(admin);
+    return (body == null ? req.send() : req.sendJsonObject(body)).await();
+  }
+
+  @Test
+  @DisplayName("moving 'prod' to a compatible version works; to an incompatible one needs force, and says why")
+  void aliases() {
+    HttpResponse<Buffer> first = call(HttpMethod.PUT, BASE + "/aliases/prod", new JsonObject().put("version", 1));
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.bodyAsJsonObject().getValue("previousVersion")).isNull();
+    HttpResponse<Buffer> compatible = call(HttpMethod.PUT, BASE + "/aliases/prod", new JsonObject().put("version", 2));
+    assertThat(compatible.statusCode()).isEqualTo(200);
+    assertThat(compatible.bodyAsJsonObject().getJsonObject("diff").getBoolean("compatible")).isTrue();
+
+    long audit = cp.auditCount();
+    HttpResponse<Buffer> refused = call(HttpMethod.PUT, BASE + "/aliases/prod", new JsonObject().put("version", 3));
+    assertThat(refused.statusCode()).isEqualTo(409);
+    assertThat(refused.bodyAsJsonObject().getJsonObject("error").getString("message")).contains("not signature-compatible")
+        .contains("shape [-1,3] -> [-1,2]");
+    assertThat(cp.auditCount()).isEqualTo(audit);
+    HttpResponse<Buffer> forced = call(HttpMethod.PUT, BASE + "/aliases/prod",
+        new JsonObject().put("version", 3).put("force", true));
+    assertThat(forced.statusCode()).isEqualTo(200);
+    assertThat(forced.bodyAsJsonObject().getBoolean("forced")).isTrue();
+    assertThat(cp.get(admin, BASE + "/aliases").getJsonArray("items").getJsonObject(0).getInteger("version")).isEqualTo(3);
+    assertThat(call(HttpMethod.PUT, BASE + "/aliases/Bad!", new JsonObject().put("version", 1)).statusCode()).isEqualTo(400);
+    assertThat(call(HttpMethod.PUT, BASE + "/aliases/canary", new JsonObject().put("version", 99)).statusCode())
+        .isEqualTo(404);
+  }
+
+  @Test
+  @DisplayName("the signature diff names what changed between two versions")
+  void diff() {
+    JsonObject d = cp.get(admin, BASE + "/versions/3/diff?against=1");
+    assertThat(d.getBoolean("compatible")).isFalse();
+    assertThat(d.getJsonObject("outputs").getJsonArray("changed").getJsonObject(0).getString("name")).isEqualTo("output");
+    assertThat(cp.get(admin, BASE + "/versions/2/diff").getBoolean("compatible")).isTrue();
+  }
+
+  @Test
+  @DisplayName("a deployed version and a deployed model cannot be deleted; once undeployed they can")
+  void deletes() {
+    cp.post(admin, "/api/v1/tenants/reg/models", new JsonObject().put("name", "gone"));
+    cp.upload(admin, "reg", "gone", OnnxModels.mlp(2, 2, 2, 9));
+    cp.upload(admin, "reg", "gone", OnnxModels.mlp(2, 2, 2, 10));
+    String dep = cp.post(admin, "/api/v1/tenants/reg/deployments", new JsonObject().put("model", "gone").put("version", 1))
+        .getString("id");
+    String gone = "/api/v1/tenants/reg/models/gone";
+    assertThat(call(HttpMethod.DELETE, gone + "/versions/1", null).statusCode()).isEqualTo(409);
+    assertThat(call(HttpMethod.DELETE, gone, null).statusCode()).isEqualTo(409);
+    long storage = cp.get(admin, "/api/v1/tenants/reg/quota").getJsonObject("usage").getLong("storageBytes");
+    assertThat(call(HttpMethod.DELETE, gone + "/versions/2", null).statusCode()).isEqualTo(204);
+    assertThat(cp.get(admin, "/api/v1/tenants/reg/quota").getJsonObject("usage").getLong("storageBytes")).isLessThan(storage);
+    assertThat(call(HttpMethod.GET, gone + "/versions/2", null).statusCode()).isEqualTo(404);
+    assertThat(call(HttpMethod.DELETE, "/api/v1/tenants/reg/deployments/" + dep, null).statusCode()).isEqualTo(204);
+    assertThat(call(HttpMethod.DELETE, gone, null).statusCode()).isEqualTo(204);
+    assertThat(call(HttpMethod.GET, gone, null).statusCode()).isEqualTo(404);
+    // the next version number is never reused
+    cp.post(admin, "/api/v1/tenants/reg/models", new JsonObject().put("name", "gone"));
+    assertThat(cp.upload(admin, "reg", "gone", OnnxModels.mlp(2, 2, 2, 11)).getInteger("version")).isEqualTo(1);
+  }
+}
