@@ -2,19 +2,14 @@ package io.mmaas.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mmaas.controlplane.testing.TestDatabase;
 import io.mmaas.onnx.OnnxModels;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
@@ -29,13 +24,9 @@ import org.junit.jupiter.api.Test;
  */
 @DisplayName("System: upload an ONNX model, deploy it on an agent process, infer through the gateway")
 class WalkingSkeletonSystemTest {
-  static final String ADMIN_PASSWORD = "system-test-admin-password";
   static final OnnxModels.Mlp WEIGHTS = OnnxModels.mlpWeights(4, 8, 3, 1234);
 
-  static TestDatabase db;
-  static JavaProcess controlPlane;
-  static JavaProcess agent;
-  static Vertx vertx;
+  static SystemFixture sys;
   static WebClient http;
   static String adminUrl;
   static String gatewayUrl;
@@ -45,86 +36,37 @@ class WalkingSkeletonSystemTest {
 
   @BeforeAll
   static void startSystem() throws Exception {
-    db = TestDatabase.create();
-    Path data = Files.createTempDirectory("mmaas-system-");
-    Map<String, String> env = new HashMap<>();
-    env.put("MMAAS_DATABASE_URL", db.url());
-    env.put("MMAAS_ADMIN_PORT", "0");
-    env.put("MMAAS_GATEWAY_PORT", "0");
-    env.put("MMAAS_AGENT_API_PORT", "0");
-    env.put("MMAAS_JWT_SECRET", "system-test-jwt-secret-0123456789abcdef");
-    env.put("MMAAS_AGENT_SERVING_SECRET", "system-test-agent-secret-0123456789abcdef");
-    env.put("MMAAS_ADMIN_PASSWORD", ADMIN_PASSWORD);
-    env.put("MMAAS_DATA_DIR", data.resolve("control-plane").toString());
-    env.put("MMAAS_SCHEDULER_INTERVAL_MS", "250");
-    controlPlane = JavaProcess.start("control-plane", "control-plane", env);
-    String ports = controlPlane.awaitLog("control plane ready: (admin API .*)", Duration.ofSeconds(60));
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("http://127.0.0.1:(\\d+)").matcher(ports);
-    m.find();
-    adminUrl = "http://127.0.0.1:" + m.group(1);
-    m.find();
-    gatewayUrl = "http://127.0.0.1:" + m.group(1);
-    m.find();
-    String agentApiUrl = "http://127.0.0.1:" + m.group(1);
-
-    vertx = Vertx.vertx();
-    http = WebClient.create(vertx);
-    admin = http.postAbs(adminUrl + "/api/v1/auth/login")
-        .sendJsonObject(new JsonObject().put("username", "admin").put("password", ADMIN_PASSWORD)).await()
-        .bodyAsJsonObject().getString("token");
+    sys = SystemFixture.start("skeleton", Map.of());
+    http = sys.http;
+    adminUrl = sys.adminUrl;
+    gatewayUrl = sys.gatewayUrl;
+    admin = sys.admin;
     post("/api/v1/tenants", new JsonObject().put("name", "tenant-a"));
     post("/api/v1/tenants", new JsonObject().put("name", "tenant-b"));
     keyA = post("/api/v1/tenants/tenant-a/api-keys", new JsonObject().put("name", "app")).getString("key");
     keyB = post("/api/v1/tenants/tenant-b/api-keys", new JsonObject().put("name", "app")).getString("key");
     post("/api/v1/tenants/tenant-a/models", new JsonObject().put("name", "scorer"));
     post("/api/v1/tenants/tenant-b/models", new JsonObject().put("name", "other"));
-    HttpResponse<Buffer> upload = http.postAbs(adminUrl + "/api/v1/tenants/tenant-a/models/scorer/versions")
-        .bearerTokenAuthentication(admin).putHeader("Content-Type", "application/octet-stream")
-        .sendBuffer(Buffer.buffer(OnnxModels.mlp(4, 8, 3, 1234))).await();
-    assertThat(upload.statusCode()).as(upload.bodyAsString()).isEqualTo(201);
+    sys.upload("tenant-a", "scorer", OnnxModels.mlp(4, 8, 3, 1234));
     post("/api/v1/tenants/tenant-a/deployments", new JsonObject().put("model", "scorer").put("replicas", 1));
-
-    String enrollment = post("/api/v1/agents/enrollment-tokens", new JsonObject().put("name", "system-test"))
-        .getString("token");
-    agent = JavaProcess.start("runtime-agent", "runtime-agent", Map.of(
-        "MMAAS_AGENT_CONTROL_PLANE_URL", agentApiUrl,
-        "MMAAS_AGENT_ENROLLMENT_TOKEN", enrollment,
-        "MMAAS_AGENT_NAME", "system-agent-1",
-        "MMAAS_AGENT_PORT", "0",
-        "MMAAS_AGENT_DATA_DIR", data.resolve("agent").toString()));
-
+    sys.startAgent("system-agent-1");
     awaitCondition("model ready through the gateway", () -> http.getAbs(gatewayUrl + "/v2/models/scorer/ready")
         .bearerTokenAuthentication(keyA).send().await().statusCode() == 200, Duration.ofSeconds(90));
   }
 
   @AfterAll
   static void stopSystem() throws Exception {
-    if (agent != null) {
-      agent.close();
-    }
-    if (controlPlane != null) {
-      controlPlane.close();
-    }
-    if (vertx != null) {
-      vertx.close().await();
-    }
-    if (db != null) {
-      db.close();
+    if (sys != null) {
+      sys.close();
     }
   }
 
   static JsonObject post(String path, JsonObject body) {
-    HttpResponse<Buffer> r = http.postAbs(adminUrl + path).bearerTokenAuthentication(admin).sendJsonObject(body).await();
-    assertThat(r.statusCode()).as(path + ": " + r.bodyAsString()).isEqualTo(201);
-    return r.bodyAsJsonObject();
+    return sys.post(path, body);
   }
 
   static HttpResponse<Buffer> infer(String key, String model, JsonObject body) {
-    var req = http.postAbs(gatewayUrl + "/v2/models/" + model + "/infer");
-    if (key != null) {
-      req.bearerTokenAuthentication(key);
-    }
-    return req.sendJsonObject(body).await();
+    return sys.infer(key, model, body);
   }
 
   static JsonObject request(float[][] rows) {
@@ -260,13 +202,6 @@ class WalkingSkeletonSystemTest {
   }
 
   static void awaitCondition(String what, Supplier<Boolean> condition, Duration timeout) throws Exception {
-    Instant deadline = Instant.now().plus(timeout);
-    while (!condition.get()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError(what + ": not within " + timeout + "\n--- control plane ---\n" + controlPlane.tail()
-            + "\n--- agent ---\n" + (agent == null ? "" : agent.tail()));
-      }
-      Thread.sleep(100);
-    }
+    sys.await(what, condition, timeout);
   }
 }

@@ -65,15 +65,21 @@ public final class AgentRepository {
   }
 
   /** Records what the agent reports for a replica it has been given; reports about other replicas are ignored. */
-  public Future<Void> reportReplicas(SqlClient client, UUID agentId, List<Tuple> reports) {
+  public Future<Integer> reportReplicas(SqlClient client, UUID agentId, List<Tuple> reports) {
     if (reports.isEmpty()) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(0);
     }
     return client.preparedQuery("""
             UPDATE replicas SET state = $3, reason = $4, memory_bytes = $5, updated_at = $6
             WHERE id = $1 AND agent_id = $2 AND (state, coalesce(reason, ''), coalesce(memory_bytes, -1))
               IS DISTINCT FROM ($3, coalesce($4, ''), coalesce($5, -1))""")
-        .executeBatch(reports).mapEmpty();
+        .executeBatch(reports).map(rs -> {
+          int changed = 0;
+          for (var r = rs; r != null; r = r.next()) {
+            changed += r.rowCount();
+          }
+          return changed;
+        });
   }
 
   public Future<List<DesiredReplica>> desiredFor(SqlClient client, UUID agentId) {

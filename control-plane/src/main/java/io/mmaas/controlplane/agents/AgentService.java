@@ -113,6 +113,9 @@ public final class AgentService {
     return pool.withTransaction(conn -> agents.renewLease(conn, agent.id(), servingUrl, capabilities,
             executionProvider, now.plusSeconds(leaseSeconds), now)
         .compose(renewed -> agents.reportReplicas(conn, agent.id(), updates)
+            .compose(changed -> changed == 0 ? Future.<Void>succeededFuture()
+                : io.mmaas.controlplane.gateway.ChangeListener.announce(conn,
+                    io.mmaas.controlplane.gateway.ChangeListener.ROUTES))
             .compose(v -> agents.desiredFor(conn, agent.id()))
             .map(desired -> {
               JsonArray replicas = new JsonArray();

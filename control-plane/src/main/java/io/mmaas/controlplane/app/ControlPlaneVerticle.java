@@ -163,7 +163,14 @@ public final class ControlPlaneVerticle extends VerticleBase {
     UsageMeter meter = new UsageMeter(pool);
     AdmissionHandler admission = new AdmissionHandler(new Limiter(pool, clock, membership::live), meter, routing, clock);
     listener = new ChangeListener(vertx, io.vertx.pgclient.PgConnectOptions.fromUri(config.databaseUrl()),
-        ChangeListener.API_KEYS, keyAuth::evict, keyAuth::listening);
+        ChangeListener.CHANNEL, payload -> {
+          if (ChangeListener.ROUTES.equals(payload) || "*".equals(payload)) {
+            routing.refreshSoon();
+          }
+          if (!ChangeListener.ROUTES.equals(payload)) {
+            keyAuth.evict(payload);
+          }
+        }, keyAuth::listening);
 
     Router admin = adminRouter(new AuthHandler(auth), new UserHandler(users), new TenantHandler(tenants),
         new ApiKeyHandler(keys), new QuotaHandler(quotas), new UsageHandler(pool, new UsageRepository(), policy, clock),

@@ -7,6 +7,7 @@ import io.mmaas.controlplane.auth.Caller;
 import io.mmaas.controlplane.errors.ConflictException;
 import io.mmaas.controlplane.errors.InvalidInputException;
 import io.mmaas.controlplane.errors.NotFoundException;
+import io.mmaas.controlplane.gateway.ChangeListener;
 import io.mmaas.controlplane.http.Pages;
 import io.mmaas.controlplane.quotas.ResourceLimits;
 import io.mmaas.controlplane.registry.ModelVersion;
@@ -79,6 +80,7 @@ public final class DeploymentService {
                 .compose(inserted -> inserted ? deployments.replaceTargets(conn, id, targets, now)
                     : Future.failedFuture(new ConflictException("model '" + modelName + "' is already deployed")))
                 .compose(x -> deployments.find(conn, tenant.id(), id))
+                .compose(d -> ChangeListener.announce(conn, ChangeListener.ROUTES).map(d))
                 .compose(d -> audit.append(conn, caller, AuditRecord.success("deployment.create", tenant.id(),
                     "deployment", id, new JsonObject().put("model", modelName).put("after", summary(d)))).map(d));
           });
@@ -158,7 +160,8 @@ public final class DeploymentService {
       if (d == null) {
         return Future.failedFuture(new NotFoundException("deployment not found"));
       }
-      return deployments.delete(conn, id).compose(x -> audit.append(conn, caller, AuditRecord.success(
+      return deployments.delete(conn, id).compose(x -> ChangeListener.announce(conn, ChangeListener.ROUTES))
+          .compose(x -> audit.append(conn, caller, AuditRecord.success(
           "deployment.delete", tenant.id(), "deployment", id, new JsonObject().put("before", summary(d)))));
     })).mapEmpty();
   }
@@ -198,6 +201,7 @@ public final class DeploymentService {
             .compose(x -> deployments.replaceTargets(conn, id, targets, now))
             .compose(x -> deployments.update(conn, id, runtime == null ? before.runtimeOptions() : runtime,
                 previous, now))
+            .compose(x -> ChangeListener.announce(conn, ChangeListener.ROUTES))
             .compose(x -> deployments.find(conn, tenant.id(), id))
             .compose(after -> audit.append(conn, caller, AuditRecord.success(action, tenant.id(), "deployment", id,
                 new JsonObject().put("model", before.modelName()).put("before", summary(before))

@@ -10,9 +10,9 @@ import java.util.UUID;
  * Where a replica should run: a pure function of the replica's needs and the live agents, so it is tested on its own.
  * An agent qualifies when it has the execution provider the deployment asks for ({@code cuda} needs CUDA; {@code auto}
  * uses CUDA where present, CPU elsewhere) and enough free memory of that kind (GPU memory on CUDA, host memory on
- * CPU). Among those it prefers, in order: an agent not yet running this deployment (spreading — a preference, so a
- * deployment still gets its replicas when fewer agents are left), one that already holds the artifact, and the one
- * with the most free memory.
+ * CPU). Among those it prefers, in order: the agent running the fewest replicas of this deployment's version, then
+ * of this deployment (spreading — a preference, so a deployment still gets its replicas when fewer agents are left),
+ * one that already holds the artifact, and the one with the most free memory.
  */
 public final class Placement {
   private Placement() {
@@ -71,7 +71,10 @@ public final class Placement {
       return new Decision(null, false, "no agent with " + kind + gib(r.memoryBytes()) + memory + " free");
     }
     Option best = fitting.stream().min(Comparator
-            .comparing((Option o) -> o.agent().placed().stream().anyMatch(p -> p.deploymentId().equals(r.deploymentId())))
+            .comparingLong((Option o) -> o.agent().placed().stream()
+                .filter(p -> p.deploymentId().equals(r.deploymentId()) && p.sha256().equals(r.sha256())).count())
+            .thenComparingLong(o -> o.agent().placed().stream()
+                .filter(p -> p.deploymentId().equals(r.deploymentId())).count())
             .thenComparing(o -> o.agent().placed().stream().noneMatch(p -> p.sha256().equals(r.sha256())))
             .thenComparing(o -> -o.free())
             .thenComparing(o -> o.agent().id()))

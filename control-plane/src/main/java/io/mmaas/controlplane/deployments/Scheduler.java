@@ -54,12 +54,19 @@ public final class Scheduler {
             return Future.succeededFuture(false);
           }
           Set<UUID> touched = new HashSet<>();
+          boolean[] retired = new boolean[1];
           return releaseLostAgents(conn, now, touched)
-              .compose(v -> retireDrainedTargets(conn))
+              .compose(v -> retireDrainedTargets(conn).map(n -> {
+                retired[0] = n > 0;
+                return (Void) null;
+              }))
               .compose(v -> removeOrphans(conn, touched))
               .compose(v -> matchReplicaCounts(conn, now, touched))
               .compose(v -> placePending(conn, now, touched))
               .compose(v -> bumpGenerations(conn, touched))
+              .compose(v -> touched.isEmpty() && !retired[0] ? Future.succeededFuture()
+                  : io.mmaas.controlplane.gateway.ChangeListener.announce(conn,
+                      io.mmaas.controlplane.gateway.ChangeListener.ROUTES))
               .map(true);
         }));
   }
@@ -80,13 +87,13 @@ public final class Scheduler {
   }
 
   /** Targets without traffic go once every target with traffic has all its replicas READY. */
-  private Future<Void> retireDrainedTargets(SqlConnection conn) {
+  private Future<Integer> retireDrainedTargets(SqlConnection conn) {
     return conn.query("""
             DELETE FROM deployment_targets t WHERE t.weight = 0 AND NOT EXISTS (
               SELECT 1 FROM deployment_targets w WHERE w.deployment_id = t.deployment_id AND w.weight > 0
                 AND (SELECT count(*) FROM replicas r WHERE r.deployment_id = w.deployment_id
                        AND r.version_id = w.version_id AND r.state = 'READY') < w.replicas)""")
-        .execute().mapEmpty();
+        .execute().map(rs -> rs.rowCount());
   }
 
   private Future<Void> removeOrphans(SqlConnection conn, Set<UUID> touched) {

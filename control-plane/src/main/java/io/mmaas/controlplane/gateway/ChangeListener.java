@@ -13,8 +13,18 @@ import org.slf4j.LoggerFactory;
  * callers fall back to short cache lifetimes).
  */
 public final class ChangeListener {
-  /** The channel API key changes are announced on (payload: key id, "tenant:&lt;id&gt;" or "*"). */
-  public static final String API_KEYS = "mmaas_api_keys";
+  /**
+   * The channel changes the gateways cache are announced on. Payloads: an API key id, "tenant:&lt;id&gt;" (keys and
+   * limits of a tenant), {@link #ROUTES} (deployments, replica states) or "*" (anything).
+   */
+  public static final String CHANNEL = "mmaas_changes";
+  public static final String ROUTES = "routes";
+
+  /** Announces a change to every control-plane replica; delivered when the surrounding transaction commits. */
+  public static io.vertx.core.Future<Void> announce(io.vertx.sqlclient.SqlClient client, String payload) {
+    return client.preparedQuery("SELECT pg_notify('" + CHANNEL + "', $1)")
+        .execute(io.vertx.sqlclient.Tuple.of(payload)).mapEmpty();
+  }
   private static final Logger LOG = LoggerFactory.getLogger(ChangeListener.class);
 
   private final Vertx vertx;

@@ -182,8 +182,15 @@ public final class GatewayRoutes {
           var resp = (io.vertx.core.http.HttpClientResponse) pair[0];
           Buffer b = (Buffer) pair[1];
           ctx.put(AdmissionHandler.UPSTREAM_MS, (System.nanoTime() - started) / 1_000_000);
-          if (resp.statusCode() == 503 && attempt + 1 < live.size()) {
+          // 404: the agent no longer has this replica (just unloaded); 503: not ready or overloaded. Both mean
+          // "try another replica", and neither means the tenant's model does not exist.
+          boolean replicaUnavailable = resp.statusCode() == 503 || resp.statusCode() == 404;
+          if (replicaUnavailable && attempt + 1 < live.size()) {
             forward(ctx, route, live, attempt + 1, body);
+            return;
+          }
+          if (resp.statusCode() == 404) {
+            error(ctx, 503, "model '" + route.model() + "' is unavailable right now");
             return;
           }
           var out = ctx.response().setStatusCode(resp.statusCode());

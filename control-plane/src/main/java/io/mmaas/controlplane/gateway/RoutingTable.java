@@ -99,6 +99,24 @@ public final class RoutingTable {
     return find(tenantId, model, null);
   }
 
+  private final java.util.concurrent.atomic.AtomicBoolean refreshing = new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile boolean again;
+
+  /** Refreshes now, or right after the refresh in flight (a change announcement; coalesces bursts). */
+  public void refreshSoon() {
+    if (!refreshing.compareAndSet(false, true)) {
+      again = true;
+      return;
+    }
+    refresh().onComplete(x -> {
+      refreshing.set(false);
+      if (again) {
+        again = false;
+        refreshSoon();
+      }
+    });
+  }
+
   public Future<Void> refresh() {
     return pool.query("""
             SELECT d.tenant_id, m.name AS model, m.id AS model_id, v.id AS version_id, v.version, v.inputs, v.outputs,

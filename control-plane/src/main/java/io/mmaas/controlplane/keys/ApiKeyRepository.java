@@ -40,7 +40,7 @@ public final class ApiKeyRepository {
 
   /** Announces a change of this key to every control-plane replica (delivered when the transaction commits). */
   public Future<Void> announce(SqlClient client, String payload) {
-    return client.preparedQuery("SELECT pg_notify('mmaas_api_keys', $1)").execute(Tuple.of(payload)).mapEmpty();
+    return io.mmaas.controlplane.gateway.ChangeListener.announce(client, payload);
   }
 
   public Future<Void> expireAt(SqlClient client, UUID id, OffsetDateTime at) {

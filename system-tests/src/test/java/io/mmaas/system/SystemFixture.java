@@ -1,0 +1,150 @@
+package io.mmaas.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mmaas.controlplane.testing.TestDatabase;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A whole system on real processes for one test class: a fresh PostgreSQL database, the packaged control plane, and
+ * as many packaged runtime agents as the test starts, plus a signed-in admin and blocking HTTP helpers.
+ */
+final class SystemFixture implements AutoCloseable {
+  static final String ADMIN_PASSWORD = "system-test-admin-password";
+
+  final TestDatabase db;
+  final JavaProcess controlPlane;
+  final List<JavaProcess> agents = new ArrayList<>();
+  final Vertx vertx;
+  final WebClient http;
+  final String adminUrl;
+  final String gatewayUrl;
+  final String agentApiUrl;
+  final String admin;
+  private final Path data;
+
+  private SystemFixture(TestDatabase db, JavaProcess controlPlane, Path data, String ports) {
+    this.db = db;
+    this.controlPlane = controlPlane;
+    this.data = data;
+    Matcher m = Pattern.compile("http://127.0.0.1:(\\d+)").matcher(ports);
+    m.find();
+    adminUrl = "http://127.0.0.1:" + m.group(1);
+    m.find();
+    gatewayUrl = "http://127.0.0.1:" + m.group(1);
+    m.find();
+    agentApiUrl = "http://127.0.0.1:" + m.group(1);
+    vertx = Vertx.vertx();
+    http = WebClient.create(vertx, new WebClientOptions(), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
+    admin = http.postAbs(adminUrl + "/api/v1/auth/login")
+        .sendJsonObject(new JsonObject().put("username", "admin").put("password", ADMIN_PASSWORD)).await()
+        .bodyAsJsonObject().getString("token");
+  }
+
+  /** Starts the control plane with the test settings plus {@code overrides}. */
+  static SystemFixture start(String name, Map<String, String> overrides) throws Exception {
+    TestDatabase db = TestDatabase.create();
+    Path data = Files.createTempDirectory("mmaas-system-");
+    Map<String, String> env = new HashMap<>();
+    env.put("MMAAS_DATABASE_URL", db.url());
+    env.put("MMAAS_ADMIN_PORT", "0");
+    env.put("MMAAS_GATEWAY_PORT", "0");
+    env.put("MMAAS_AGENT_API_PORT", "0");
+    env.put("MMAAS_JWT_SECRET", "system-test-jwt-secret-0123456789abcdef");
+    env.put("MMAAS_AGENT_SERVING_SECRET", "system-test-agent-secret-0123456789abcdef");
+    env.put("MMAAS_ADMIN_PASSWORD", ADMIN_PASSWORD);
+    env.put("MMAAS_DATA_DIR", data.resolve("control-plane").toString());
+    env.put("MMAAS_SCHEDULER_INTERVAL_MS", "250");
+    env.putAll(overrides);
+    JavaProcess cp = JavaProcess.start(name + "-control-plane", "control-plane", env);
+    String ports = cp.awaitLog("control plane ready: (admin API .*)", Duration.ofSeconds(60));
+    return new SystemFixture(db, cp, data, ports);
+  }
+
+  /** Enrolls and starts one more runtime agent process. */
+  JavaProcess startAgent(String name) throws Exception {
+    String token = post("/api/v1/agents/enrollment-tokens", new JsonObject().put("name", name)).getString("token");
+    JavaProcess agent = JavaProcess.start(name, "runtime-agent", Map.of(
+        "MMAAS_AGENT_CONTROL_PLANE_URL", agentApiUrl,
+        "MMAAS_AGENT_ENROLLMENT_TOKEN", token,
+        "MMAAS_AGENT_NAME", name,
+        "MMAAS_AGENT_PORT", "0",
+        "MMAAS_AGENT_DATA_DIR", data.resolve(name).toString()));
+    agents.add(agent);
+    return agent;
+  }
+
+  HttpResponse<Buffer> call(HttpMethod method, String path, JsonObject body) {
+    var req = http.requestAbs(method, adminUrl + path).bearerTokenAuthentication(admin);
+    return (body == null ? req.send() : req.sendJsonObject(body)).await();
+  }
+
+  JsonObject post(String path, JsonObject body) {
+    HttpResponse<Buffer> r = call(HttpMethod.POST, path, body);
+    assertThat(r.statusCode()).as(path + ": " + r.bodyAsString()).isIn(200, 201);
+    return r.bodyAsJsonObject();
+  }
+
+  JsonObject get(String path) {
+    HttpResponse<Buffer> r = call(HttpMethod.GET, path, null);
+    assertThat(r.statusCode()).as(path + ": " + r.bodyAsString()).isEqualTo(200);
+    return r.bodyAsJsonObject();
+  }
+
+  JsonObject upload(String tenant, String model, byte[] onnx) {
+    HttpResponse<Buffer> r = http.postAbs(adminUrl + "/api/v1/tenants/" + tenant + "/models/" + model + "/versions")
+        .bearerTokenAuthentication(admin).putHeader("Content-Type", "application/octet-stream")
+        .sendBuffer(Buffer.buffer(onnx)).await();
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+    return r.bodyAsJsonObject();
+  }
+
+  HttpResponse<Buffer> infer(String key, String model, JsonObject body) {
+    var req = http.postAbs(gatewayUrl + "/v2/models/" + model + "/infer");
+    if (key != null) {
+      req.bearerTokenAuthentication(key);
+    }
+    return req.sendJsonObject(body).await();
+  }
+
+  void await(String what, Supplier<Boolean> condition, Duration timeout) throws Exception {
+    Instant deadline = Instant.now().plus(timeout);
+    while (!condition.get()) {
+      if (Instant.now().isAfter(deadline)) {
+        StringBuilder logs = new StringBuilder("\n--- control plane ---\n").append(controlPlane.tail());
+        for (JavaProcess a : agents) {
+          logs.append("\n--- agent ---\n").append(a.tail());
+        }
+        throw new AssertionError(what + ": not within " + timeout + logs);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (JavaProcess a : agents) {
+      a.close();
+    }
+    controlPlane.close();
+    vertx.close().await();
+    db.close();
+  }
+}
