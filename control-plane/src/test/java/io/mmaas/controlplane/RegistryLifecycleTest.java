@@ -67,6 +67,21 @@ class RegistryLifecycleTest {
   }
 
   @Test
+  @DisplayName("a version's description and metadata can be annotated (audited); its content cannot change")
+  void annotate() {
+    HttpResponse<Buffer> r = call(HttpMethod.PATCH, BASE + "/versions/1", new JsonObject().put("description", "baseline")
+        .put("metadata", new JsonObject().put("dataset", "iris-2026").put("auc", 0.97)));
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonObject v = cp.get(admin, BASE + "/versions/1");
+    assertThat(v.getString("description")).isEqualTo("baseline");
+    assertThat(v.getJsonObject("metadata").getString("dataset")).isEqualTo("iris-2026");
+    assertThat(call(HttpMethod.PATCH, BASE + "/versions/1", new JsonObject().put("sha256", "x")).statusCode())
+        .isEqualTo(400);
+    assertThat(call(HttpMethod.PATCH, BASE + "/versions/1", new JsonObject().put("metadata", "not an object"))
+        .statusCode()).isEqualTo(400);
+  }
+
+  @Test
   @DisplayName("the signature diff names what changed between two versions")
   void diff() {
     JsonObject d = cp.get(admin, BASE + "/versions/3/diff?against=1");

@@ -286,6 +286,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
     r.get("/api/v1/tenants/:tenant/models/:model/versions").handler(registry::listVersions);
     r.get("/api/v1/tenants/:tenant/models/:model/versions/:version").handler(registry::getVersion);
     r.delete("/api/v1/tenants/:tenant/models/:model/versions/:version").handler(registry::deleteVersion);
+    r.patch("/api/v1/tenants/:tenant/models/:model/versions/:version").handler(json).handler(registry::annotateVersion);
     r.get("/api/v1/tenants/:tenant/models/:model/versions/:version/diff").handler(registry::diff);
     r.delete("/api/v1/tenants/:tenant/models/:model").handler(registry::deleteModel);
     r.get("/api/v1/tenants/:tenant/models/:model/aliases").handler(registry::aliases);

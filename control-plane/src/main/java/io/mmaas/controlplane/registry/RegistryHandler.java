@@ -77,6 +77,18 @@ public final class RegistryHandler {
         versionParam(ctx)).map(ModelVersion::toJson));
   }
 
+  /** PATCH {@code {"description"?, "metadata"?}} (metadata: a JSON object of at most 16 KiB). */
+  public void annotateVersion(RoutingContext ctx) {
+    JsonObject body = Bodies.object(ctx, Set.of("description", "metadata"));
+    String description = Bodies.optionalString(body, "description", DESCRIPTION, "must have at most 4000 characters");
+    Object metadata = body.getValue("metadata");
+    if (metadata != null && (!(metadata instanceof JsonObject m) || m.encode().length() > 16_384)) {
+      throw new InvalidInputException("field 'metadata' must be a JSON object of at most 16 KiB");
+    }
+    Responses.reply(ctx, 200, registry.annotate(Callers.of(ctx), TenantHandler.tenant(ctx), ctx.pathParam("model"),
+        versionParam(ctx), description, (JsonObject) metadata).map(ModelVersion::toJson));
+  }
+
   public void deleteVersion(RoutingContext ctx) {
     registry.deleteVersion(Callers.of(ctx), TenantHandler.tenant(ctx), ctx.pathParam("model"), versionParam(ctx))
         .onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
@@ -149,13 +161,18 @@ public final class RegistryHandler {
         return;
       }
     }
+    String description = req.getParam("description");
+    if (description != null && description.length() > 4000) {
+      ctx.fail(new InvalidInputException("parameter 'description' must have at most 4000 characters"));
+      return;
+    }
     Path temp = registry.blobs().tempDir().resolve("upload-" + UUID.randomUUID());
     var fs = ctx.vertx().fileSystem();
     fs.open(temp.toString(), new OpenOptions().setCreateNew(true).setWrite(true)).onFailure(ctx::fail)
-        .onSuccess(file -> receive(ctx, req, file, temp));
+        .onSuccess(file -> receive(ctx, req, file, temp, description));
   }
 
-  private void receive(RoutingContext ctx, HttpServerRequest req, AsyncFile file, Path temp) {
+  private void receive(RoutingContext ctx, HttpServerRequest req, AsyncFile file, Path temp, String description) {
     long[] received = {0};
     boolean[] aborted = {false};
     req.handler(chunk -> {
@@ -187,7 +204,8 @@ public final class RegistryHandler {
         return;
       }
       file.close()
-          .compose(x -> registry.uploadVersion(Callers.of(ctx), TenantHandler.tenant(ctx), ctx.pathParam("model"), temp))
+          .compose(x -> registry.uploadVersion(Callers.of(ctx), TenantHandler.tenant(ctx), ctx.pathParam("model"), temp,
+              description))
           .onSuccess(version -> Responses.json(ctx, 201, version.toJson().put("model", ctx.pathParam("model"))))
           .onFailure(ctx::fail);
     });

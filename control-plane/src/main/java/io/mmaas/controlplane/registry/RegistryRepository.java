@@ -19,7 +19,8 @@ public final class RegistryRepository {
   private static final Function<Row, ModelVersion> VERSION = r -> new ModelVersion(r.getUUID("id"),
       r.getUUID("model_id"), r.getUUID("tenant_id"), r.getInteger("version"), r.getString("sha256"),
       r.getLong("size_bytes"), r.getLong("ir_version"), json(r, "opsets"), json(r, "inputs"), json(r, "outputs"),
-      r.getUUID("uploaded_by"), r.getOffsetDateTime("created_at"));
+      r.getUUID("uploaded_by"), r.getOffsetDateTime("created_at"), r.getString("description"),
+      (io.vertx.core.json.JsonObject) r.getValue("metadata"));
 
   private static JsonArray json(Row r, String column) {
     Object v = r.getValue(column);
@@ -66,10 +67,11 @@ public final class RegistryRepository {
   public Future<Void> insertVersion(SqlClient client, ModelVersion v) {
     return client.preparedQuery("""
             INSERT INTO model_versions (id, model_id, tenant_id, version, sha256, size_bytes, ir_version, opsets,
-              inputs, outputs, uploaded_by, created_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)""")
+              inputs, outputs, uploaded_by, created_at, description, metadata)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)""")
         .execute(Tuple.from(new Object[] {v.id(), v.modelId(), v.tenantId(), v.version(), v.sha256(), v.sizeBytes(),
-            v.irVersion(), v.opsets(), v.inputs(), v.outputs(), v.uploadedBy(), v.createdAt()}))
+            v.irVersion(), v.opsets(), v.inputs(), v.outputs(), v.uploadedBy(), v.createdAt(), v.description(),
+            v.metadata()}))
         .mapEmpty();
   }
 
@@ -126,6 +128,12 @@ public final class RegistryRepository {
           rs.forEach(r -> out.add(r.getString("alias")));
           return out;
         });
+  }
+
+  public Future<Void> annotate(SqlClient client, UUID versionId, String description,
+                               io.vertx.core.json.JsonObject metadata) {
+    return client.preparedQuery("UPDATE model_versions SET description = $2, metadata = $3 WHERE id = $1")
+        .execute(Tuple.of(versionId, description, metadata)).mapEmpty();
   }
 
   /** Soft delete: the version stops counting against storage and cannot be deployed; its number is not reused. */

@@ -167,6 +167,26 @@ public final class RegistryService {
         .map(b -> SignatureDiff.between(a, b)));
   }
 
+  /** Changes a version's description and/or metadata (its content and signature never change). */
+  public Future<ModelVersion> annotate(Caller caller, Tenant tenant, String modelName, int version, String description,
+                                       JsonObject metadata) {
+    policy.requireTenantWrite(caller, tenant.id());
+    return pool.withTransaction(conn -> repo.lockModel(conn, tenant.id(), modelName).compose(m -> m == null
+        ? Future.failedFuture(new NotFoundException("model '" + modelName + "' not found"))
+        : repo.findVersion(conn, m.id(), version).compose(before -> {
+          if (before == null) {
+            return Future.failedFuture(new NotFoundException("version " + version + " of model '" + modelName + "' not found"));
+          }
+          String d = description == null ? before.description() : description;
+          JsonObject md = metadata == null ? before.metadata() : metadata;
+          return repo.annotate(conn, before.id(), d, md).compose(x -> repo.findVersion(conn, m.id(), version))
+              .compose(after -> audit.append(conn, caller, AuditRecord.success("model_version.update", tenant.id(),
+                  "model_version", before.id(), new JsonObject().put("model", modelName)
+                      .put("before", new JsonObject().put("description", before.description()).put("metadata", before.metadata()))
+                      .put("after", new JsonObject().put("description", d).put("metadata", md)))).map(after));
+        })));
+  }
+
   /** Deletes a version that no deployment uses and no alias points at. */
   public Future<Void> deleteVersion(Caller caller, Tenant tenant, String modelName, int version) {
     policy.requireTenantWrite(caller, tenant.id());
@@ -207,7 +227,8 @@ public final class RegistryService {
    * Registers an uploaded file as the model's next version. The temporary file is consumed: moved into the blob
    * store, or deleted when the upload is refused.
    */
-  public Future<ModelVersion> uploadVersion(Caller caller, Tenant tenant, String modelName, Path tempFile) {
+  public Future<ModelVersion> uploadVersion(Caller caller, Tenant tenant, String modelName, Path tempFile,
+                                            String description) {
     policy.requireTenantWrite(caller, tenant.id());
     return model(caller, tenant, modelName)
         .compose(m -> vertx.executeBlocking(() -> inspectAndStore(tempFile), false))
@@ -218,7 +239,8 @@ public final class RegistryService {
                 .compose(next -> {
                   ModelVersion version = new ModelVersion(UUID.randomUUID(), model.id(), tenant.id(), next,
                       stored.sha256, stored.size, stored.signature.irVersion(), opsets(stored.signature),
-                      tensors(stored.signature.inputs()), tensors(stored.signature.outputs()), uploader(caller), now());
+                      tensors(stored.signature.inputs()), tensors(stored.signature.outputs()), uploader(caller), now(),
+                      description == null ? "" : description, new JsonObject());
                   return repo.insertVersion(conn, version)
                       .compose(x -> audit.append(conn, caller, AuditRecord.success("model_version.create",
                           tenant.id(), "model_version", version.id(), new JsonObject()
