@@ -201,6 +201,46 @@ class WalkingSkeletonSystemTest {
     assertThat(verify.getBoolean("valid")).isTrue();
   }
 
+  static byte[] zip(java.util.Map<String, byte[]> entries) throws java.io.IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(bytes)) {
+      for (var e : entries.entrySet()) {
+        out.putNextEntry(new java.util.zip.ZipEntry(e.getKey()));
+        out.write(e.getValue());
+        out.closeEntry();
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  @Test
+  @DisplayName("a model with external data, uploaded as an archive, is deployed and computes with its weights")
+  void externalDataArchive() throws Exception {
+    post("/api/v1/tenants/tenant-a/models", new JsonObject().put("name", "with-weights"));
+    byte[] weight = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(2.5f).array();
+    java.util.Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+    entries.put("model.onnx", OnnxModels.withExternalData("weights/w.bin"));
+    entries.put("weights/w.bin", weight);
+    JsonObject version = sys.upload("tenant-a", "with-weights", zip(entries));
+    assertThat(version.getString("format")).isEqualTo("onnx-archive");
+
+    HttpResponse<Buffer> slip = http.postAbs(adminUrl + "/api/v1/tenants/tenant-a/models/with-weights/versions")
+        .bearerTokenAuthentication(admin).putHeader("Content-Type", "application/zip")
+        .sendBuffer(Buffer.buffer(zip(java.util.Map.of("../../evil.onnx", OnnxModels.mlp(2, 2, 2, 1))))).await();
+    assertThat(slip.statusCode()).isEqualTo(400);
+    assertThat(slip.bodyAsJsonObject().getJsonObject("error").getString("message")).contains("not allowed");
+
+    post("/api/v1/tenants/tenant-a/deployments", new JsonObject().put("model", "with-weights").put("version", 1));
+    awaitCondition("archive model ready", () -> http.getAbs(gatewayUrl + "/v2/models/with-weights/ready")
+        .bearerTokenAuthentication(keyA).send().await().statusCode() == 200, Duration.ofSeconds(60));
+    HttpResponse<Buffer> r = infer(keyA, "with-weights", new JsonObject().put("inputs", new JsonArray().add(
+        new JsonObject().put("name", "x").put("datatype", "FP32").put("shape", new JsonArray().add(1))
+            .put("data", new JsonArray().add(1.5)))));
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    assertThat(r.bodyAsJsonObject().getJsonArray("outputs").getJsonObject(0).getJsonArray("data").getDouble(0))
+        .isEqualTo(4.0);
+  }
+
   static void awaitCondition(String what, Supplier<Boolean> condition, Duration timeout) throws Exception {
     sys.await(what, condition, timeout);
   }

@@ -22,7 +22,7 @@ public final class AgentRepository {
 
   /** What an agent must run: a replica of a version, with where to fetch it and how to run it. */
   public record DesiredReplica(UUID replicaId, String modelName, int version, String sha256, long sizeBytes,
-                               JsonObject runtime) {
+                               JsonObject runtime, String format) {
   }
 
   public Future<Void> insertToken(SqlClient client, UUID id, String name, byte[] hash, OffsetDateTime expiresAt,
@@ -84,7 +84,7 @@ public final class AgentRepository {
 
   public Future<List<DesiredReplica>> desiredFor(SqlClient client, UUID agentId) {
     return client.preparedQuery("""
-            SELECT r.id, m.name AS model_name, v.version, v.sha256, v.size_bytes, d.runtime_options
+            SELECT r.id, m.name AS model_name, v.version, v.sha256, v.size_bytes, d.runtime_options, v.format
             FROM replicas r JOIN deployments d ON d.id = r.deployment_id
             JOIN model_versions v ON v.id = r.version_id JOIN models m ON m.id = d.model_id
             WHERE r.agent_id = $1 ORDER BY r.id""")
@@ -93,7 +93,7 @@ public final class AgentRepository {
           List<DesiredReplica> out = new ArrayList<>();
           rs.forEach(r -> out.add(new DesiredReplica(r.getUUID("id"), r.getString("model_name"),
               r.getInteger("version"), r.getString("sha256"), r.getLong("size_bytes"),
-              (JsonObject) r.getValue("runtime_options"))));
+              (JsonObject) r.getValue("runtime_options"), r.getString("format"))));
           return out;
         });
   }

@@ -122,7 +122,8 @@ public final class AgentService {
               for (AgentRepository.DesiredReplica d : desired) {
                 replicas.add(new JsonObject().put("replicaId", d.replicaId().toString()).put("modelName", d.modelName())
                     .put("version", d.version()).put("sha256", d.sha256()).put("sizeBytes", d.sizeBytes())
-                    .put("artifactUrl", "/agent/v1/artifacts/" + d.sha256()).put("runtime", d.runtime()));
+                    .put("artifactUrl", "/agent/v1/artifacts/" + d.sha256()).put("runtime", d.runtime())
+                    .put("format", d.format()));
               }
               return new JsonObject().put("generation", renewed.generation())
                   .put("heartbeatIntervalSeconds", heartbeatIntervalSeconds).put("replicas", replicas);

@@ -147,7 +147,8 @@ public final class ControlPlaneVerticle extends VerticleBase {
     ApiKeyService keys = new ApiKeyService(pool, keyRepo, quotaRepo, policy, audit, clock);
     DeploymentRepository deploymentRepo = new DeploymentRepository();
     RegistryService registry = new RegistryService(vertx, pool, registryRepo,
-        new FileBlobStore(config.dataDir().resolve("blobs")), policy, audit, limits, deploymentRepo, clock);
+        new FileBlobStore(config.dataDir().resolve("blobs")), policy, audit, limits, deploymentRepo,
+        config.maxModelBytes(), clock);
     DeploymentService deployments = new DeploymentService(pool, deploymentRepo, registryRepo, policy,
         audit, limits, clock);
     AgentService agents = new AgentService(pool, agentRepo, agentSecrets, policy, audit, clock,

@@ -11,7 +11,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.interfaces.EdECPrivateKey;
@@ -102,6 +101,14 @@ public final class AuditSigningKey {
     return publicKey;
   }
 
+  /** This key's public half plus other trusted public keys (base64 X.509 or PEM), e.g. those of retired keys. */
+  public java.util.List<AuditPublicKey> trustedKeys(java.util.List<String> others) {
+    java.util.List<AuditPublicKey> keys = new java.util.ArrayList<>();
+    keys.add(publicKey);
+    others.forEach(k -> keys.add(AuditPublicKey.parse(k)));
+    return java.util.List.copyOf(keys);
+  }
+
   /** The Ed25519 signature of {@code text}, base64. */
   public String sign(String text) {
     try {
@@ -138,5 +145,4 @@ public final class AuditSigningKey {
       System.arraycopy(seed, 0, bytes, 0, Math.min(seed.length, bytes.length));
     }
   }
-
 }

@@ -73,7 +73,7 @@ public final class GatewayRoutes {
     router.route("/v2/*").handler(this::authenticate);
     router.route("/v2/*").handler(admission);
     router.get("/v2").handler(ctx -> json(ctx, 200, new JsonObject().put("name", "mmaas").put("version", "0.1.0")
-        .put("extensions", new io.vertx.core.json.JsonArray())));
+        .put("extensions", new io.vertx.core.json.JsonArray().add("binary_tensor_data"))));
     router.get("/v2/models/:model").handler(this::metadata);
     router.get("/v2/models/:model/versions/:version").handler(this::metadata);
     router.get("/v2/models/:model/ready").handler(this::ready);
@@ -195,7 +195,9 @@ public final class GatewayRoutes {
           }
           var out = ctx.response().setStatusCode(resp.statusCode());
           copy(resp, out, "Content-Type");
+          // the binary tensor extension's body passes through unchanged; clients need these to split it
           copy(resp, out, "Inference-Header-Content-Length");
+          copy(resp, out, "Retry-After");
           out.end(b);
         })
         .onFailure(err -> {

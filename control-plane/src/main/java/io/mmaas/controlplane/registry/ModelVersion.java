@@ -8,13 +8,16 @@ import java.util.UUID;
 /** An immutable uploaded version of a model: its content hash, size and the signature read from the ONNX file. */
 public record ModelVersion(UUID id, UUID modelId, UUID tenantId, int version, String sha256, long sizeBytes,
                            long irVersion, JsonArray opsets, JsonArray inputs, JsonArray outputs, UUID uploadedBy,
-                           OffsetDateTime createdAt, String description, JsonObject metadata) {
+                           OffsetDateTime createdAt, String description, JsonObject metadata, String format) {
+  public static final String ONNX = "onnx";
+  public static final String ARCHIVE = "onnx-archive";
+
   public JsonObject toJson() {
     return new JsonObject().put("id", id.toString()).put("version", version).put("sha256", sha256)
         .put("sizeBytes", sizeBytes).put("irVersion", irVersion).put("opsets", opsets)
         .put("inputs", inputs).put("outputs", outputs)
         .put("uploadedBy", uploadedBy == null ? null : uploadedBy.toString())
         .put("createdAt", createdAt.toInstant().toString())
-        .put("description", description).put("metadata", metadata);
+        .put("description", description).put("metadata", metadata).put("format", format);
   }
 }

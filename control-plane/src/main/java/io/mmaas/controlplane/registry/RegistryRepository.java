@@ -20,7 +20,7 @@ public final class RegistryRepository {
       r.getUUID("model_id"), r.getUUID("tenant_id"), r.getInteger("version"), r.getString("sha256"),
       r.getLong("size_bytes"), r.getLong("ir_version"), json(r, "opsets"), json(r, "inputs"), json(r, "outputs"),
       r.getUUID("uploaded_by"), r.getOffsetDateTime("created_at"), r.getString("description"),
-      (io.vertx.core.json.JsonObject) r.getValue("metadata"));
+      (io.vertx.core.json.JsonObject) r.getValue("metadata"), r.getString("format"));
 
   private static JsonArray json(Row r, String column) {
     Object v = r.getValue(column);
@@ -67,11 +67,11 @@ public final class RegistryRepository {
   public Future<Void> insertVersion(SqlClient client, ModelVersion v) {
     return client.preparedQuery("""
             INSERT INTO model_versions (id, model_id, tenant_id, version, sha256, size_bytes, ir_version, opsets,
-              inputs, outputs, uploaded_by, created_at, description, metadata)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)""")
+              inputs, outputs, uploaded_by, created_at, description, metadata, format)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)""")
         .execute(Tuple.from(new Object[] {v.id(), v.modelId(), v.tenantId(), v.version(), v.sha256(), v.sizeBytes(),
             v.irVersion(), v.opsets(), v.inputs(), v.outputs(), v.uploadedBy(), v.createdAt(), v.description(),
-            v.metadata()}))
+            v.metadata(), v.format()}))
         .mapEmpty();
   }
 

@@ -11,6 +11,7 @@ import io.mmaas.controlplane.http.Pages;
 import io.mmaas.controlplane.quotas.ResourceLimits;
 import io.mmaas.controlplane.tenants.Tenant;
 import io.mmaas.onnx.InvalidModelException;
+import io.mmaas.onnx.ModelArchive;
 import io.mmaas.onnx.ModelSignature;
 import io.mmaas.onnx.OnnxInspector;
 import io.mmaas.onnx.TensorInfo;
@@ -47,12 +48,15 @@ public final class RegistryService {
   private final AccessPolicy policy;
   private final AuditWriter audit;
   private final ResourceLimits limits;
+  private final long maxModelBytes;
   private final io.mmaas.controlplane.deployments.DeploymentRepository inUse;
   private final Clock clock;
 
   public RegistryService(Vertx vertx, Pool pool, RegistryRepository repo, BlobStore blobs, AccessPolicy policy,
                          AuditWriter audit, ResourceLimits limits,
-                         io.mmaas.controlplane.deployments.DeploymentRepository inUse, Clock clock) {
+                         io.mmaas.controlplane.deployments.DeploymentRepository inUse, long maxModelBytes,
+                         Clock clock) {
+    this.maxModelBytes = maxModelBytes;
     this.inUse = inUse;
     this.limits = limits;
     this.vertx = vertx;
@@ -240,7 +244,7 @@ public final class RegistryService {
                   ModelVersion version = new ModelVersion(UUID.randomUUID(), model.id(), tenant.id(), next,
                       stored.sha256, stored.size, stored.signature.irVersion(), opsets(stored.signature),
                       tensors(stored.signature.inputs()), tensors(stored.signature.outputs()), uploader(caller), now(),
-                      description == null ? "" : description, new JsonObject());
+                      description == null ? "" : description, new JsonObject(), stored.format);
                   return repo.insertVersion(conn, version)
                       .compose(x -> audit.append(conn, caller, AuditRecord.success("model_version.create",
                           tenant.id(), "model_version", version.id(), new JsonObject()
@@ -250,7 +254,7 @@ public final class RegistryService {
         .onFailure(e -> vertx.executeBlocking(() -> Files.deleteIfExists(tempFile), false));
   }
 
-  private record Stored(String sha256, long size, ModelSignature signature) {
+  private record Stored(String sha256, long size, ModelSignature signature, String format) {
   }
 
   private Stored inspectAndStore(Path tempFile) throws IOException {
@@ -259,17 +263,36 @@ public final class RegistryService {
       throw new InvalidInputException("the request body is empty: send the ONNX file as the body");
     }
     ModelSignature signature;
+    boolean archive = ModelArchive.isZip(tempFile);
+    Path extracted = archive ? blobs.tempDir().resolve(tempFile.getFileName() + ".d") : null;
     try {
-      signature = OnnxInspector.inspect(tempFile);
+      signature = archive
+          ? ModelArchive.extract(tempFile, extracted, new ModelArchive.Limits(10_000, maxModelBytes, maxModelBytes))
+              .signature()
+          : OnnxInspector.inspect(tempFile);
     } catch (InvalidModelException e) {
-      throw new InvalidInputException("not a valid ONNX model: " + e.getMessage());
+      throw new InvalidInputException((archive ? "not a valid model archive: " : "not a valid ONNX model: ")
+          + e.getMessage());
+    } finally {
+      if (extracted != null) {
+        deleteTree(extracted);
+      }
     }
-    if (!signature.externalDataLocations().isEmpty()) {
-      throw new InvalidInputException("models with external data must be uploaded as an archive (not supported yet)");
+    if (!archive && !signature.externalDataLocations().isEmpty()) {
+      throw new InvalidInputException("this model keeps tensors in external files: upload a zip archive holding the "
+          + ".onnx file and those files");
     }
     String sha256 = sha256(tempFile);
     blobs.put(tempFile, sha256);
-    return new Stored(sha256, size, signature);
+    return new Stored(sha256, size, signature, archive ? ModelVersion.ARCHIVE : ModelVersion.ONNX);
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // best effort: the temp folder is cleaned again at the next start
+    }
   }
 
   static String sha256(Path file) throws IOException {

@@ -21,6 +21,7 @@ import java.util.function.Function;
  * @param advertiseUrl the serving URL given to the control plane; null means {@code http://HOST:PORT}
  * @param maxBodyBytes the largest inference request body accepted (larger gets 413)
  * @param inferThreads size of the inference worker pool
+ * @param maxPending inference requests admitted at once (more get 503 at once); 0 means 32 per inference thread
  */
 public record AgentConfig(
     String controlPlaneUrl,
@@ -32,7 +33,8 @@ public record AgentConfig(
     Path dataDir,
     ExecutionProviderPreference executionProvider,
     long maxBodyBytes,
-    int inferThreads) {
+    int inferThreads,
+    int maxPending) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 64L * 1024 * 1024;
 
@@ -42,6 +44,14 @@ public record AgentConfig(
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(executionProvider, "executionProvider");
+  }
+
+  /** Configuration with the default admission bound. */
+  public AgentConfig(String controlPlaneUrl, String enrollmentToken, String name, String host, int port,
+      String advertiseUrl, Path dataDir, ExecutionProviderPreference executionProvider, long maxBodyBytes,
+      int inferThreads) {
+    this(controlPlaneUrl, enrollmentToken, name, host, port, advertiseUrl, dataDir, executionProvider, maxBodyBytes,
+        inferThreads, 0);
   }
 
   /** Reads the configuration; every bad value is named in the exception, not only the first. */
@@ -59,9 +69,10 @@ public record AgentConfig(
     Long maxBody = reader.get("MMAAS_AGENT_MAX_BODY_BYTES", Long.toString(DEFAULT_MAX_BODY_BYTES), AgentConfig::bytes);
     Integer threads = reader.get(
         "MMAAS_AGENT_INFER_THREADS", Integer.toString(Runtime.getRuntime().availableProcessors()), v -> intIn(v, 1, 1024));
+    Integer pending = reader.get("MMAAS_AGENT_MAX_PENDING", "0", v -> intIn(v, 0, 1_000_000));
     reader.throwIfInvalid();
     return new AgentConfig(controlPlane, token == null || token.isBlank() ? null : token, name, host, port,
-        advertise, dataDir, provider, maxBody, threads);
+        advertise, dataDir, provider, maxBody, threads, pending);
   }
 
   /** The URL the control plane and the gateway should use to reach this agent, once the port is known. */
@@ -76,7 +87,7 @@ public record AgentConfig(
         + ", name=" + name + ", host=" + host + ", port=" + port
         + ", advertiseUrl=" + (advertiseUrl == null ? "(http://HOST:PORT)" : advertiseUrl)
         + ", dataDir=" + dataDir + ", executionProvider=" + executionProvider
-        + ", maxBodyBytes=" + maxBodyBytes + ", inferThreads=" + inferThreads + "]";
+        + ", maxBodyBytes=" + maxBodyBytes + ", inferThreads=" + inferThreads + ", maxPending=" + maxPending + "]";
   }
 
   private static String defaultName() {

@@ -69,7 +69,10 @@ public final class AgentVerticle extends VerticleBase {
         .compose(ortRuntime -> {
           runtime = ortRuntime;
           serving = new ServingVerticle(
-              new ServingVerticle.Settings(config.host(), config.port(), config.maxBodyBytes(), config.inferThreads()),
+              new ServingVerticle.Settings(config.host(), config.port(), config.maxBodyBytes(), config.inferThreads(),
+                  config.maxPending() > 0
+                      ? config.maxPending()
+                      : ServingVerticle.Settings.defaultMaxPending(config.inferThreads())),
               runtime, replicas, servingKey);
           return vertx.deployVerticle(serving);
         })

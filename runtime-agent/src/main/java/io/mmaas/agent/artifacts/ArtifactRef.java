@@ -11,10 +11,16 @@ import java.util.regex.Pattern;
  * @param sha256 64 lower-case hex digits
  * @param sizeBytes the exact size; 0 when the control plane did not say
  * @param path an absolute path on the control plane, e.g. {@code /agent/v1/artifacts/<sha256>}
+ * @param archive true when the artifact is a zip of one .onnx file and its external data (format onnx-archive)
  */
-public record ArtifactRef(String sha256, long sizeBytes, String path) {
+public record ArtifactRef(String sha256, long sizeBytes, String path, boolean archive) {
+  public ArtifactRef(String sha256, long sizeBytes, String path) {
+    this(sha256, sizeBytes, path, false);
+  }
+
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
+  /** Canonical constructor: validates the hash and the path. */
   public ArtifactRef {
     sha256 = Objects.requireNonNull(sha256, "sha256").toLowerCase(Locale.ROOT);
     if (!SHA256.matcher(sha256).matches()) {

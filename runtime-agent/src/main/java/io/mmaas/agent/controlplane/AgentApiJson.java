@@ -83,7 +83,7 @@ final class AgentApiJson {
       }
       try {
         replicas.add(replica(item));
-      } catch (IllegalArgumentException | NullPointerException e) {
+      } catch (IllegalArgumentException | NullPointerException | ClassCastException e) {
         throw new IllegalArgumentException("replicas[" + i + "]: " + e.getMessage(), e);
       }
     }
@@ -92,12 +92,17 @@ final class AgentApiJson {
 
   private static DesiredReplica replica(JsonObject item) {
     ArtifactRef artifact = new ArtifactRef(
-        text(item, "sha256"), number(item, "sizeBytes").longValue(), text(item, "artifactUrl"));
+        text(item, "sha256"), number(item, "sizeBytes").longValue(), text(item, "artifactUrl"),
+        "onnx-archive".equals(item.getString("format")));
     RuntimeOptions runtime = RuntimeOptions.DEFAULT;
     if (item.getValue("runtime") instanceof JsonObject options) {
+      int maxBatchSize = options.getInteger("maxBatchSize", 1);
       runtime = new RuntimeOptions(
           options.getInteger("intraOpThreads", RuntimeOptions.DEFAULT.intraOpThreads()),
-          options.getInteger("interOpThreads", RuntimeOptions.DEFAULT.interOpThreads()));
+          options.getInteger("interOpThreads", RuntimeOptions.DEFAULT.interOpThreads()),
+          maxBatchSize,
+          options.getLong("maxQueueDelayMicros",
+              maxBatchSize > 1 ? RuntimeOptions.DEFAULT_QUEUE_DELAY_MICROS : 0L));
     }
     return new DesiredReplica(
         text(item, "replicaId"), text(item, "modelName"), number(item, "version").longValue(), artifact, runtime);

@@ -9,5 +9,10 @@ import java.util.Set;
  *
  * @param id the caller's request id, echoed in the response; may be null
  * @param outputs the outputs to return, in the model's order
+ * @param binaryOutputs the outputs to return as binary data (binary tensor extension)
  */
-record InferRequest(String id, List<Tensor> inputs, Set<String> outputs) {}
+record InferRequest(String id, List<Tensor> inputs, Set<String> outputs, Set<String> binaryOutputs) {
+  InferRequest(String id, List<Tensor> inputs, Set<String> outputs) {
+    this(id, inputs, outputs, Set.of());
+  }
+}

@@ -8,28 +8,50 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * First pass over an OIP JSON request: reads id, input headers and requested outputs, and for each input's
- * {@code data} only counts the elements and remembers where the array lies in the body, so no tensor data is
- * materialised before the request is known to be valid. Object members may come in any order.
+ * First pass over an OIP JSON request (or the JSON header of a binary-extension request): reads id, input headers,
+ * requested outputs and the binary-extension parameters, and for each input's {@code data} only counts the elements
+ * and remembers where the array lies in the body, so no tensor data is materialised before the request is known to
+ * be valid. Object members may come in any order.
  */
 final class JsonInferRequestReader {
 
-  /** The request's structure. {@code outputs} is null when the request did not name any. */
-  record Parsed(String id, List<JsonInput> inputs, List<String> outputs) {}
+  /**
+   * The request's structure.
+   *
+   * @param outputs null when the request did not name any
+   * @param binaryOutput the request-level {@code parameters.binary_data_output}
+   */
+  record Parsed(String id, List<JsonInput> inputs, List<OutputRequest> outputs, boolean binaryOutput) {}
 
-  /** One input: its header and the byte range of its {@code data} array within the body. */
-  record JsonInput(InputHeader header, int dataOffset, int dataLength) {}
+  /**
+   * One input: its header and the byte range of its {@code data} array within the body, or, for a binary input,
+   * {@code binarySize} (its {@code parameters.binary_data_size}; -1 for a JSON input).
+   */
+  record JsonInput(InputHeader header, int dataOffset, int dataLength, long binarySize) {
+    boolean binary() {
+      return binarySize >= 0;
+    }
+  }
+
+  /** One requested output; {@code binary} is its {@code parameters.binary_data}, null when not given. */
+  record OutputRequest(String name, Boolean binary) {}
 
   private JsonInferRequestReader() {}
 
   static Parsed read(byte[] body) throws InvalidInputException {
-    try (JsonParser parser = JsonSupport.FACTORY.createParser(body)) {
+    return read(body, body.length);
+  }
+
+  /** Reads the JSON in {@code body[0, length)}. */
+  static Parsed read(byte[] body, int length) throws InvalidInputException {
+    try (JsonParser parser = JsonSupport.FACTORY.createParser(body, 0, length)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw new InvalidInputException("request body must be a JSON object");
       }
       String id = null;
       List<JsonInput> inputs = null;
-      List<String> outputs = null;
+      List<OutputRequest> outputs = null;
+      boolean binaryOutput = false;
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String field = parser.currentName();
         JsonToken value = parser.nextToken();
@@ -37,7 +59,8 @@ final class JsonInferRequestReader {
           case "id" -> id = string(parser, value, "id");
           case "inputs" -> inputs = readInputs(parser, value);
           case "outputs" -> outputs = readOutputs(parser, value);
-          default -> parser.skipChildren(); // "parameters" and anything this agent does not use
+          case "parameters" -> binaryOutput = readRequestParameters(parser, value);
+          default -> parser.skipChildren(); // anything this agent does not use
         }
       }
       if (parser.nextToken() != null) {
@@ -46,7 +69,7 @@ final class JsonInferRequestReader {
       if (inputs == null || inputs.isEmpty()) {
         throw new InvalidInputException("request has no inputs");
       }
-      return new Parsed(id, inputs, outputs);
+      return new Parsed(id, inputs, outputs, binaryOutput);
     } catch (JsonProcessingException e) {
       throw new InvalidInputException("malformed JSON: " + e.getOriginalMessage()
           + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
@@ -77,6 +100,7 @@ final class JsonInferRequestReader {
     int dataOffset = -1;
     int dataLength = 0;
     long elements = 0;
+    long binarySize = -1;
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
       JsonToken value = parser.nextToken();
@@ -92,6 +116,7 @@ final class JsonInferRequestReader {
           elements = countElements(parser, where);
           dataLength = (int) parser.currentLocation().getByteOffset() - dataOffset;
         }
+        case "parameters" -> binarySize = readInputParameters(parser, value, where);
         default -> parser.skipChildren();
       }
     }
@@ -105,10 +130,65 @@ final class JsonInferRequestReader {
     if (shape == null) {
       throw new InvalidInputException(named + " has no shape");
     }
-    if (dataOffset < 0) {
+    if (dataOffset >= 0 && binarySize >= 0) {
+      throw new InvalidInputException(named + " has both data and parameters.binary_data_size");
+    }
+    if (dataOffset < 0 && binarySize < 0) {
       throw new InvalidInputException(named + " has no data");
     }
-    return new JsonInput(new InputHeader(name, datatype, shape, elements), dataOffset, dataLength);
+    return new JsonInput(new InputHeader(name, datatype, shape, elements), dataOffset, dataLength, binarySize);
+  }
+
+  /** Reads an input's parameters; returns its binary_data_size, or -1 when it has none. */
+  private static long readInputParameters(JsonParser parser, JsonToken value, String where)
+      throws IOException, InvalidInputException {
+    if (value != JsonToken.START_OBJECT) {
+      throw new InvalidInputException(where + ".parameters must be an object");
+    }
+    long size = -1;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken member = parser.nextToken();
+      if (field.equals("binary_data_size")) {
+        if (member != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+            || parser.getLongValue() < 0) {
+          throw new InvalidInputException(where + ".parameters.binary_data_size must be a non-negative integer");
+        }
+        size = parser.getLongValue();
+      } else {
+        parser.skipChildren();
+      }
+    }
+    return size;
+  }
+
+  /** Reads the request's parameters; returns binary_data_output. */
+  private static boolean readRequestParameters(JsonParser parser, JsonToken value)
+      throws IOException, InvalidInputException {
+    if (value != JsonToken.START_OBJECT) {
+      throw new InvalidInputException("parameters must be an object");
+    }
+    boolean binary = false;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken member = parser.nextToken();
+      if (field.equals("binary_data_output")) {
+        binary = bool(member, "parameters.binary_data_output");
+      } else {
+        parser.skipChildren();
+      }
+    }
+    return binary;
+  }
+
+  private static boolean bool(JsonToken value, String where) throws InvalidInputException {
+    if (value == JsonToken.VALUE_TRUE) {
+      return true;
+    }
+    if (value == JsonToken.VALUE_FALSE) {
+      return false;
+    }
+    throw new InvalidInputException(where + " must be true or false");
   }
 
   private static long[] readShape(JsonParser parser, JsonToken value, String where) throws IOException, InvalidInputException {
@@ -147,22 +227,26 @@ final class JsonInferRequestReader {
     return count;
   }
 
-  private static List<String> readOutputs(JsonParser parser, JsonToken value) throws IOException, InvalidInputException {
+  private static List<OutputRequest> readOutputs(JsonParser parser, JsonToken value)
+      throws IOException, InvalidInputException {
     if (value != JsonToken.START_ARRAY) {
       throw new InvalidInputException("outputs must be an array");
     }
-    List<String> names = new ArrayList<>();
+    List<OutputRequest> names = new ArrayList<>();
     for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
       String where = "outputs[" + names.size() + "]";
       if (token != JsonToken.START_OBJECT) {
         throw new InvalidInputException(where + " must be an object");
       }
       String name = null;
+      Boolean binary = null;
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String field = parser.currentName();
         JsonToken member = parser.nextToken();
         if (field.equals("name")) {
           name = string(parser, member, where + ".name");
+        } else if (field.equals("parameters")) {
+          binary = readOutputParameters(parser, member, where);
         } else {
           parser.skipChildren();
         }
@@ -170,9 +254,27 @@ final class JsonInferRequestReader {
       if (name == null) {
         throw new InvalidInputException(where + " has no name");
       }
-      names.add(name);
+      names.add(new OutputRequest(name, binary));
     }
     return names;
+  }
+
+  private static Boolean readOutputParameters(JsonParser parser, JsonToken value, String where)
+      throws IOException, InvalidInputException {
+    if (value != JsonToken.START_OBJECT) {
+      throw new InvalidInputException(where + ".parameters must be an object");
+    }
+    Boolean binary = null;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken member = parser.nextToken();
+      if (field.equals("binary_data")) {
+        binary = bool(member, where + ".parameters.binary_data");
+      } else {
+        parser.skipChildren();
+      }
+    }
+    return binary;
   }
 
   private static String string(JsonParser parser, JsonToken value, String where) throws IOException, InvalidInputException {

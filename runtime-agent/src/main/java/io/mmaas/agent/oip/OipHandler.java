@@ -1,5 +1,6 @@
 package io.mmaas.agent.oip;
 
+import io.mmaas.agent.metrics.AgentMetrics;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -9,7 +10,10 @@ import io.vertx.ext.web.RoutingContext;
 final class OipHandler {
   static final String SERVER_NAME = "mmaas-runtime-agent";
   static final String SERVER_VERSION = "0.1.0";
+  /** The binary tensor extension's header: the length of the JSON part of a body. */
+  static final String HEADER_LENGTH = "Inference-Header-Content-Length";
   private static final String JSON = "application/json";
+  private static final String BINARY = "application/octet-stream";
 
   private final InferenceService service;
   private final ServingKey servingKey;
@@ -42,37 +46,60 @@ final class OipHandler {
     json(ctx, 200, new JsonObject()
         .put("name", SERVER_NAME)
         .put("version", SERVER_VERSION)
-        .put("extensions", new JsonArray()));
+        .put("extensions", new JsonArray().add("binary_tensor_data")));
   }
 
   void model(RoutingContext ctx) {
     service
-        .metadata(replicaId(ctx), nameHeader(ctx), versionHeader(ctx))
+        .metadata(target(ctx))
         .onSuccess(metadata -> json(ctx, 200, metadata))
         .onFailure(ctx::fail);
   }
 
   void modelReady(RoutingContext ctx) {
-    String name = nameHeader(ctx) != null ? nameHeader(ctx) : replicaId(ctx);
+    String name = nameHeader(ctx) != null ? nameHeader(ctx) : ctx.pathParam("replicaId");
     service
-        .ready(replicaId(ctx))
+        .ready(target(ctx))
         .onSuccess(ready -> json(ctx, ready ? 200 : 503, new JsonObject().put("name", name).put("ready", ready)))
         .onFailure(ctx::fail);
   }
 
   void infer(RoutingContext ctx) {
-    if (ctx.request().getHeader("Inference-Header-Content-Length") != null) {
-      ctx.fail(new InvalidInputException("the binary tensor extension is not supported yet; send JSON data"));
-      return;
+    long headerLength = -1;
+    String header = ctx.request().getHeader(HEADER_LENGTH);
+    if (header != null) {
+      try {
+        headerLength = Long.parseLong(header.trim());
+      } catch (NumberFormatException e) {
+        headerLength = -2;
+      }
+      if (headerLength < 0) {
+        ctx.fail(new InvalidInputException(HEADER_LENGTH + " must be a non-negative integer"));
+        return;
+      }
     }
     service
-        .infer(replicaId(ctx), nameHeader(ctx), versionHeader(ctx), ctx.body().buffer())
-        .onSuccess(body -> ctx.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(body))
+        .infer(target(ctx), ctx.body().buffer(), headerLength)
+        .onSuccess(encoded -> {
+          var response = ctx.response().setStatusCode(200);
+          if (encoded.binary()) {
+            response.putHeader(HttpHeaders.CONTENT_TYPE, BINARY)
+                .putHeader(HEADER_LENGTH, Integer.toString(encoded.headerLength()));
+          } else {
+            response.putHeader(HttpHeaders.CONTENT_TYPE, JSON);
+          }
+          response.end(encoded.body());
+        })
         .onFailure(ctx::fail);
   }
 
-  private static String replicaId(RoutingContext ctx) {
-    return ctx.pathParam("replicaId");
+  void metrics(RoutingContext ctx) {
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, AgentMetrics.CONTENT_TYPE).end(service.metrics().scrape());
+  }
+
+  private static InferenceService.Target target(RoutingContext ctx) {
+    return new InferenceService.Target(
+        ctx.pathParam("replicaId"), ctx.pathParam("version"), nameHeader(ctx), versionHeader(ctx));
   }
 
   private static String nameHeader(RoutingContext ctx) {

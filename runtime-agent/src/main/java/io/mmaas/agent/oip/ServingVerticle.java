@@ -12,21 +12,37 @@ import io.vertx.ext.web.handler.BodyHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Wires and serves the Open Inference Protocol on HOST:PORT. */
+/**
+ * Wires and serves the Open Inference Protocol on HOST:PORT, plus Prometheus metrics on {@code GET /metrics}.
+ * Metrics need no credential: they carry model names and counts, no secrets, and scrapers rarely hold tokens; the
+ * agent's port is meant for the cluster network only.
+ */
 public final class ServingVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ServingVerticle.class);
+  private static final long SWEEP_MS = 5_000;
 
   /**
    * @param port 0 for an ephemeral port; {@link #actualPort()} tells which
    * @param inferThreads size of the inference worker pool
+   * @param maxPending inference requests admitted at once; more get 503
    */
-  public record Settings(String host, int port, long maxBodyBytes, int inferThreads) {}
+  public record Settings(String host, int port, long maxBodyBytes, int inferThreads, int maxPending) {
+    /** Settings with the default admission bound: 32 requests per inference thread. */
+    public Settings(String host, int port, long maxBodyBytes, int inferThreads) {
+      this(host, port, maxBodyBytes, inferThreads, defaultMaxPending(inferThreads));
+    }
+
+    public static int defaultMaxPending(int inferThreads) {
+      return Math.max(16, inferThreads * 32);
+    }
+  }
 
   private final Settings settings;
   private final ModelRuntime runtime;
   private final ReplicaTable replicas;
   private final ServingKey servingKey;
   private WorkerExecutor inferWorkers;
+  private InferenceService service;
   private HttpServer server;
 
   public ServingVerticle(Settings settings, ModelRuntime runtime, ReplicaTable replicas, ServingKey servingKey) {
@@ -39,36 +55,48 @@ public final class ServingVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     inferWorkers = vertx.createSharedWorkerExecutor("mmaas-infer", settings.inferThreads());
-    int maxPending = Math.max(16, settings.inferThreads() * 8);
-    OipHandler oip = new OipHandler(new InferenceService(replicas, runtime, inferWorkers, maxPending), servingKey);
+    service = new InferenceService(replicas, runtime, inferWorkers, settings.inferThreads(), settings.maxPending());
+    OipHandler oip = new OipHandler(service, servingKey);
+    vertx.setPeriodic(SWEEP_MS, id -> service.sweepBatchers());
 
     Router router = Router.router(vertx);
     router.get("/v2/health/live").handler(oip::live);
     router.get("/v2/health/ready").handler(oip::ready);
+    router.get("/metrics").handler(oip::metrics);
     router.route("/v2*").handler(oip::authenticate);
     router.get("/v2").handler(oip::server);
-    router.get("/v2/models/:replicaId").handler(oip::model);
-    router.get("/v2/models/:replicaId/ready").handler(oip::modelReady);
-    router.post("/v2/models/:replicaId/infer")
-        .handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
-        .handler(oip::infer);
+    for (String model : new String[] {"/v2/models/:replicaId", "/v2/models/:replicaId/versions/:version"}) {
+      router.get(model).handler(oip::model);
+      router.get(model + "/ready").handler(oip::modelReady);
+      router.post(model + "/infer")
+          .handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
+          .handler(oip::infer);
+    }
     router.route().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(new OipFailureHandler(settings.maxBodyBytes()));
 
-    HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(settings.port());
+    HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
+        .setTcpNoDelay(true);
     return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(listening -> {
       server = listening;
-      log.info("serving the Open Inference Protocol on {}:{}", settings.host(), listening.actualPort());
+      log.info("serving the Open Inference Protocol on {}:{} ({} inference threads, at most {} pending)",
+          settings.host(), listening.actualPort(), settings.inferThreads(), settings.maxPending());
     });
   }
 
   @Override
   public Future<?> stop() {
+    service.close();
     return inferWorkers.close();
   }
 
   /** The port the server listens on (the chosen one when 0 was asked for). */
   public int actualPort() {
     return server.actualPort();
+  }
+
+  /** The serving rules and metrics behind the HTTP API. */
+  public InferenceService service() {
+    return service;
   }
 }

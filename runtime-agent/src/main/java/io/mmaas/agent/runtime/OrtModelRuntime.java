@@ -107,15 +107,16 @@ public final class OrtModelRuntime implements ModelRuntime {
       List<TensorSpec> outputs = outputSpecs(replicaId, session.getOutputInfo());
       warmUp(session, inputs, outputs);
       long memory = Math.max(fileSize, ProcessMemory.snapshot().nativeGrowthSince(before));
-      LoadedModel model = new LoadedModel(replicaId, inputs, outputs, provider, memory);
+      LoadedModel model = new LoadedModel(replicaId, inputs, outputs, provider, memory, options);
       OrtReplica replica = new OrtReplica(session, model);
       if (replicas.putIfAbsent(replicaId, replica) != null) {
         throw new ModelLoadException("replica " + replicaId + " is already loaded");
       }
       log.info(
-          "replica {} loaded on {} in {} ms, memory ~{} bytes, inputs {}, outputs {}",
+          "replica {} loaded on {} with {} in {} ms, memory ~{} bytes, inputs {}, outputs {}",
           replicaId,
           provider,
+          options,
           (System.nanoTime() - started) / 1_000_000,
           memory,
           inputs,
@@ -142,8 +143,14 @@ public final class OrtModelRuntime implements ModelRuntime {
     } catch (RuntimeException e) {
       throw new ModelLoadException("invalid model: " + e, e);
     }
-    if (!signature.externalDataLocations().isEmpty()) {
-      throw new ModelLoadException("external data not supported yet");
+    // External data is loaded only from the model's own folder (an unpacked archive): ONNX Runtime itself does not
+    // stop locations that escape it, so every location must be a regular file under the model's folder.
+    Path base = onnxFile.toAbsolutePath().getParent();
+    for (String location : signature.externalDataLocations()) {
+      Path data = base.resolve(location).normalize();
+      if (!data.startsWith(base) || !Files.isRegularFile(data, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        throw new ModelLoadException("external data '" + location + "' is not a file in the model's folder");
+      }
     }
     try {
       return Files.size(onnxFile);
@@ -158,6 +165,10 @@ public final class OrtModelRuntime implements ModelRuntime {
     try (SessionOptions sessionOptions = new SessionOptions()) {
       sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
       sessionOptions.setInterOpNumThreads(options.interOpThreads());
+      if (options.interOpThreads() != 1) {
+        // inter-op threads only run anything in the parallel execution mode
+        sessionOptions.setExecutionMode(SessionOptions.ExecutionMode.PARALLEL);
+      }
       if (CUDA.equals(provider)) {
         if (!cudaUsable) {
           throw new ModelLoadException("load failed: the CUDA execution provider is not available on this node");

@@ -164,6 +164,9 @@ public final class Reconciler {
     boolean changed = table.put(ReplicaStatus.of(want, ReplicaState.DOWNLOADING, null, 0));
     artifacts
         .fetch(want.artifact())
+        .compose(file -> want.artifact().archive()
+            ? loadWorkers.executeBlocking(() -> ArchiveUnpacker.unpack(file), false)
+            : Future.succeededFuture(file))
         .compose(file -> {
           DesiredReplica current = desired.get(id);
           if (stopped || !want.sameSession(current)) {

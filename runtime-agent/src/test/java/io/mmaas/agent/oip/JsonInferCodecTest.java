@@ -109,7 +109,7 @@ class JsonInferCodecTest {
     LoadedModel model = load("identity-bad-" + datatype, OnnxModels.identity(datatype, 3));
     String body = "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"" + datatype + "\",\"shape\":[3],\"data\":" + data + "}]}";
 
-    assertThatThrownBy(() -> JsonInferCodec.decode(body.getBytes(StandardCharsets.UTF_8), model))
+    assertThatThrownBy(() -> InferCodec.decode(body.getBytes(StandardCharsets.UTF_8), model))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining(message);
   }
@@ -123,8 +123,8 @@ class JsonInferCodecTest {
   }
 
   private static JsonObject roundTrip(LoadedModel model, JsonObject request) throws Exception {
-    InferRequest decoded = JsonInferCodec.decode(request.toBuffer().getBytes(), model);
+    InferRequest decoded = InferCodec.decode(request.toBuffer().getBytes(), model);
     List<Tensor> outputs = runtime.infer(model.replicaId(), decoded.inputs(), decoded.outputs());
-    return new JsonObject(JsonInferCodec.encode(new ModelNames("m", "1"), decoded.id(), outputs));
+    return new JsonObject(InferCodec.encode(new ModelNames("m", "1"), decoded.id(), outputs));
   }
 }

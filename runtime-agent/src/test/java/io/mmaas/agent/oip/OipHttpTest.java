@@ -209,7 +209,7 @@ class OipHttpTest {
       assertThat(ready.result().statusCode()).isEqualTo(200);
       assertThat(ready.result().bodyAsJsonObject()).isEqualTo(new JsonObject().put("ready", true));
       assertThat(server.result().bodyAsJsonObject()).isEqualTo(new JsonObject()
-          .put("name", "mmaas-runtime-agent").put("version", "0.1.0").put("extensions", new JsonArray()));
+          .put("name", "mmaas-runtime-agent").put("version", "0.1.0").put("extensions", new JsonArray().add("binary_tensor_data")));
       assertThat(modelReady.result().statusCode()).isEqualTo(200);
       assertThat(modelReady.result().bodyAsJsonObject().getBoolean("ready")).isTrue();
       assertThat(notReady.result().statusCode()).isEqualTo(503);

@@ -124,14 +124,21 @@ class OrtModelRuntimeTest {
   }
 
   @Test
-  @DisplayName("a model with external data is refused before ONNX Runtime sees it")
-  void externalDataIsRefused() throws Exception {
-    Path file = Files.write(dir.resolve("external.onnx"), OnnxModels.withExternalData("weights.bin"));
-    Files.write(dir.resolve("weights.bin"), new byte[4]);
+  @DisplayName("external data loads only from files inside the model's folder; escaping or missing ones are refused")
+  void externalDataMustStayInTheModelFolder() throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("unpacked"));
+    Path file = Files.write(folder.resolve("external.onnx"), OnnxModels.withExternalData("weights.bin"));
+    Files.write(folder.resolve("weights.bin"), new byte[4]);
+    runtime.load("external", file, RuntimeOptions.DEFAULT);
+    runtime.unload("external");
 
-    assertThatThrownBy(() -> runtime.load("external", file, RuntimeOptions.DEFAULT))
-        .isInstanceOf(ModelLoadException.class)
-        .hasMessage("external data not supported yet");
+    Path escaping = Files.write(folder.resolve("escaping.onnx"), OnnxModels.withExternalData("../weights.bin"));
+    Files.write(dir.resolve("weights.bin"), new byte[4]);
+    assertThatThrownBy(() -> runtime.load("escaping", escaping, RuntimeOptions.DEFAULT))
+        .isInstanceOf(ModelLoadException.class);
+    Path missing = Files.write(folder.resolve("missing.onnx"), OnnxModels.withExternalData("absent.bin"));
+    assertThatThrownBy(() -> runtime.load("missing", missing, RuntimeOptions.DEFAULT))
+        .isInstanceOf(ModelLoadException.class).hasMessageContaining("not a file in the model's folder");
   }
 
   @Test

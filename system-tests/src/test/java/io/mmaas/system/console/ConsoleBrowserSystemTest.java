@@ -273,7 +273,7 @@ class ConsoleBrowserSystemTest {
     Chromium.screenshot(page, "14-audit-verify");
 
     page.click("#nav-users");
-    assertThat(page.locator("tr[data-user=tina]")).containsText("acme");
+    assertThat(page.locator("tr[data-user=tina]")).containsText("Tenant admin");
     assertThat(page.locator("#create-user")).hasCount(0);
     page.navigate(consoleUrl + "/tenants/acme/api-keys");
     assertThat(page.locator("#error-status")).hasText("403");

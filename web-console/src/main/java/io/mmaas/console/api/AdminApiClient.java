@@ -2,6 +2,8 @@ package io.mmaas.console.api;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.streams.ReadStream;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,6 +14,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
@@ -26,6 +29,8 @@ import java.util.function.Function;
 public final class AdminApiClient {
   /** Longest wait for a response to start or continue before the call counts as timed out. */
   static final long IDLE_TIMEOUT_MS = 10_000;
+  /** An upload may wait longer between chunks while the API validates and stores the model. */
+  static final long UPLOAD_IDLE_TIMEOUT_MS = 120_000;
 
   private final WebClient client;
   private final String base;
@@ -65,6 +70,55 @@ public final class AdminApiClient {
         .transform(ar -> handle(ar.succeeded() ? ar.result() : null, ar.cause(), AdminApiClient::tenantPage));
   }
 
+  /** {@code POST /api/v1/auth/logout}: the token stops working at the API too. */
+  public Future<Void> logout(String token, CallContext call) {
+    return send(HttpMethod.POST, token, ApiPath.of("auth", "logout"), Map.of(), null, call).mapEmpty();
+  }
+
+  /** {@code GET} of any admin API resource, answering its JSON object. */
+  public Future<JsonObject> get(String token, ApiPath path, Map<String, String> query, CallContext call) {
+    return send(HttpMethod.GET, token, path, query, null, call);
+  }
+
+  /** {@code POST} with a JSON body (none when null); a 204 answers an empty object. */
+  public Future<JsonObject> post(String token, ApiPath path, JsonObject body, CallContext call) {
+    return send(HttpMethod.POST, token, path, Map.of(), body, call);
+  }
+
+  /** {@code DELETE} of a resource, answering what the API returns (an empty object for 204). */
+  public Future<JsonObject> delete(String token, ApiPath path, CallContext call) {
+    return send(HttpMethod.DELETE, token, path, Map.of(), null, call);
+  }
+
+  /**
+   * Streams {@code body} to the API as {@code application/octet-stream} without holding it in memory: the
+   * WebClient pipes it with back-pressure. {@code contentLength} is passed on when the browser declared one, so the
+   * API can refuse an oversized upload before reading it.
+   */
+  public Future<JsonObject> upload(String token, ApiPath path, ReadStream<Buffer> body, String contentLength,
+      CallContext call) {
+    HttpRequest<Buffer> request = prepare(client.requestAbs(HttpMethod.POST, base + path.value()), token, call)
+        .putHeader("Content-Type", "application/octet-stream")
+        .idleTimeout(UPLOAD_IDLE_TIMEOUT_MS);
+    if (contentLength != null) {
+      request.putHeader("Content-Length", contentLength);
+    }
+    return request.sendStream(body)
+        .transform(ar -> handle(ar.succeeded() ? ar.result() : null, ar.cause(), json -> json));
+  }
+
+  private Future<JsonObject> send(HttpMethod method, String token, ApiPath path, Map<String, String> query,
+      JsonObject body, CallContext call) {
+    HttpRequest<Buffer> request = prepare(client.requestAbs(method, base + path.value()), token, call);
+    query.forEach((k, v) -> {
+      if (v != null && !v.isEmpty()) {
+        request.addQueryParam(k, v);
+      }
+    });
+    Future<HttpResponse<Buffer>> sent = body == null ? request.send() : request.sendJsonObject(body);
+    return sent.transform(ar -> handle(ar.succeeded() ? ar.result() : null, ar.cause(), json -> json));
+  }
+
   private static HttpRequest<Buffer> prepare(HttpRequest<Buffer> request, String token, CallContext call) {
     request.idleTimeout(IDLE_TIMEOUT_MS).putHeader("Accept", "application/json");
     if (token != null) {
@@ -88,6 +142,14 @@ public final class AdminApiClient {
     }
     int status = response.statusCode();
     if (status >= 200 && status < 300) {
+      if (status == 204 || response.body() == null || response.body().length() == 0) {
+        try {
+          return Future.succeededFuture(reader.apply(new JsonObject()));
+        } catch (RuntimeException e) {
+          return Future.failedFuture(new ApiUnavailableException(ApiUnavailableException.Kind.BAD_RESPONSE,
+              "the admin API sent an empty " + status + " response", e));
+        }
+      }
       try {
         return Future.succeededFuture(reader.apply(json(response)));
       } catch (DecodeException | ClassCastException | IllegalArgumentException | NullPointerException e) {

@@ -14,8 +14,13 @@ import java.util.Map;
  * @param apiUrl the control plane's admin API base URL, without a trailing slash
  * @param secureCookies whether the console is served over HTTPS: cookies get {@code Secure} and the
  *     {@code __Host-} name prefix
+ * @param gatewayUrl the data-plane gateway the playground sends test inferences to, without a trailing slash
  */
-public record ConsoleConfig(String host, int port, URI apiUrl, boolean secureCookies) {
+public record ConsoleConfig(String host, int port, URI apiUrl, boolean secureCookies, URI gatewayUrl) {
+
+  public ConsoleConfig(String host, int port, URI apiUrl, boolean secureCookies) {
+    this(host, port, apiUrl, secureCookies, URI.create("http://127.0.0.1:8081"));
+  }
 
   public ConsoleConfig {
     if (host == null || host.isBlank()) {
@@ -24,7 +29,8 @@ public record ConsoleConfig(String host, int port, URI apiUrl, boolean secureCoo
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("MMAAS_CONSOLE_PORT must be between 0 and 65535, got " + port);
     }
-    apiUrl = checkApiUrl(apiUrl);
+    apiUrl = checkUrl(apiUrl, "MMAAS_CONSOLE_API_URL");
+    gatewayUrl = checkUrl(gatewayUrl, "MMAAS_CONSOLE_GATEWAY_URL");
   }
 
   public static ConsoleConfig fromEnv() {
@@ -36,8 +42,9 @@ public record ConsoleConfig(String host, int port, URI apiUrl, boolean secureCoo
     return new ConsoleConfig(
         string(env, "MMAAS_CONSOLE_HOST", "127.0.0.1"),
         port(string(env, "MMAAS_CONSOLE_PORT", "8090")),
-        uri(string(env, "MMAAS_CONSOLE_API_URL", "http://127.0.0.1:8080")),
-        bool(string(env, "MMAAS_CONSOLE_SECURE_COOKIES", "false")));
+        uri(string(env, "MMAAS_CONSOLE_API_URL", "http://127.0.0.1:8080"), "MMAAS_CONSOLE_API_URL"),
+        bool(string(env, "MMAAS_CONSOLE_SECURE_COOKIES", "false")),
+        uri(string(env, "MMAAS_CONSOLE_GATEWAY_URL", "http://127.0.0.1:8081"), "MMAAS_CONSOLE_GATEWAY_URL"));
   }
 
   /** The API base URL as a string, for building request URLs. */
@@ -45,9 +52,15 @@ public record ConsoleConfig(String host, int port, URI apiUrl, boolean secureCoo
     return apiUrl.toString();
   }
 
+  /** The gateway base URL as a string. */
+  public String gatewayBase() {
+    return gatewayUrl.toString();
+  }
+
   @Override
   public String toString() {
-    return "ConsoleConfig{host=" + host + ", port=" + port + ", apiUrl=" + apiUrl + ", secureCookies=" + secureCookies + "}";
+    return "ConsoleConfig{host=" + host + ", port=" + port + ", apiUrl=" + apiUrl + ", secureCookies=" + secureCookies
+        + ", gatewayUrl=" + gatewayUrl + "}";
   }
 
   private static String string(Map<String, String> env, String name, String def) {
@@ -71,21 +84,21 @@ public record ConsoleConfig(String host, int port, URI apiUrl, boolean secureCoo
     };
   }
 
-  private static URI uri(String v) {
+  private static URI uri(String v, String name) {
     try {
       return new URI(v);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("MMAAS_CONSOLE_API_URL is not a URL: '" + v + "'");
+      throw new IllegalArgumentException(name + " is not a URL: '" + v + "'");
     }
   }
 
-  private static URI checkApiUrl(URI uri) {
+  private static URI checkUrl(URI uri, String name) {
     if (uri == null || uri.getScheme() == null || uri.getHost() == null
         || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
-      throw new IllegalArgumentException("MMAAS_CONSOLE_API_URL must be an absolute http(s) URL, got '" + uri + "'");
+      throw new IllegalArgumentException(name + " must be an absolute http(s) URL, got '" + uri + "'");
     }
     if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-      throw new IllegalArgumentException("MMAAS_CONSOLE_API_URL must not carry credentials, a query or a fragment");
+      throw new IllegalArgumentException(name + " must not carry credentials, a query or a fragment");
     }
     String s = uri.toString();
     return s.endsWith("/") ? URI.create(s.substring(0, s.length() - 1)) : uri;

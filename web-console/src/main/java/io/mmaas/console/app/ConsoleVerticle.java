@@ -4,7 +4,19 @@ import io.mmaas.console.api.AdminApiClient;
 import io.mmaas.console.http.RequestIds;
 import io.mmaas.console.http.SecurityHeaders;
 import io.mmaas.console.pages.ErrorPages;
+import io.mmaas.console.account.PasswordHandler;
+import io.mmaas.console.agents.AgentsHandler;
+import io.mmaas.console.agents.FleetReader;
+import io.mmaas.console.audit.AuditHandler;
+import io.mmaas.console.deployments.DeploymentsHandler;
+import io.mmaas.console.keys.ApiKeysHandler;
+import io.mmaas.console.models.ModelsHandler;
+import io.mmaas.console.models.VersionUploadHandler;
 import io.mmaas.console.pages.OverviewHandler;
+import io.mmaas.console.playground.GatewayClient;
+import io.mmaas.console.playground.PlaygroundHandler;
+import io.mmaas.console.tenants.TenantsHandler;
+import io.mmaas.console.users.UsersHandler;
 import io.mmaas.console.pages.PageRenderer;
 import io.mmaas.console.session.CsrfGuard;
 import io.mmaas.console.session.LoginCsrf;
@@ -20,7 +32,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -29,7 +40,6 @@ import org.slf4j.LoggerFactory;
 /** Wires the console: API client → sessions and CSRF → page handlers → router → listen. */
 public final class ConsoleVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ConsoleVerticle.class);
-  private static final long FORM_LIMIT_BYTES = 16 * 1024;
   private static final long SWEEP_INTERVAL_MS = 60_000;
 
   private final ConsoleConfig config;
@@ -61,20 +71,20 @@ public final class ConsoleVerticle extends VerticleBase {
     CsrfGuard csrf = new CsrfGuard(cookies, loginCsrf);
     PageRenderer pages = PageRenderer.precompiled();
     SignInHandler signIn = new SignInHandler(api, sessions, cookies, loginCsrf, pages);
-    OverviewHandler overview = new OverviewHandler(api, pages);
     ErrorPages errors = new ErrorPages(pages, sessions);
-    BodyHandler forms = BodyHandler.create(false).setBodyLimit(FORM_LIMIT_BYTES);
+    Routes routes = new Routes(sessions, csrf, signIn, new OverviewHandler(api, pages),
+        new TenantsHandler(api, pages), new UsersHandler(api, pages),
+        new AgentsHandler(api, new FleetReader(api, clock), pages), new ApiKeysHandler(api, pages, clock),
+        new ModelsHandler(api, pages), new VersionUploadHandler(api), new DeploymentsHandler(api, pages),
+        new PlaygroundHandler(api, new GatewayClient(webClient, config.gatewayBase()), pages, config.gatewayBase()),
+        new AuditHandler(api, pages), new PasswordHandler(api, pages));
 
     Router router = Router.router(vertx);
     router.route().handler(new RequestIds()).handler(new SecurityHeaders());
     router.route("/static/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(
         StaticHandler.create("webroot").setMaxAgeSeconds(3600));
     router.route().handler(sessions);
-    router.get("/").handler(sessions.requireSignIn()).handler(overview::handle);
-    router.get("/login").handler(signIn::showForm);
-    router.post("/login").handler(forms).handler(csrf.loginForm()).handler(signIn::signIn);
-    router.post("/logout").handler(forms).handler(sessions.requireSignIn()).handler(csrf.sessionForm())
-        .handler(signIn::signOut);
+    routes.mount(router);
     router.route().failureHandler(errors);
     router.errorHandler(404, errors);
     router.errorHandler(405, errors);

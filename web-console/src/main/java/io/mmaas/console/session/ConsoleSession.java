@@ -14,6 +14,7 @@ public final class ConsoleSession {
   private final String csrfToken;
   private final Instant expiresAt;
   private volatile Instant lastSeen;
+  private volatile Notice notice;
 
   ConsoleSession(String id, String token, ApiUser user, String csrfToken, Instant expiresAt, Instant now) {
     this.id = id;
@@ -22,6 +23,18 @@ public final class ConsoleSession {
     this.csrfToken = csrfToken;
     this.expiresAt = expiresAt;
     this.lastSeen = now;
+  }
+
+  /** Leaves a message for the next page this user sees. */
+  public void notice(Notice next) {
+    notice = next;
+  }
+
+  /** The waiting message, once; null when there is none. */
+  public Notice takeNotice() {
+    Notice n = notice;
+    notice = null;
+    return n;
   }
 
   String id() {

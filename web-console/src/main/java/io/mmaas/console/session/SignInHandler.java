@@ -79,10 +79,19 @@ public final class SignInHandler {
         });
   }
 
-  /** POST /logout (behind sign-in and {@link CsrfGuard#sessionForm()}). */
+  /**
+   * POST /logout (behind sign-in and {@link CsrfGuard#sessionForm()}): the API ends the token first, so it dies with
+   * the session; the console's session ends whatever the API answers (a token it refuses is dead already).
+   */
   public void signOut(RoutingContext ctx) {
-    sessions.end(ctx);
-    Redirects.seeOther(ctx, "/login");
+    ConsoleSession session = Sessions.current(ctx);
+    api.logout(session.token(), Calls.of(ctx))
+        .onFailure(err -> LOG.warn("the admin API did not confirm the sign-out of {}: {} [{}]",
+            session.user().username(), err.getMessage(), RequestIds.of(ctx)))
+        .onComplete(x -> {
+          sessions.end(ctx);
+          Redirects.seeOther(ctx, "/login");
+        });
   }
 
   private void formAgain(RoutingContext ctx, int status, String username, String error) {

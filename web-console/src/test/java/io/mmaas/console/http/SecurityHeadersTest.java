@@ -75,7 +75,10 @@ class SecurityHeadersTest {
         .compose(login -> {
           testContext.verify(() -> assertThat(login.body())
               .contains("<link rel=\"stylesheet\" href=\"/static/console.css\">")
-              .doesNotContain("http://").doesNotContain("https://").doesNotContainIgnoringCase("<script"));
+              .contains("<script src=\"/static/console.js\" defer></script>")
+              .doesNotContain("http://").doesNotContain("https://"));
+          testContext.verify(() -> assertThat(login.body().split("<script", -1)).as("only the console's own script")
+              .hasSize(2));
           return browser.get("/static/console.css");
         })
         .onComplete(testContext.succeeding(css -> testContext.verify(() -> {

@@ -63,6 +63,13 @@ public final class Browser {
     return send(client.post(port, "127.0.0.1", path), form);
   }
 
+  /** Posts a raw body with these headers, as the upload script does. */
+  public Future<Page> postBody(String path, Buffer body, Map<String, String> headers) {
+    HttpRequest<Buffer> request = client.post(port, "127.0.0.1", path);
+    headers.forEach(request::putHeader);
+    return send(request, null, body);
+  }
+
   /** Opens the sign-in page and submits it with these credentials and the page's own CSRF token. */
   public Future<Page> signIn(String username, String password) {
     return get("/login").compose(form -> post("/login", MultiMap.caseInsensitiveMultiMap()
@@ -70,13 +77,18 @@ public final class Browser {
   }
 
   private Future<Page> send(HttpRequest<Buffer> request, MultiMap form) {
+    return send(request, form, null);
+  }
+
+  private Future<Page> send(HttpRequest<Buffer> request, MultiMap form, Buffer body) {
     request.putHeader("User-Agent", USER_AGENT).followRedirects(false);
     if (!cookies.isEmpty()) {
       StringBuilder header = new StringBuilder();
       cookies.forEach((k, v) -> header.append(header.length() == 0 ? "" : "; ").append(k).append('=').append(v));
       request.putHeader("Cookie", header.toString());
     }
-    Future<HttpResponse<Buffer>> sent = form == null ? request.send() : request.sendForm(form);
+    Future<HttpResponse<Buffer>> sent = body != null ? request.sendBuffer(body)
+        : form == null ? request.send() : request.sendForm(form);
     return sent.map(response -> {
       List<String> setCookies = response.headers().getAll("Set-Cookie");
       setCookies.forEach(this::remember);

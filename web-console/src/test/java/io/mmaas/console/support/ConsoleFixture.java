@@ -30,6 +30,7 @@ public final class ConsoleFixture {
       ConsoleConfig config = ConsoleConfig.from(Map.of(
           "MMAAS_CONSOLE_PORT", "0",
           "MMAAS_CONSOLE_API_URL", api.url(),
+          "MMAAS_CONSOLE_GATEWAY_URL", api.url(),
           "MMAAS_CONSOLE_SECURE_COOKIES", Boolean.toString(secureCookies)));
       ConsoleVerticle console = new ConsoleVerticle(config);
       return vertx.deployVerticle(console).map(id -> new ConsoleFixture(vertx, api, apiId, console));

@@ -28,6 +28,8 @@ public final class FakeAdminApi extends VerticleBase {
   public static final String ADMIN_PASSWORD = "correct-horse-battery";
   public static final String TENANT_ADMIN = "tina";
   public static final String TENANT_ADMIN_PASSWORD = "tenant-admin-pass";
+  public static final String AUDITOR = "audrey";
+  public static final String AUDITOR_PASSWORD = "auditor-password-1";
   public static final String SCRIPT_NAME = "<script>alert(1)</script>";
   public static final String FAILING_CURSOR = "boom";
   public static final String FAILURE_REQUEST_ID = "api-request-500";
@@ -43,7 +45,9 @@ public final class FakeAdminApi extends VerticleBase {
       ADMIN, new Account(ADMIN_PASSWORD, new JsonObject()
           .put("id", "u-1").put("username", ADMIN).put("role", "platform_admin").putNull("tenant")),
       TENANT_ADMIN, new Account(TENANT_ADMIN_PASSWORD, new JsonObject()
-          .put("id", "u-2").put("username", TENANT_ADMIN).put("role", "tenant_admin").put("tenant", "acme")));
+          .put("id", "u-2").put("username", TENANT_ADMIN).put("role", "tenant_admin").put("tenant", "acme")),
+      AUDITOR, new Account(AUDITOR_PASSWORD, new JsonObject()
+          .put("id", "u-3").put("username", AUDITOR).put("role", "auditor").putNull("tenant")));
 
   private static final List<JsonObject> TENANTS = List.of(
       tenant("t-1", "acme", "Acme Corp", "active", "2026-01-02T03:04:05Z"),
@@ -51,6 +55,7 @@ public final class FakeAdminApi extends VerticleBase {
       tenant("t-3", "initech", "Initech \"R&D\"", "suspended", "2026-03-04T05:06:07Z"));
 
   private final Map<String, JsonObject> tokens = new ConcurrentHashMap<>();
+  private final FakeResources resources = new FakeResources(this::caller);
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private HttpServer server;
 
@@ -63,8 +68,10 @@ public final class FakeAdminApi extends VerticleBase {
       ctx.next();
     });
     router.post("/api/v1/auth/login").handler(BodyHandler.create()).handler(this::login);
+    router.post("/api/v1/auth/logout").handler(this::logout);
     router.get("/api/v1/me").handler(this::me);
     router.get("/api/v1/tenants").handler(this::tenants);
+    resources.mount(router);
     return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").onSuccess(s -> server = s);
   }
 
@@ -78,6 +85,26 @@ public final class FakeAdminApi extends VerticleBase {
 
   public List<Received> received() {
     return List.copyOf(received);
+  }
+
+  /** The fake's stored resources, for tests to inspect. */
+  FakeResources resources() {
+    return resources;
+  }
+
+  /** Sizes of the model bodies received, in order. */
+  public List<Long> uploadedBytes() {
+    return List.copyOf(resources.uploadedBytes);
+  }
+
+  /** The Authorization headers the fake gateway received. */
+  public List<String> gatewayAuth() {
+    return List.copyOf(resources.gatewayAuth);
+  }
+
+  /** Whether a token is still accepted (false after the console signed out with it). */
+  public int liveTokens() {
+    return tokens.size();
   }
 
   /** Every token issued so far is refused from now on, as after a key rotation or a revocation. */
@@ -100,6 +127,14 @@ public final class FakeAdminApi extends VerticleBase {
         .put("user", account.user().copy()));
   }
 
+  void logout(RoutingContext ctx) {
+    String auth = ctx.request().getHeader("Authorization");
+    if (caller(ctx) != null) {
+      tokens.remove(auth.substring(7));
+      ctx.response().setStatusCode(204).end();
+    }
+  }
+
   private void me(RoutingContext ctx) {
     JsonObject user = caller(ctx);
     if (user != null) {
@@ -112,8 +147,9 @@ public final class FakeAdminApi extends VerticleBase {
     if (user == null) {
       return;
     }
-    if (!"platform_admin".equals(user.getString("role"))) {
-      error(ctx, 403, "forbidden", "platform admins only", null);
+    boolean platformAuditor = "auditor".equals(user.getString("role")) && user.getString("tenant") == null;
+    if (!"platform_admin".equals(user.getString("role")) && !platformAuditor) {
+      error(ctx, 403, "forbidden", "platform admins and platform auditors only", null);
       return;
     }
     String after = ctx.request().getParam("after");
@@ -129,7 +165,7 @@ public final class FakeAdminApi extends VerticleBase {
         .put("nextCursor", to < TENANTS.size() ? "c" + to : null));
   }
 
-  private JsonObject caller(RoutingContext ctx) {
+  JsonObject caller(RoutingContext ctx) {
     String auth = ctx.request().getHeader("Authorization");
     JsonObject user = auth != null && auth.startsWith("Bearer ") ? tokens.get(auth.substring(7)) : null;
     if (user == null) {
@@ -138,7 +174,7 @@ public final class FakeAdminApi extends VerticleBase {
     return user;
   }
 
-  private static void error(RoutingContext ctx, int status, String code, String message, String requestId) {
+  static void error(RoutingContext ctx, int status, String code, String message, String requestId) {
     String id = requestId != null ? requestId : ctx.request().getHeader("X-Request-Id");
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("error", new JsonObject()

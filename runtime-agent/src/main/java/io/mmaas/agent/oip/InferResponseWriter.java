@@ -14,17 +14,31 @@ import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.ShortBuffer;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Writes an OIP JSON response straight from output buffers: {@code model_name}, {@code model_version}, {@code id}
- * when the request had one, and {@code outputs} with flat {@code data}. Floats are written in their shortest
- * round-trip form, so FP32 values survive exactly.
+ * Writes an OIP response straight from output buffers: {@code model_name}, {@code model_version}, {@code id} when
+ * the request had one, and {@code outputs}, each with flat {@code data} or, when asked for as binary, with
+ * {@code parameters.binary_data_size} and its bytes after the JSON header (binary tensor extension). Floats are
+ * written in their shortest round-trip form, so FP32 values survive exactly.
  */
-final class JsonInferResponseWriter {
-  private JsonInferResponseWriter() {}
+final class InferResponseWriter {
+  /**
+   * An encoded response.
+   *
+   * @param headerLength the JSON header's length when binary data follows it, -1 for a plain JSON body
+   */
+  record Encoded(Buffer body, int headerLength) {
+    boolean binary() {
+      return headerLength >= 0;
+    }
+  }
 
-  static Buffer write(ModelNames names, String id, List<Tensor> outputs) {
-    Buffer out = Buffer.buffer();
+  private InferResponseWriter() {}
+
+  static Encoded write(ModelNames names, String id, List<Tensor> outputs, Set<String> binary) {
+    Buffer tail = binary.isEmpty() ? null : Buffer.buffer();
+    Buffer out = Buffer.buffer(256 + outputs.size() * 64);
     try (JsonGenerator json = JsonSupport.FACTORY.createGenerator(new BufferOutput(out))) {
       json.writeStartObject();
       json.writeStringField("model_name", names.name());
@@ -42,9 +56,15 @@ final class JsonInferResponseWriter {
           json.writeNumber(dim);
         }
         json.writeEndArray();
-        json.writeArrayFieldStart("data");
-        writeData(json, tensor);
-        json.writeEndArray();
+        if (tail != null && binary.contains(tensor.name())) {
+          json.writeObjectFieldStart("parameters");
+          json.writeNumberField("binary_data_size", BinaryTensors.encode(tensor, tail));
+          json.writeEndObject();
+        } else {
+          json.writeArrayFieldStart("data");
+          writeData(json, tensor);
+          json.writeEndArray();
+        }
         json.writeEndObject();
       }
       json.writeEndArray();
@@ -52,7 +72,11 @@ final class JsonInferResponseWriter {
     } catch (IOException e) {
       throw new UncheckedIOException("writing to memory failed", e);
     }
-    return out;
+    if (tail == null) {
+      return new Encoded(out, -1);
+    }
+    int headerLength = out.length();
+    return new Encoded(out.appendBuffer(tail), headerLength);
   }
 
   private static void writeData(JsonGenerator json, Tensor tensor) throws IOException {

@@ -1,0 +1,66 @@
+package io.mmaas.bench;
+
+import io.mmaas.agent.oip.ServingKey;
+import io.mmaas.agent.oip.ServingVerticle;
+import io.mmaas.agent.runtime.ExecutionProviderPreference;
+import io.mmaas.agent.runtime.LoadedModel;
+import io.mmaas.agent.runtime.ModelLoadException;
+import io.mmaas.agent.runtime.OrtModelRuntime;
+import io.mmaas.agent.runtime.RuntimeOptions;
+import io.mmaas.agent.sync.ReplicaState;
+import io.mmaas.agent.sync.ReplicaStatus;
+import io.mmaas.agent.sync.ReplicaTable;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+
+/**
+ * The real agent's serving stack (ServingVerticle, InferenceService, codecs, batching, OrtModelRuntime) in this
+ * process, on its own Vert.x instance. It bypasses enrollment and the reconciler: replicas are loaded through the
+ * real {@link OrtModelRuntime#load} and marked READY in the {@link ReplicaTable} directly, as the reconciler would.
+ */
+final class AgentUnderTest implements AutoCloseable {
+  static final String KEY = "bench-serving-key";
+
+  private final Vertx vertx = Vertx.vertx();
+  private final OrtModelRuntime runtime = new OrtModelRuntime(ExecutionProviderPreference.AUTO);
+  private final ReplicaTable replicas = new ReplicaTable();
+  private final ServingVerticle serving;
+
+  AgentUnderTest(int inferThreads, int maxPending) {
+    ServingKey key = new ServingKey();
+    key.set(KEY);
+    serving = new ServingVerticle(
+        new ServingVerticle.Settings("127.0.0.1", 0, 256L << 20, inferThreads, maxPending), runtime, replicas, key);
+    vertx.deployVerticle(serving).await();
+  }
+
+  LoadedModel load(String replicaId, String modelName, Path file, RuntimeOptions options) throws ModelLoadException {
+    LoadedModel model = runtime.load(replicaId, file, options);
+    replicas.put(new ReplicaStatus(replicaId, modelName, 1, ReplicaState.READY, null, model.memoryBytes()));
+    return model;
+  }
+
+  void unload(String replicaId) {
+    replicas.remove(replicaId);
+    runtime.unload(replicaId);
+  }
+
+  OrtModelRuntime runtime() {
+    return runtime;
+  }
+
+  int port() {
+    return serving.actualPort();
+  }
+
+  /** Runs (batches) counted for a model so far. */
+  long batches(String modelName) {
+    return serving.service().metrics().model(modelName, "1").batches();
+  }
+
+  @Override
+  public void close() {
+    vertx.close().await();
+    runtime.close();
+  }
+}

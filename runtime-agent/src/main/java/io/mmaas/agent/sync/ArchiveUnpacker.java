@@ -1,0 +1,41 @@
+package io.mmaas.agent.sync;
+
+import io.mmaas.onnx.InvalidModelException;
+import io.mmaas.onnx.ModelArchive;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * Unpacks a verified model archive (a zip of one .onnx file and its external data) into a folder of its own next to
+ * the cached artifact, once: a marker file records a complete extraction, so a restart reuses it and a crash
+ * half-way is redone. Extraction is {@link ModelArchive}'s: no path escapes the folder, sizes are bounded.
+ */
+final class ArchiveUnpacker {
+  private static final String DONE = ".extracted";
+  private static final ModelArchive.Limits LIMITS = new ModelArchive.Limits(10_000, 64L << 30, 256L << 30);
+
+  private ArchiveUnpacker() {
+  }
+
+  /** The model file inside the unpacked archive. Blocking: call on a worker. */
+  static Path unpack(Path archive) throws IOException, InvalidModelException {
+    Path dir = archive.resolveSibling(archive.getFileName() + ".d");
+    if (Files.exists(dir.resolve(DONE))) {
+      try (Stream<Path> files = Files.walk(dir)) {
+        return files.filter(p -> p.toString().endsWith(".onnx")).findFirst()
+            .orElseThrow(() -> new InvalidModelException("unpacked archive has no .onnx file"));
+      }
+    }
+    if (Files.exists(dir)) {
+      try (Stream<Path> old = Files.walk(dir)) {
+        old.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    Path model = ModelArchive.extract(archive, dir, LIMITS).model();
+    Files.createFile(dir.resolve(DONE));
+    return model;
+  }
+}

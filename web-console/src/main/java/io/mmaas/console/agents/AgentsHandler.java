@@ -1,0 +1,66 @@
+package io.mmaas.console.agents;
+
+import io.mmaas.console.api.AdminApiClient;
+import io.mmaas.console.api.ApiPath;
+import io.mmaas.console.api.Json;
+import io.mmaas.console.http.Calls;
+import io.mmaas.console.http.Params;
+import io.mmaas.console.pages.FormOutcome;
+import io.mmaas.console.pages.Format;
+import io.mmaas.console.pages.Nav;
+import io.mmaas.console.pages.PageRenderer;
+import io.mmaas.console.pages.SecretView;
+import io.mmaas.console.session.ConsoleSession;
+import io.mmaas.console.session.Sessions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+
+/** GET /agents (the fleet) and POST /agents/enrollment-tokens (a token shown once). */
+public final class AgentsHandler {
+  private final AdminApiClient api;
+  private final FleetReader fleet;
+  private final PageRenderer pages;
+
+  public AgentsHandler(AdminApiClient api, FleetReader fleet, PageRenderer pages) {
+    this.api = api;
+    this.fleet = fleet;
+    this.pages = pages;
+  }
+
+  public void list(RoutingContext ctx) {
+    ConsoleSession session = Sessions.current(ctx);
+    boolean admin = session.user().isPlatformAdmin();
+    fleet.read(session.token(), admin, Calls.of(ctx))
+        .map(rows -> new AgentsView(Nav.of(session, "agents"), rows,
+            rows.stream().filter(r -> "READY".equals(r.state())).count(), admin))
+        .onSuccess(view -> pages.render(ctx, 200, "agents/list.jte", view))
+        .onFailure(ctx::fail);
+  }
+
+  public void createEnrollmentToken(RoutingContext ctx) {
+    ConsoleSession session = Sessions.current(ctx);
+    String name = Params.form(ctx, "name", 200);
+    String hours = Params.form(ctx, "ttlHours", 4);
+    JsonObject body = new JsonObject();
+    if (name != null) {
+      body.put("name", name);
+    }
+    if (hours != null) {
+      try {
+        body.put("ttlSeconds", Integer.parseInt(hours) * 3600);
+      } catch (NumberFormatException e) {
+        FormOutcome.invalid(ctx, "The validity must be a whole number of hours.", "/agents");
+        return;
+      }
+    }
+    api.post(session.token(), ApiPath.of("agents", "enrollment-tokens"), body, Calls.of(ctx))
+        .onSuccess(t -> pages.render(ctx, 201, "secret.jte", new SecretView(Nav.of(session, "agents"),
+            "Enrollment token created", "Enrollment token", Json.text(t, "token"),
+            "Start an agent with MMAAS_AGENT_ENROLLMENT_TOKEN set to this value. It is shown only now.",
+            List.of(new SecretView.Fact("Name", String.valueOf(Json.text(t, "name"))),
+                new SecretView.Fact("Valid until", Format.time(Json.text(t, "expiresAt")))),
+            "/agents", "Back to agents")))
+        .onFailure(err -> FormOutcome.refused(ctx, err, "/agents"));
+  }
+}
