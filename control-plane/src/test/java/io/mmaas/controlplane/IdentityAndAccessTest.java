@@ -186,6 +186,27 @@ class IdentityAndAccessTest {
         + rotated.bodyAsJsonObject().getString("id")).getString("lastUsedAt") != null);
   }
 
+  @Test
+  @DisplayName("suspending a tenant stops its API keys at once; resuming restores them; tenant admins cannot do either")
+  void suspendAndResume() throws Exception {
+    cp.post(admin, "/api/v1/tenants", new JsonObject().put("name", "paused"));
+    String key = cp.post(admin, "/api/v1/tenants/paused/api-keys", new JsonObject().put("name", "k")).getString("key");
+    assertThat(gatewayStatus(key)).isEqualTo(404);
+    assertThat(call("POST", admin, "/api/v1/tenants/paused/suspend", null).bodyAsJsonObject().getString("state"))
+        .isEqualTo("SUSPENDED");
+    RegistryKeysDeploymentsTest.awaitCondition(() -> gatewayStatus(key) == 401);
+    assertThat(call("POST", admin, "/api/v1/tenants/paused/resume", null).statusCode()).isEqualTo(200);
+    RegistryKeysDeploymentsTest.awaitCondition(() -> gatewayStatus(key) == 404);
+    cp.post(admin, "/api/v1/tenants/paused/users", new JsonObject().put("username", "paused-admin")
+        .put("role", "tenant_admin").put("password", PASSWORD));
+    String tenantAdmin = cp.login("paused-admin", PASSWORD);
+    assertThat(call("POST", tenantAdmin, "/api/v1/tenants/paused/suspend", null).statusCode()).isEqualTo(403);
+    JsonObject listed = cp.get(admin, "/api/v1/users?limit=200");
+    assertThat(listed.getJsonArray("items").stream().map(o -> (JsonObject) o)
+        .filter(u -> u.getString("username").equals("paused-admin")).findFirst().orElseThrow().getString("tenant"))
+        .isEqualTo("paused");
+  }
+
   private int gatewayStatus(String key) {
     return cp.client.getAbs(cp.gatewayUrl() + "/v2/models/none").bearerTokenAuthentication(key).send().await()
         .statusCode();

@@ -76,7 +76,7 @@ class QuotasAndUsageTest {
 
   @Test
   @DisplayName("50 concurrent model creations, uploads and deployments against limits of 10: exactly 10 succeed")
-  void resourceLimitsHoldUnderConcurrency() {
+  void resourceLimitsHoldUnderConcurrency() throws Exception {
     cp.post(admin, "/api/v1/tenants", new JsonObject().put("name", "q-two"));
     byte[] onnx = OnnxModels.mlp(3, 3, 2, 5);
     assertThat(put(admin, "/api/v1/tenants/q-two/quota", new JsonObject().put("maxModels", 10)
@@ -113,6 +113,8 @@ class QuotasAndUsageTest {
         .bearerTokenAuthentication(admin).sendJsonObject(new JsonObject().put("model", created.get(i % 10))));
     assertThat(deploys.stream().filter(s -> s == 201).count()).isEqualTo(3);
     assertThat(cp.get(admin, "/api/v1/tenants/q-two/quota").getJsonObject("usage").getLong("replicas")).isEqualTo(3);
+    RegistryKeysDeploymentsTest.awaitCondition(() -> cp.get(admin, "/api/v1/audit-events?action=quota.denied&limit=5")
+        .getJsonArray("items").size() > 0);
   }
 
   private static int firstCreated(List<Integer> statuses) {

@@ -187,6 +187,10 @@ class RegistryKeysDeploymentsTest {
     JsonArray agents = cp.get(admin, "/api/v1/agents").getJsonArray("items");
     assertThat(agents).hasSize(1);
     assertThat(agents.getJsonObject(0).getString("state")).isEqualTo("READY");
+    JsonObject placed = agents.getJsonObject(0).getJsonArray("replicas").getJsonObject(0);
+    assertThat(placed.getString("model")).isEqualTo("iris");
+    assertThat(placed.getString("tenant")).isEqualTo("beta");
+    assertThat(agents.getJsonObject(0).getLong("memoryUsedBytes")).isEqualTo(1234L);
   }
 
   private JsonObject heartbeat(String credential, JsonArray replicas) {

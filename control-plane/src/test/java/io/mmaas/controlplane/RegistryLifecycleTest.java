@@ -82,6 +82,21 @@ class RegistryLifecycleTest {
   }
 
   @Test
+  @DisplayName("a deployment can name the version through an alias")
+  void deployByAlias() {
+    cp.post(admin, "/api/v1/tenants/reg/models", new JsonObject().put("name", "aliased"));
+    cp.upload(admin, "reg", "aliased", OnnxModels.mlp(2, 2, 2, 1));
+    cp.upload(admin, "reg", "aliased", OnnxModels.mlp(2, 2, 2, 2));
+    assertThat(call(HttpMethod.PUT, "/api/v1/tenants/reg/models/aliased/aliases/prod", new JsonObject().put("version", 1))
+        .statusCode()).isEqualTo(200);
+    JsonObject d = cp.post(admin, "/api/v1/tenants/reg/deployments", new JsonObject().put("model", "aliased")
+        .put("alias", "prod"));
+    assertThat(d.getInteger("version")).isEqualTo(1);
+    assertThat(call(HttpMethod.POST, "/api/v1/tenants/reg/deployments", new JsonObject().put("model", "aliased")
+        .put("alias", "prod").put("version", 2)).statusCode()).isEqualTo(400);
+  }
+
+  @Test
   @DisplayName("the signature diff names what changed between two versions")
   void diff() {
     JsonObject d = cp.get(admin, BASE + "/versions/3/diff?against=1");

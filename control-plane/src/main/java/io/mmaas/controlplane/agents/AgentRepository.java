@@ -106,6 +106,24 @@ public final class AgentRepository {
         .execute(Tuple.of(agentId, sha256)).map(rs -> rs.iterator().next().getBoolean("assigned"));
   }
 
+  /** Every placed replica, by agent id, for the fleet view. */
+  public Future<java.util.Map<UUID, io.vertx.core.json.JsonArray>> replicasByAgent(SqlClient client) {
+    return client.query("SELECT r.agent_id, r.id, t.name AS tenant, m.name AS model, v.version, r.state, r.reason, "
+            + "r.memory_bytes FROM replicas r JOIN deployments d ON d.id = r.deployment_id "
+            + "JOIN models m ON m.id = d.model_id JOIN model_versions v ON v.id = r.version_id "
+            + "JOIN tenants t ON t.id = d.tenant_id WHERE r.agent_id IS NOT NULL ORDER BY t.name, m.name, v.version")
+        .execute()
+        .map(rs -> {
+          java.util.Map<UUID, io.vertx.core.json.JsonArray> out = new java.util.HashMap<>();
+          rs.forEach(r -> out.computeIfAbsent(r.getUUID("agent_id"), k -> new io.vertx.core.json.JsonArray())
+              .add(new JsonObject().put("id", r.getUUID("id").toString()).put("tenant", r.getString("tenant"))
+                  .put("model", r.getString("model")).put("version", r.getInteger("version"))
+                  .put("state", r.getString("state")).put("reason", r.getString("reason"))
+                  .put("memoryBytes", r.getLong("memory_bytes"))));
+          return out;
+        });
+  }
+
   public Future<List<Agent>> all(SqlClient client) {
     return client.query("SELECT * FROM agents ORDER BY enrolled_at, id").mapping(MAPPER).execute().map(rs -> {
       List<Agent> out = new ArrayList<>();

@@ -139,11 +139,18 @@ public final class AgentService {
   public Future<JsonArray> list(Caller caller) {
     policy.requirePlatformRead(caller);
     var now = clock.instant();
-    return agents.all(pool).map(list -> {
+    return agents.all(pool).compose(list -> agents.replicasByAgent(pool).map(replicas -> {
       JsonArray out = new JsonArray();
-      list.forEach(a -> out.add(a.toJson(now)));
+      list.forEach(a -> {
+        JsonArray placed = replicas.getOrDefault(a.id(), new JsonArray());
+        long used = placed.stream().mapToLong(r -> {
+          Long m = ((JsonObject) r).getLong("memoryBytes");
+          return m == null ? 0 : m;
+        }).sum();
+        out.add(a.toJson(now).put("replicas", placed).put("memoryUsedBytes", used));
+      });
       return out;
-    });
+    }));
   }
 
   private OffsetDateTime now() {

@@ -162,7 +162,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
     GatewayMembership membership = new GatewayMembership(pool, clock);
     this.membership = membership;
     UsageMeter meter = new UsageMeter(pool);
-    AdmissionHandler admission = new AdmissionHandler(new Limiter(pool, clock, membership::live), meter, routing, clock);
+    AdmissionHandler admission = new AdmissionHandler(new Limiter(pool, clock, membership::live), meter, denials, clock);
     listener = new ChangeListener(vertx, io.vertx.pgclient.PgConnectOptions.fromUri(config.databaseUrl()),
         ChangeListener.CHANNEL, payload -> {
           if (ChangeListener.ROUTES.equals(payload) || "*".equals(payload)) {
@@ -269,6 +269,8 @@ public final class ControlPlaneVerticle extends VerticleBase {
     r.route("/api/v1/tenants/:tenant").handler(tenants::scope);
     r.route("/api/v1/tenants/:tenant/*").handler(tenants::scope);
     r.get("/api/v1/tenants/:tenant").handler(tenants::get);
+    r.post("/api/v1/tenants/:tenant/suspend").handler(tenants::suspend);
+    r.post("/api/v1/tenants/:tenant/resume").handler(tenants::resume);
     r.get("/api/v1/tenants/:tenant/quota").handler(quotas::get);
     r.put("/api/v1/tenants/:tenant/quota").handler(json).handler(quotas::update);
     r.get("/api/v1/tenants/:tenant/usage").handler(usage::get);

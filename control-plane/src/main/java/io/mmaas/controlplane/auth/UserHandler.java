@@ -51,12 +51,13 @@ public final class UserHandler {
   }
 
   public void listPlatform(RoutingContext ctx) {
-    Responses.reply(ctx, 200, users.list(Callers.of(ctx), null, Pages.from(ctx)).map(p -> p.toJson(u -> u.toJson(null))));
+    Responses.reply(ctx, 200, users.list(Callers.of(ctx), null, Pages.from(ctx))
+        .map(p -> p.toJson(u -> u.user().toJson(u.tenantName()))));
   }
 
   public void listTenant(RoutingContext ctx) {
     Tenant t = TenantHandler.tenant(ctx);
-    Responses.reply(ctx, 200, users.list(Callers.of(ctx), t, Pages.from(ctx)).map(p -> p.toJson(u -> u.toJson(t.name()))));
+    Responses.reply(ctx, 200, users.list(Callers.of(ctx), t, Pages.from(ctx)).map(p -> p.toJson(u -> u.user().toJson(t.name()))));
   }
 
   public void getPlatform(RoutingContext ctx) {

@@ -52,18 +52,24 @@ public final class UserRepository {
         .execute(Tuple.of(id, disabledAt, now)).mapEmpty();
   }
 
+  /** A user with its tenant's name (null for platform-wide users), for listings. */
+  public record Listed(User user, String tenantName) {
+  }
+
   /** Users of one tenant (tenantId non-null) or of the whole platform (null), keyset-paged by (created_at, id). */
-  public Future<List<User>> page(SqlClient client, UUID tenantId, int limit, OffsetDateTime afterCreated, UUID afterId) {
-    StringBuilder sql = new StringBuilder("SELECT * FROM users WHERE ($1::uuid IS NULL OR tenant_id = $1)");
+  public Future<List<Listed>> page(SqlClient client, UUID tenantId, int limit, OffsetDateTime afterCreated,
+                                   UUID afterId) {
+    StringBuilder sql = new StringBuilder("SELECT u.*, t.name AS tenant_name FROM users u "
+        + "LEFT JOIN tenants t ON t.id = u.tenant_id WHERE ($1::uuid IS NULL OR u.tenant_id = $1)");
     Tuple args = Tuple.of(tenantId, limit);
     if (afterId != null) {
-      sql.append(" AND (created_at, id) > ($3, $4)");
+      sql.append(" AND (u.created_at, u.id) > ($3, $4)");
       args.addValue(afterCreated).addValue(afterId);
     }
-    sql.append(" ORDER BY created_at, id LIMIT $2");
-    return client.preparedQuery(sql.toString()).mapping(MAPPER).execute(args).map(rs -> {
-      List<User> out = new ArrayList<>();
-      rs.forEach(out::add);
+    sql.append(" ORDER BY u.created_at, u.id LIMIT $2");
+    return client.preparedQuery(sql.toString()).execute(args).map(rs -> {
+      List<Listed> out = new ArrayList<>();
+      rs.forEach(r -> out.add(new Listed(map(r), r.getString("tenant_name"))));
       return out;
     });
   }

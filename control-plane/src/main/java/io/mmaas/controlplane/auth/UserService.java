@@ -84,7 +84,7 @@ public final class UserService {
     });
   }
 
-  public Future<Pages.Page<User>> list(Caller caller, Tenant tenant, Pages.PageRequest page) {
+  public Future<Pages.Page<UserRepository.Listed>> list(Caller caller, Tenant tenant, Pages.PageRequest page) {
     if (tenant == null) {
       policy.requirePlatformRead(caller);
     } else {
@@ -93,7 +93,7 @@ public final class UserService {
     Pages.Cursor c = page.after();
     return users.page(pool, tenant == null ? null : tenant.id(), page.limit() + 1, c == null ? null : c.createdAt(),
             c == null ? null : c.id())
-        .map(rows -> Pages.Page.of(rows, page.limit(), u -> new Pages.Cursor(u.createdAt(), u.id())));
+        .map(rows -> Pages.Page.of(rows, page.limit(), u -> new Pages.Cursor(u.user().createdAt(), u.user().id())));
   }
 
   /** The user, if the caller may see it (a tenant's users only inside that tenant): otherwise 404. */

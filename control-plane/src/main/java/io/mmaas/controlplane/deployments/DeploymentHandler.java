@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 /** Deployment routes under {@code /api/v1/tenants/:tenant/deployments}. */
 public final class DeploymentHandler {
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
-  private static final Set<String> RUNTIME_FIELDS = Set.of("intraOpThreads", "interOpThreads", "executionProvider");
+  private static final Set<String> RUNTIME_FIELDS = Set.of("intraOpThreads", "interOpThreads", "executionProvider",
+      "maxBatchSize", "maxQueueDelayMicros");
 
   private final DeploymentService deployments;
 
@@ -28,11 +29,15 @@ public final class DeploymentHandler {
   }
 
   public void create(RoutingContext ctx) {
-    JsonObject body = Bodies.object(ctx, Set.of("model", "version", "replicas", "runtime"));
+    JsonObject body = Bodies.object(ctx, Set.of("model", "version", "alias", "replicas", "runtime"));
     String model = Bodies.requiredString(body, "model", NAME, "must be a model name");
     Integer version = Bodies.optionalInt(body, "version", 1, Integer.MAX_VALUE);
+    String alias = Bodies.optionalString(body, "alias", Pattern.compile("[a-z][a-z0-9_-]{0,62}"), "must be an alias name");
+    if (version != null && alias != null) {
+      throw new InvalidInputException("give a version or an alias, not both");
+    }
     Integer replicas = Bodies.optionalInt(body, "replicas", 1, 64);
-    Responses.reply(ctx, 201, deployments.create(Callers.of(ctx), TenantHandler.tenant(ctx), model, version,
+    Responses.reply(ctx, 201, deployments.create(Callers.of(ctx), TenantHandler.tenant(ctx), model, version, alias,
         replicas == null ? 1 : replicas, runtime(body)).map(Deployment::toJson));
   }
 
@@ -137,6 +142,14 @@ public final class DeploymentHandler {
     JsonObject out = new JsonObject()
         .put("intraOpThreads", orDefault(Bodies.optionalInt(runtime, "intraOpThreads", 1, 64), 1))
         .put("interOpThreads", orDefault(Bodies.optionalInt(runtime, "interOpThreads", 1, 64), 1));
+    Integer maxBatch = Bodies.optionalInt(runtime, "maxBatchSize", 1, 1024);
+    Integer delay = Bodies.optionalInt(runtime, "maxQueueDelayMicros", 0, 1_000_000);
+    if (maxBatch != null) {
+      out.put("maxBatchSize", maxBatch);
+    }
+    if (delay != null) {
+      out.put("maxQueueDelayMicros", delay);
+    }
     String ep = Bodies.optionalString(runtime, "executionProvider", Pattern.compile("auto|cpu|cuda"),
         "must be one of auto, cpu, cuda");
     if (ep != null) {

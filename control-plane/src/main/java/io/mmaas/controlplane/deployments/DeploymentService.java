@@ -57,9 +57,12 @@ public final class DeploymentService {
   public record TargetSpec(int version, int weight, Integer replicas) {
   }
 
-  /** Deploys {@code version} of the model (its latest version when null) with {@code replicas} replicas. */
-  public Future<Deployment> create(Caller caller, Tenant tenant, String modelName, Integer version, int replicas,
-                                   JsonObject runtime) {
+  /**
+   * Deploys {@code version} of the model, or the version {@code alias} points at, or its latest version when both are
+   * null, with {@code replicas} replicas.
+   */
+  public Future<Deployment> create(Caller caller, Tenant tenant, String modelName, Integer version, String alias,
+                                   int replicas, JsonObject runtime) {
     policy.requireTenantWrite(caller, tenant.id());
     OffsetDateTime now = now();
     UUID id = UUID.randomUUID();
@@ -67,12 +70,14 @@ public final class DeploymentService {
       if (model == null) {
         return Future.failedFuture(new NotFoundException("model '" + modelName + "' not found"));
       }
-      return (version == null ? registry.latestVersion(conn, model.id()) : registry.findVersion(conn, model.id(), version))
+      return (version != null ? registry.findVersion(conn, model.id(), version)
+          : alias != null ? registry.versionByAlias(conn, model.id(), alias) : registry.latestVersion(conn, model.id()))
           .compose(v -> {
             if (v == null) {
-              return Future.failedFuture(new NotFoundException(version == null
-                  ? "model '" + modelName + "' has no version to deploy"
-                  : "version " + version + " of model '" + modelName + "' not found"));
+              return Future.failedFuture(new NotFoundException(version != null
+                  ? "version " + version + " of model '" + modelName + "' not found"
+                  : alias != null ? "alias '" + alias + "' of model '" + modelName + "' not found"
+                  : "model '" + modelName + "' has no version to deploy"));
             }
             List<Deployment.Target> targets = List.of(new Deployment.Target(v.id(), v.version(), 100, replicas));
             return limits.reserveReplicas(conn, tenant.id(), replicas)

@@ -1,5 +1,9 @@
 package io.mmaas.controlplane.gateway;
 
+import io.mmaas.controlplane.audit.AuditRecord;
+import io.mmaas.controlplane.audit.DenialAuditor;
+import io.mmaas.controlplane.auth.Actor;
+import io.mmaas.controlplane.http.Callers;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -20,13 +24,13 @@ public final class AdmissionHandler implements Handler<RoutingContext> {
 
   private final Limiter limiter;
   private final UsageMeter meter;
-  private final RoutingTable routes;
+  private final DenialAuditor denials;
   private final Clock clock;
 
-  public AdmissionHandler(Limiter limiter, UsageMeter meter, RoutingTable routes, Clock clock) {
+  public AdmissionHandler(Limiter limiter, UsageMeter meter, DenialAuditor denials, Clock clock) {
     this.limiter = limiter;
     this.meter = meter;
-    this.routes = routes;
+    this.denials = denials;
     this.clock = clock;
   }
 
@@ -52,6 +56,10 @@ public final class AdmissionHandler implements Handler<RoutingContext> {
             ctx.request().bytesRead(), response.bytesWritten(), upstream == null ? 0 : upstream);
       });
       if (!d.allowed()) {
+        denials.record(Callers.from(ctx, Actor.apiKey(p.key().id(), p.key().name(), p.tenantId())),
+                AuditRecord.denied("gateway.throttled", p.tenantId(), "model", ctx.pathParam("model"),
+                    new JsonObject().put("reason", d.reason())))
+            .onFailure(e -> LOG.warn("could not audit a throttled request: {}", e.getMessage()));
         response.putHeader("Retry-After", Long.toString(d.retryAfterSeconds()))
             .putHeader("RateLimit-Remaining", "0")
             .putHeader("RateLimit-Reset", Long.toString(d.retryAfterSeconds()))

@@ -63,7 +63,9 @@ public final class ApiFailureHandler implements Handler<RoutingContext> {
       LOG.debug("{}: {}", line, message);
     }
     if ((status == 401 || status == 403) && !ctx.request().path().equals("/api/v1/auth/login")) {
-      recordDenial(ctx, status, message);
+      recordDenial(ctx, "access.denied", status, message);
+    } else if ("quota_exceeded".equals(code)) {
+      recordDenial(ctx, "quota.denied", status, message);
     }
     if (ctx.response().headWritten()) {
       ctx.response().reset();
@@ -79,14 +81,14 @@ public final class ApiFailureHandler implements Handler<RoutingContext> {
             .put("code", code).put("message", message).put("requestId", requestId)).encode());
   }
 
-  private void recordDenial(RoutingContext ctx, int status, String message) {
+  private void recordDenial(RoutingContext ctx, String action, int status, String message) {
     Caller caller = ctx.get(Callers.KEY);
     if (caller == null) {
       caller = Callers.from(ctx, Actor.anonymous(null));
     }
     String route = ctx.currentRoute() != null && ctx.currentRoute().getPath() != null
         ? ctx.currentRoute().getPath() : ctx.request().path();
-    denials.record(caller, AuditRecord.denied("access.denied", caller.actor().tenantId(), "route", route,
+    denials.record(caller, AuditRecord.denied(action, caller.actor().tenantId(), "route", route,
             new JsonObject().put("method", ctx.request().method().name()).put("status", status).put("reason", message)))
         .onFailure(e -> LOG.warn("could not audit a denial: {}", e.getMessage()));
   }

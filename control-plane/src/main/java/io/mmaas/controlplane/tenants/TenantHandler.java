@@ -37,6 +37,14 @@ public final class TenantHandler {
     Responses.json(ctx, 200, tenant(ctx).toJson());
   }
 
+  public void suspend(RoutingContext ctx) {
+    Responses.reply(ctx, 200, tenants.setState(Callers.of(ctx), tenant(ctx), true).map(Tenant::toJson));
+  }
+
+  public void resume(RoutingContext ctx) {
+    Responses.reply(ctx, 200, tenants.setState(Callers.of(ctx), tenant(ctx), false).map(Tenant::toJson));
+  }
+
   /** Resolves the path's tenant through the access policy (404 for a tenant the caller may not see). */
   public void scope(RoutingContext ctx) {
     tenants.resolve(Callers.of(ctx), ctx.pathParam("tenant"))

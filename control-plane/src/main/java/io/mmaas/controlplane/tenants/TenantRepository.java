@@ -34,6 +34,11 @@ public final class TenantRepository {
         .map(rs -> rs.rowCount() == 1);
   }
 
+  public Future<Void> setState(SqlClient client, UUID id, String state, java.time.OffsetDateTime now) {
+    return client.preparedQuery("UPDATE tenants SET state = $2, updated_at = $3 WHERE id = $1")
+        .execute(Tuple.of(id, state, now)).mapEmpty();
+  }
+
   /** Default quotas for a new tenant; platform admins change them later. */
   public Future<Void> insertDefaultQuota(SqlClient client, UUID tenantId, java.time.OffsetDateTime now) {
     return client.preparedQuery("""

@@ -53,6 +53,25 @@ public final class TenantService {
     }));
   }
 
+  /**
+   * Suspends (or resumes) a tenant: its API keys stop working on every gateway within a second; its objects stay.
+   * Platform admins only.
+   */
+  public Future<Tenant> setState(Caller caller, Tenant tenant, boolean suspended) {
+    policy.requirePlatformAdmin(caller);
+    String state = suspended ? "SUSPENDED" : "ACTIVE";
+    if (state.equals(tenant.state())) {
+      return Future.succeededFuture(tenant);
+    }
+    var now = clock.instant().truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
+    Tenant after = new Tenant(tenant.id(), tenant.name(), tenant.displayName(), state, tenant.createdAt());
+    return pool.withTransaction(conn -> tenants.setState(conn, tenant.id(), state, now)
+        .compose(v -> io.mmaas.controlplane.gateway.ChangeListener.announce(conn, "tenant:" + tenant.id()))
+        .compose(v -> audit.append(conn, caller, AuditRecord.success(suspended ? "tenant.suspend" : "tenant.resume",
+            tenant.id(), "tenant", tenant.id(), new JsonObject().put("before", tenant.toJson()).put("after", after.toJson()))))
+        .map(after));
+  }
+
   public Future<Pages.Page<Tenant>> list(Caller caller, Pages.PageRequest page) {
     policy.requirePlatformRead(caller);
     return tenants.page(pool, page).map(rows -> Pages.Page.of(rows, page.limit(),
