@@ -152,6 +152,11 @@ class IdentityAndAccessTest {
         .sendJsonObject(new JsonObject().put("token", token).put("name", "n1").put("servingUrl", "http://127.0.0.1:1"))
         .await().bodyAsJsonObject().getString("credential");
     assertThat(call("GET", credential, "/api/v1/tenants/red", null).statusCode()).isEqualTo(401);
+    String tokenId = cp.get(admin, "/api/v1/agents/enrollment-tokens").getJsonArray("items").getJsonObject(0).getString("id");
+    assertThat(call("DELETE", admin, "/api/v1/agents/enrollment-tokens/" + tokenId, null).statusCode()).isEqualTo(204);
+    assertThat(cp.client.postAbs(cp.agentApiUrl() + "/agent/v1/enroll").sendJsonObject(new JsonObject()
+            .put("token", token).put("name", "n2").put("servingUrl", "http://127.0.0.1:1")).await().statusCode())
+        .as("a revoked enrollment token enrolls nobody").isEqualTo(401);
     assertThat(call("GET", token, "/api/v1/tenants/red", null).statusCode()).isEqualTo(401);
     assertThat(cp.client.postAbs(cp.agentApiUrl() + "/agent/v1/heartbeat").bearerTokenAuthentication(admin)
         .sendJsonObject(new JsonObject()).await().statusCode()).isEqualTo(401);

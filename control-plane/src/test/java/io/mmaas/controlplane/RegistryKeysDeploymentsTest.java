@@ -164,6 +164,8 @@ class RegistryKeysDeploymentsTest {
       return !desired[0].getJsonArray("replicas").isEmpty();
     });
     JsonObject replica = desired[0].getJsonArray("replicas").getJsonObject(0);
+    assertThat(cp.get(admin, "/api/v1/audit-events?action=replica.place&limit=5").getJsonArray("items"))
+        .as("placements are audited").isNotEmpty();
     assertThat(replica.getString("modelName")).isEqualTo("iris");
     assertThat(desired[0].getLong("generation")).isGreaterThan(1);
 

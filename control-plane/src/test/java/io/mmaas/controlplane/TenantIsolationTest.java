@@ -64,6 +64,8 @@ class TenantIsolationTest {
     OBJECTS_OF_A.put("api-keys/:id", keyA);
     OBJECTS_OF_A.put("deployments/:id", deployment);
     OBJECTS_OF_A.put("users/:id", userA);
+    OBJECTS_OF_A.put("enrollment-tokens/:id", cp.post(admin, "/api/v1/agents/enrollment-tokens", new JsonObject())
+        .getString("id"));
   }
 
   @AfterAll

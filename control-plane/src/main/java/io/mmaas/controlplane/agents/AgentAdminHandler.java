@@ -27,6 +27,22 @@ public final class AgentAdminHandler {
         Duration.ofSeconds(ttl == null ? 86_400 : ttl)));
   }
 
+  public void tokens(RoutingContext ctx) {
+    Responses.reply(ctx, 200, agents.tokens(Callers.of(ctx)).map(a -> new JsonObject().put("items", a)
+        .put("nextCursor", null)));
+  }
+
+  public void revokeToken(RoutingContext ctx) {
+    java.util.UUID id;
+    try {
+      id = java.util.UUID.fromString(ctx.pathParam("id"));
+    } catch (IllegalArgumentException e) {
+      throw new io.mmaas.controlplane.errors.NotFoundException("enrollment token not found");
+    }
+    agents.revokeToken(Callers.of(ctx), id).onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
   public void list(RoutingContext ctx) {
     Responses.reply(ctx, 200, agents.list(Callers.of(ctx)).map(a -> new JsonObject().put("items", a)
         .put("nextCursor", null)));

@@ -106,6 +106,26 @@ public final class AgentRepository {
         .execute(Tuple.of(agentId, sha256)).map(rs -> rs.iterator().next().getBoolean("assigned"));
   }
 
+  public Future<List<JsonObject>> tokens(SqlClient client) {
+    return client.query("SELECT id, name, expires_at, revoked_at, created_at FROM enrollment_tokens "
+            + "ORDER BY created_at DESC LIMIT 200").execute()
+        .map(rs -> {
+          List<JsonObject> out = new ArrayList<>();
+          rs.forEach(r -> out.add(new JsonObject().put("id", r.getUUID("id").toString()).put("name", r.getString("name"))
+              .put("expiresAt", r.getOffsetDateTime("expires_at").toInstant().toString())
+              .put("revokedAt", r.getOffsetDateTime("revoked_at") == null ? null
+                  : r.getOffsetDateTime("revoked_at").toInstant().toString())
+              .put("createdAt", r.getOffsetDateTime("created_at").toInstant().toString())));
+          return out;
+        });
+  }
+
+  /** Revokes an enrollment token; false when there is no such open token. */
+  public Future<Boolean> revokeToken(SqlClient client, UUID id, OffsetDateTime now) {
+    return client.preparedQuery("UPDATE enrollment_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+        .execute(Tuple.of(id, now)).map(rs -> rs.rowCount() == 1);
+  }
+
   /** Every placed replica, by agent id, for the fleet view. */
   public Future<java.util.Map<UUID, io.vertx.core.json.JsonArray>> replicasByAgent(SqlClient client) {
     return client.query("SELECT r.agent_id, r.id, t.name AS tenant, m.name AS model, v.version, r.state, r.reason, "

@@ -64,6 +64,22 @@ public final class AgentService {
         .map(e -> view.copy().put("token", token));
   }
 
+  /** Enrollment tokens (never their secrets), newest first. */
+  public Future<JsonArray> tokens(Caller caller) {
+    policy.requirePlatformAdmin(caller);
+    return agents.tokens(pool).map(JsonArray::new);
+  }
+
+  /** Revokes an enrollment token: agents already enrolled keep their credentials; no new agent can use it. */
+  public Future<Void> revokeToken(Caller caller, UUID id) {
+    policy.requirePlatformAdmin(caller);
+    OffsetDateTime now = now();
+    return pool.withTransaction(conn -> agents.revokeToken(conn, id, now).compose(revoked -> revoked
+        ? audit.append(conn, caller, AuditRecord.success("enrollment_token.revoke", null, "enrollment_token", id,
+            new JsonObject())).mapEmpty()
+        : Future.failedFuture(new io.mmaas.controlplane.errors.NotFoundException("enrollment token not found"))));
+  }
+
   /** Enrolls a new agent; yields its id, credential (agent to control plane) and serving key (gateway to agent). */
   public Future<JsonObject> enroll(Caller caller, String token, String name, String servingUrl, JsonObject capabilities) {
     OffsetDateTime now = now();

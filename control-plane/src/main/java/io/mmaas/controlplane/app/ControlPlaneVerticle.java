@@ -156,7 +156,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
     AuditService auditService = new AuditService(vertx, pool, new AuditRepository(pool), new CheckpointRepository(),
         policy, audit, auditKey.trustedKeys(config.auditTrustedPublicKeys()));
     CheckpointJob checkpoints = new CheckpointJob(pool, new CheckpointRepository(), auditKey, clock);
-    Scheduler scheduler = new Scheduler(pool, clock);
+    Scheduler scheduler = new Scheduler(pool, audit, clock);
     RoutingTable routing = new RoutingTable(pool, agentSecrets, clock);
     KeyAuthenticator keyAuth = new KeyAuthenticator(pool, keyRepo, tenantRepo, quotaRepo, clock, 1_000, 30_000);
     GatewayMembership membership = new GatewayMembership(pool, clock);
@@ -304,6 +304,8 @@ public final class ControlPlaneVerticle extends VerticleBase {
     r.post("/api/v1/tenants/:tenant/deployments/:id/promote").handler(json).handler(deployments::promote);
     r.post("/api/v1/tenants/:tenant/deployments/:id/rollback").handler(json).handler(deployments::rollback);
     r.post("/api/v1/agents/enrollment-tokens").handler(json).handler(agents::createEnrollmentToken);
+    r.get("/api/v1/agents/enrollment-tokens").handler(agents::tokens);
+    r.delete("/api/v1/agents/enrollment-tokens/:id").handler(agents::revokeToken);
     r.get("/api/v1/agents").handler(agents::list);
     r.get("/api/v1/audit-events").handler(audit::list);
     r.get("/api/v1/audit-events/verify").handler(audit::verify);

@@ -38,9 +38,11 @@ public final class Scheduler {
 
   private final Pool pool;
   private final Clock clock;
+  private final io.mmaas.controlplane.audit.AuditWriter audit;
 
-  public Scheduler(Pool pool, Clock clock) {
+  public Scheduler(Pool pool, io.mmaas.controlplane.audit.AuditWriter audit, Clock clock) {
     this.pool = pool;
+    this.audit = audit;
     this.clock = clock;
   }
 
@@ -75,14 +77,25 @@ public final class Scheduler {
     return conn.preparedQuery("""
             UPDATE replicas r SET agent_id = NULL, state = 'PENDING', memory_bytes = NULL, updated_at = $1,
               reason = 'agent ' || a.name || ' stopped heartbeating; waiting for placement'
-            FROM agents a WHERE r.agent_id = a.id AND a.lease_expires_at <= $1 RETURNING a.id AS agent_id""")
+            FROM agents a WHERE r.agent_id = a.id AND a.lease_expires_at <= $1
+            RETURNING a.id AS agent_id, a.name AS agent_name, r.id AS replica_id""")
         .execute(Tuple.of(now))
-        .map(rs -> {
-          rs.forEach(row -> touched.add(row.getUUID("agent_id")));
-          if (rs.rowCount() > 0) {
-            LOG.info("released {} replica(s) of agents whose lease expired", rs.rowCount());
-          }
-          return null;
+        .compose(rs -> {
+          Map<UUID, JsonArray> released = new LinkedHashMap<>();
+          Map<UUID, String> names = new HashMap<>();
+          rs.forEach(row -> {
+            touched.add(row.getUUID("agent_id"));
+            names.put(row.getUUID("agent_id"), row.getString("agent_name"));
+            released.computeIfAbsent(row.getUUID("agent_id"), k -> new JsonArray()).add(row.getUUID("replica_id").toString());
+          });
+          List<Future<?>> events = new ArrayList<>();
+          released.forEach((agent, replicas) -> {
+            LOG.info("agent {} lost its lease; {} replica(s) to be placed elsewhere", names.get(agent), replicas.size());
+            events.add(audit.append(conn, io.mmaas.controlplane.auth.Caller.system("scheduler"),
+                io.mmaas.controlplane.audit.AuditRecord.success("agent.lease_expired", null, "agent", agent,
+                    new JsonObject().put("agent", names.get(agent)).put("releasedReplicas", replicas))));
+          });
+          return Future.all(events).mapEmpty();
         });
   }
 
@@ -185,7 +198,15 @@ public final class Scheduler {
             }
             Future<?> f = placed.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(
                     "UPDATE replicas SET agent_id = $2, state = 'ASSIGNED', reason = NULL, updated_at = $3 WHERE id = $1")
-                .executeBatch(placed);
+                .executeBatch(placed)
+                .compose(x -> {
+                  JsonArray decisions = new JsonArray();
+                  placed.forEach(t -> decisions.add(new JsonObject().put("replica", t.getUUID(0).toString())
+                      .put("agent", agents.get(t.getUUID(1)).name())));
+                  return audit.append(conn, io.mmaas.controlplane.auth.Caller.system("scheduler"),
+                      io.mmaas.controlplane.audit.AuditRecord.success("replica.place", null, "replica", null,
+                          new JsonObject().put("placements", decisions)));
+                });
             return f.compose(v -> waiting.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(
                     "UPDATE replicas SET reason = $2, updated_at = $3 WHERE id = $1 AND reason IS DISTINCT FROM $2")
                 .executeBatch(waiting)).mapEmpty();
