@@ -89,7 +89,7 @@ wait_http() { # url what seconds
 say "starting control plane (admin API :$ADMIN_PORT, gateway :$GATEWAY_PORT, agent API :$AGENT_API_PORT)"
 start control-plane control-plane/target/control-plane-app.jar \
   MMAAS_DATABASE_URL="$PG_URL" MMAAS_ADMIN_PORT="$ADMIN_PORT" MMAAS_GATEWAY_PORT="$GATEWAY_PORT" \
-  MMAAS_AGENT_API_PORT="$AGENT_API_PORT" MMAAS_DATA_DIR="$STATE/control-plane"
+  MMAAS_AGENT_API_PORT="$AGENT_API_PORT" MMAAS_DATA_DIR="$STATE/control-plane" MMAAS_DATABASE_ROLE=mmaas_app
 wait_http "$ADMIN/health/ready" "control plane" 90
 
 login() {
