@@ -6,7 +6,6 @@ import io.mmaas.controlplane.auth.Actor;
 import io.mmaas.controlplane.http.Callers;
 import io.mmaas.controlplane.http.RequestIds;
 import io.mmaas.controlplane.keys.ApiKey;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
