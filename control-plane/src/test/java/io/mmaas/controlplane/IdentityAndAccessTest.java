@@ -212,6 +212,25 @@ class IdentityAndAccessTest {
         .isEqualTo("paused");
   }
 
+  @Test
+  @DisplayName("a key's model allow-list and scopes are enforced at the gateway, and an expired key stops working")
+  void scopesAllowListAndExpiry() throws Exception {
+    String listed = cp.post(admin, "/api/v1/tenants/red/api-keys", new JsonObject().put("name", "only-a")
+        .put("models", new io.vertx.core.json.JsonArray().add("model-a"))).getString("key");
+    var other = cp.client.getAbs(cp.gatewayUrl() + "/v2/models/none").bearerTokenAuthentication(listed).send().await();
+    assertThat(other.statusCode()).as("unknown model first: 404 regardless of the allow-list").isEqualTo(404);
+    String metadataOnly = cp.post(admin, "/api/v1/tenants/red/api-keys", new JsonObject().put("name", "meta")
+        .put("scopes", new io.vertx.core.json.JsonArray().add("metadata"))).getString("key");
+    var infer = cp.client.postAbs(cp.gatewayUrl() + "/v2/models/none/infer").bearerTokenAuthentication(metadataOnly)
+        .sendJsonObject(new JsonObject()).await();
+    assertThat(infer.statusCode()).isEqualTo(403);
+    assertThat(infer.bodyAsJsonObject().getString("error")).contains("'infer' scope");
+    String expiring = cp.post(admin, "/api/v1/tenants/red/api-keys", new JsonObject().put("name", "brief")
+        .put("expiresAt", Instant.now().plusSeconds(2).toString())).getString("key");
+    assertThat(gatewayStatus(expiring)).isEqualTo(404);
+    RegistryKeysDeploymentsTest.awaitCondition(() -> gatewayStatus(expiring) == 401);
+  }
+
   private int gatewayStatus(String key) {
     return cp.client.getAbs(cp.gatewayUrl() + "/v2/models/none").bearerTokenAuthentication(key).send().await()
         .statusCode();
