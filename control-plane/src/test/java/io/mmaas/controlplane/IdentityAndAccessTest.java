@@ -217,8 +217,13 @@ class IdentityAndAccessTest {
   void scopesAllowListAndExpiry() throws Exception {
     String listed = cp.post(admin, "/api/v1/tenants/red/api-keys", new JsonObject().put("name", "only-a")
         .put("models", new io.vertx.core.json.JsonArray().add("model-a"))).getString("key");
-    var other = cp.client.getAbs(cp.gatewayUrl() + "/v2/models/none").bearerTokenAuthentication(listed).send().await();
-    assertThat(other.statusCode()).as("unknown model first: 404 regardless of the allow-list").isEqualTo(404);
+    cp.post(admin, "/api/v1/tenants/red/models", new JsonObject().put("name", "model-b"));
+    cp.upload(admin, "red", "model-b", io.mmaas.onnx.OnnxModels.mlp(2, 2, 2, 1));
+    cp.post(admin, "/api/v1/tenants/red/deployments", new JsonObject().put("model", "model-b"));
+    RegistryKeysDeploymentsTest.awaitCondition(() -> cp.client.getAbs(cp.gatewayUrl() + "/v2/models/model-b")
+        .bearerTokenAuthentication(listed).send().await().statusCode() == 403);
+    var other = cp.client.getAbs(cp.gatewayUrl() + "/v2/models/model-b").bearerTokenAuthentication(listed).send().await();
+    assertThat(other.bodyAsJsonObject().getString("error")).contains("may not call model 'model-b'");
     String metadataOnly = cp.post(admin, "/api/v1/tenants/red/api-keys", new JsonObject().put("name", "meta")
         .put("scopes", new io.vertx.core.json.JsonArray().add("metadata"))).getString("key");
     var infer = cp.client.postAbs(cp.gatewayUrl() + "/v2/models/none/infer").bearerTokenAuthentication(metadataOnly)
