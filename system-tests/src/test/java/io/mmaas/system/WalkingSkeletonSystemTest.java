@@ -106,6 +106,42 @@ class WalkingSkeletonSystemTest {
   }
 
   @Test
+  @DisplayName("the binary tensor extension passes through the gateway unchanged, both ways")
+  void binaryTensorsThroughTheGateway() {
+    float[][] rows = {{0.5f, -1f, 2f, 3f}, {4f, 5f, -6f, 0.25f}};
+    java.nio.ByteBuffer raw = java.nio.ByteBuffer.allocate(32).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (float[] row : rows) {
+      for (float v : row) {
+        raw.putFloat(v);
+      }
+    }
+    String header = new JsonObject()
+        .put("inputs", new JsonArray().add(new JsonObject().put("name", "input").put("datatype", "FP32")
+            .put("shape", new JsonArray().add(2).add(4)).put("parameters", new JsonObject().put("binary_data_size", 32))))
+        .put("outputs", new JsonArray().add(new JsonObject().put("name", "output")
+            .put("parameters", new JsonObject().put("binary_data", true)))).encode();
+    Buffer body = Buffer.buffer(header).appendBytes(raw.array());
+    HttpResponse<Buffer> r = http.postAbs(gatewayUrl + "/v2/models/scorer/infer").bearerTokenAuthentication(keyA)
+        .putHeader("Content-Type", "application/octet-stream")
+        .putHeader("Inference-Header-Content-Length", Integer.toString(header.length()))
+        .sendBuffer(body).await();
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    int headerLength = Integer.parseInt(r.getHeader("Inference-Header-Content-Length"));
+    JsonObject answer = new JsonObject(r.body().getString(0, headerLength));
+    assertThat(answer.getString("model_name")).isEqualTo("scorer");
+    JsonObject out = answer.getJsonArray("outputs").getJsonObject(0);
+    assertThat(out.getJsonObject("parameters").getInteger("binary_data_size")).isEqualTo(24);
+    java.nio.ByteBuffer floats = java.nio.ByteBuffer.wrap(r.body().getBytes(headerLength, headerLength + 24))
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (float[] row : rows) {
+      float[] expected = WEIGHTS.forward(row);
+      for (float e : expected) {
+        assertThat(floats.getFloat()).isCloseTo(e, org.assertj.core.data.Offset.offset(1e-4f));
+      }
+    }
+  }
+
+  @Test
   @DisplayName("model metadata shows the stored signature to the owning tenant only")
   void metadata() {
     HttpResponse<Buffer> r = http.getAbs(gatewayUrl + "/v2/models/scorer").bearerTokenAuthentication(keyA).send().await();
