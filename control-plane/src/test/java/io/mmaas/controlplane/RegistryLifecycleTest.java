@@ -55,6 +55,10 @@ class RegistryLifecycleTest {
     assertThat(refused.statusCode()).isEqualTo(409);
     assertThat(refused.bodyAsJsonObject().getJsonObject("error").getString("message")).contains("not signature-compatible")
         .contains("shape [-1,3] -> [-1,2]");
+    JsonObject error = refused.bodyAsJsonObject().getJsonObject("error");
+    assertThat(error.getString("code")).isEqualTo("incompatible_signature");
+    assertThat(error.getJsonObject("details").getInteger("currentVersion")).isEqualTo(2);
+    assertThat(error.getJsonObject("details").getJsonObject("diff").getBoolean("compatible")).isFalse();
     assertThat(cp.auditCount()).isEqualTo(audit);
     HttpResponse<Buffer> forced = call(HttpMethod.PUT, BASE + "/aliases/prod",
         new JsonObject().put("version", 3).put("force", true));
@@ -120,6 +124,7 @@ class RegistryLifecycleTest {
     assertThat(call(HttpMethod.DELETE, gone + "/versions/2", null).statusCode()).isEqualTo(204);
     assertThat(cp.get(admin, "/api/v1/tenants/reg/quota").getJsonObject("usage").getLong("storageBytes")).isLessThan(storage);
     assertThat(call(HttpMethod.GET, gone + "/versions/2", null).statusCode()).isEqualTo(404);
+    assertThat(cp.get(admin, gone + "/versions").getJsonArray("items")).as("deleted versions are not listed").hasSize(1);
     assertThat(call(HttpMethod.DELETE, "/api/v1/tenants/reg/deployments/" + dep, null).statusCode()).isEqualTo(204);
     assertThat(call(HttpMethod.DELETE, gone, null).statusCode()).isEqualTo(204);
     assertThat(call(HttpMethod.GET, gone, null).statusCode()).isEqualTo(404);

@@ -19,6 +19,8 @@ public final class Database {
         .setReconnectAttempts(2)
         .setReconnectInterval(500)
         .setCachePreparedStatements(true);
+    // Sessions run in UTC whatever the server's default, so date_trunc buckets and ::date casts mean UTC days.
+    connect.addProperty("TimeZone", "UTC");
     PoolOptions options = new PoolOptions()
         .setMaxSize(config.dbPoolSize())
         .setMaxWaitQueueSize(1_000)

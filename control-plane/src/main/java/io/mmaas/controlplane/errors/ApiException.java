@@ -14,6 +14,11 @@ public class ApiException extends RuntimeException {
     this.code = code;
   }
 
+  /** Structured details for the error body ({@code error.details}), or null. */
+  public io.vertx.core.json.JsonObject details() {
+    return null;
+  }
+
   /** Seconds the client should wait before retrying (sent as {@code Retry-After}), or 0 for none. */
   public long retryAfterSeconds() {
     return 0;

@@ -78,7 +78,8 @@ public final class ApiFailureHandler implements Handler<RoutingContext> {
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("error", new JsonObject()
-            .put("code", code).put("message", message).put("requestId", requestId)).encode());
+            .put("code", code).put("message", message).put("requestId", requestId)
+            .put("details", failure instanceof ApiException e ? e.details() : null)).encode());
   }
 
   private void recordDenial(RoutingContext ctx, String action, int status, String message) {

@@ -87,7 +87,7 @@ public final class RegistryRepository {
 
   public Future<List<ModelVersion>> versions(SqlClient client, UUID modelId, int limit, int afterVersion) {
     return all(client.preparedQuery("SELECT * FROM model_versions WHERE model_id = $1 AND version > $2 "
-        + "ORDER BY version LIMIT $3").mapping(VERSION).execute(Tuple.of(modelId, afterVersion, limit)));
+        + "AND state = 'READY' ORDER BY version LIMIT $3").mapping(VERSION).execute(Tuple.of(modelId, afterVersion, limit)));
   }
 
   public Future<List<io.vertx.core.json.JsonObject>> aliases(SqlClient client, UUID modelId) {

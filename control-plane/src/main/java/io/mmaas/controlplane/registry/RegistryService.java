@@ -107,6 +107,21 @@ public final class RegistryService {
         : Future.succeededFuture(v));
   }
 
+  /** 409 {@code incompatible_signature}, with the diff in {@code error.details}. */
+  static final class IncompatibleSignatureException extends io.mmaas.controlplane.errors.ApiException {
+    private final JsonObject details;
+
+    IncompatibleSignatureException(String message, JsonObject details) {
+      super(409, "incompatible_signature", message);
+      this.details = details;
+    }
+
+    @Override
+    public JsonObject details() {
+      return details;
+    }
+  }
+
   private static final java.util.regex.Pattern ALIAS = java.util.regex.Pattern.compile("[a-z][a-z0-9_-]{0,62}");
 
   /** The model's aliases. */
@@ -135,9 +150,10 @@ public final class RegistryService {
         return repo.versionByAlias(conn, m.id(), alias).compose(current -> {
           JsonObject diff = current == null ? null : SignatureDiff.between(current, target);
           if (diff != null && !diff.getBoolean("compatible") && !force) {
-            return Future.failedFuture(new ConflictException("version " + version + " is not signature-compatible with "
-                + "version " + current.version() + " that '" + alias + "' points at: " + diff.encode()
-                + " (set force to move it anyway)"));
+            return Future.failedFuture(new IncompatibleSignatureException("version " + version
+                + " is not signature-compatible with version " + current.version() + " that '" + alias
+                + "' points at: " + diff.encode() + " (set force to move it anyway)",
+                new JsonObject().put("alias", alias).put("currentVersion", current.version()).put("diff", diff)));
           }
           JsonObject result = new JsonObject().put("alias", alias).put("version", version)
               .put("previousVersion", current == null ? null : current.version()).put("diff", diff)
