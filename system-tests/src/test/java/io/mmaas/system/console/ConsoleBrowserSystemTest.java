@@ -4,6 +4,7 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Dialog;
+import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import io.mmaas.controlplane.testing.TestDatabase;
@@ -29,8 +30,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Each role's main journey through the web console in headless Chromium, against the packaged control plane,
  * console and runtime agent as real processes on a fresh PostgreSQL database. The platform admin sets up a tenant,
- * users and an agent; the tenant admin uploads, deploys, issues a key and calls the model from the playground; the
- * auditor reads, filters and verifies the audit log. Screenshots of the main pages land in target/screenshots.
+ * users and an agent; the tenant admin uploads, deploys, issues a key and calls the model from the playground, then
+ * rolls a second version out as a canary and promotes it, moves an alias across an incompatible signature and reads
+ * the usage charts; the platform admin changes the quota; the auditor reads, filters, exports and verifies the audit
+ * log. Screenshots of the main pages land in target/screenshots.
  */
 @DisplayName("System: the web console's journeys in a real browser")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -66,6 +69,7 @@ class ConsoleBrowserSystemTest {
     env.put("MMAAS_ADMIN_PASSWORD", ADMIN_PASSWORD);
     env.put("MMAAS_DATA_DIR", data.resolve("control-plane").toString());
     env.put("MMAAS_SCHEDULER_INTERVAL_MS", "250");
+    env.put("MMAAS_USAGE_FLUSH_MS", "500");
     controlPlane = Proc.start("control-plane", "control-plane", env);
     String ports = controlPlane.awaitLog("control plane ready: (admin API .*)", Duration.ofSeconds(90));
     Matcher m = Pattern.compile("http://127.0.0.1:(\\d+)").matcher(ports);
@@ -251,8 +255,91 @@ class ConsoleBrowserSystemTest {
 
   @Test
   @Order(3)
-  @DisplayName("An auditor filters the audit log, verifies its integrity, reads users, and is refused a tenant admin page")
-  void auditor() {
+  @DisplayName("A tenant admin rolls v2 out as a canary and promotes it, forces an alias across an incompatible signature, and reads usage; a platform admin raises the quota")
+  void rolloutAliasesUsage() throws Exception {
+    Page page = signIn("tina", TENANT_ADMIN_PASSWORD + "-new");
+    upload(page, OnnxModels.mlp(4, 8, 3, 99), "scorer-v2.onnx", 2);
+
+    page.click("#nav-deployments");
+    page.click("tr[data-deployment=scorer] a");
+    page.selectOption("#rollout-version", "2");
+    page.fill("#rollout-weight", "20");
+    page.click("#rollout-submit");
+    assertThat(page.locator("#notice")).containsText("Rolling out v2 to 20%");
+    assertThat(page.locator("#deployment-traffic")).hasText("v1 80% · v2 20%");
+    reloadUntil(page, "tr[data-version='2'] .target-ready", "1 / 1", Duration.ofSeconds(90));
+    assertThat(page.locator("#rollback")).isVisible();
+    Chromium.screenshot(page, "15-canary-rollout");
+
+    page.click("tr[data-version='2'] .target-promote");
+    assertThat(page.locator("#notice")).containsText("Promoting v2");
+    assertThat(page.locator("#deployment-traffic")).hasText("v2");
+    reloadUntil(page, "tr[data-version='2'] .target-ready", "1 / 1", Duration.ofSeconds(90));
+    assertThat(page.locator("tr[data-version='2'] .weight-text")).hasText("100%");
+    Chromium.screenshot(page, "16-promoted");
+
+    page.click("#nav-models");
+    page.click("tr[data-model=scorer] a");
+    page.fill("#alias-name", "prod");
+    page.selectOption("#alias-version", "2");
+    page.click("#set-alias-submit");
+    assertThat(page.locator("#notice")).containsText("Alias prod now points at v2");
+    upload(page, OnnxModels.mlp(5, 8, 3, 7), "scorer-v3.onnx", 3);
+    page.click("#diff-previous");
+    assertThat(page.locator("#diff-verdict")).hasAttribute("data-compatible", "false");
+    assertThat(page.locator("#signature-diff")).containsText("[?, 5]");
+    Chromium.screenshot(page, "17-signature-diff");
+
+    page.click("p.crumbs a");
+    page.fill("#alias-name", "prod");
+    page.selectOption("#alias-version", "3");
+    page.click("#set-alias-submit");
+    assertThat(page.locator("#force-alias")).isVisible();
+    assertThat(page.locator("#signature-diff tr.breaking")).containsText("input");
+    Chromium.screenshot(page, "18-alias-incompatible");
+    page.click("#force-alias-submit");
+    assertThat(page.locator("#notice")).containsText("moved although the signature is incompatible");
+    assertThat(page.locator("tr[data-alias=prod] .alias-version")).hasText("v3");
+    Chromium.screenshot(page, "19-model-aliases");
+
+    page.click("tr[data-version='3'] a");
+    page.click("#delete-version-submit");
+    assertThat(page.locator("#notice")).containsText("aliases [prod] point at version 3");
+
+    page.click("#nav-usage");
+    assertThat(page.locator("#chart-traffic svg.chart-svg")).isVisible();
+    reloadUntil(page, "#chart-compute .legend", "scorer", Duration.ofSeconds(30));
+    assertThat(Long.parseLong(page.locator("#usage-total-requests").textContent().trim())).isPositive();
+    assertThat(page.locator("tr[data-limit=maxModels] .quota-used")).containsText("1");
+    assertThat(page.locator("#quota-form")).hasCount(0);
+    Chromium.screenshot(page, "20-usage");
+    Download csv = page.waitForDownload(() -> page.click("#usage-csv"));
+    assertThat(Files.readString(csv.path())).startsWith("start,model,version,requests").contains(",scorer,1,");
+
+    Page admin = signIn("admin", ADMIN_PASSWORD);
+    admin.navigate(consoleUrl + "/tenants/acme/usage");
+    admin.fill("#quota-requestsPerSecond", "75");
+    admin.click("#quota-submit");
+    assertThat(admin.locator("#notice")).containsText("Quota of acme updated (requestsPerSecond)");
+    assertThat(admin.locator("tr[data-limit=requestsPerSecond] .quota-limit")).hasText("75");
+    Chromium.screenshot(admin, "21-quota");
+    assertThat(alerts).isEmpty();
+  }
+
+  /** Uploads a model file from the model page the browser is on (or the scorer's) and waits for its version page. */
+  static void upload(Page page, byte[] onnx, String name, int expectedVersion) throws Exception {
+    page.navigate(consoleUrl + "/tenants/acme/models/scorer");
+    Path file = data.resolve(name);
+    Files.write(file, onnx);
+    page.setInputFiles("#upload-file", file);
+    page.click("#upload-submit");
+    page.waitForURL("**/versions/" + expectedVersion, new Page.WaitForURLOptions().setTimeout(WAIT_MS));
+  }
+
+  @Test
+  @Order(4)
+  @DisplayName("An auditor filters the audit log by action and time, exports it, verifies its integrity, reads users, and is refused a tenant admin page")
+  void auditor() throws Exception {
     Page page = signIn("audrey", AUDITOR_PASSWORD);
     assertThat(page.locator("#recent-events")).containsText("auth.login");
     assertThat(page.locator("#nav-keys")).hasCount(0);
@@ -265,8 +352,20 @@ class ConsoleBrowserSystemTest {
     assertThat(actions.first()).hasText("api_key.create");
     assertThat(actions.allTextContents()).allMatch("api_key.create"::equals);
     page.fill("#filter-action", "");
+    page.fill("#filter-from", "2020-01-01T00:00");
     page.click("#filter-submit");
+    assertThat(page).hasURL(Pattern.compile(".*from=2020-01-01T00%3A00.*"));
+    assertThat(page.locator("#filter-from")).hasValue("2020-01-01T00:00");
+    assertThat(page.locator("tr.audit-event").first()).isVisible();
     Chromium.screenshot(page, "13-audit-log");
+    Download csv = page.waitForDownload(() -> page.click("#export-csv"));
+    assertThat(csv.suggestedFilename()).isEqualTo("audit-events.csv");
+    String exported = Files.readString(csv.path());
+    assertThat(exported).startsWith("seq,id,occurred_at,").contains("deployment.promote", "model_alias.set");
+    Download jsonl = page.waitForDownload(() -> page.click("#export-jsonl"));
+    List<String> lines = Files.readAllLines(jsonl.path());
+    assertThat(lines).isNotEmpty().allMatch(l -> l.startsWith("{") && l.contains("\"seq\""));
+    assertThat(lines).anyMatch(l -> l.contains("quota.update"));
 
     page.click("#verify-link");
     assertThat(page.locator("#verify-result")).hasAttribute("data-valid", "true");

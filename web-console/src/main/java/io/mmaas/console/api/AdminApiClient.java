@@ -85,6 +85,16 @@ public final class AdminApiClient {
     return send(HttpMethod.POST, token, path, Map.of(), body, call);
   }
 
+  /** {@code PUT} with a JSON body, answering the API's object. */
+  public Future<JsonObject> put(String token, ApiPath path, JsonObject body, CallContext call) {
+    return send(HttpMethod.PUT, token, path, Map.of(), body, call);
+  }
+
+  /** {@code PATCH} with a JSON body, answering the API's object. */
+  public Future<JsonObject> patch(String token, ApiPath path, JsonObject body, CallContext call) {
+    return send(HttpMethod.PATCH, token, path, Map.of(), body, call);
+  }
+
   /** {@code DELETE} of a resource, answering what the API returns (an empty object for 204). */
   public Future<JsonObject> delete(String token, ApiPath path, CallContext call) {
     return send(HttpMethod.DELETE, token, path, Map.of(), null, call);
@@ -171,11 +181,19 @@ public final class AdminApiClient {
 
   /** Reads the error envelope; a body that is not one (a proxy's page) still gives the status. */
   private static ApiException error(int status, HttpResponse<Buffer> response) {
+    return error(status, response.statusMessage(), response.getHeader("X-Request-Id"), response.body());
+  }
+
+  /** The error envelope of any answer: the status, its line, the X-Request-Id header and the body read so far. */
+  static ApiException error(int status, String statusMessage, String requestIdHeader, Buffer body) {
     String code = "http_" + status;
-    String message = response.statusMessage();
-    String requestId = response.getHeader("X-Request-Id");
+    String message = statusMessage;
+    String requestId = requestIdHeader;
     try {
-      JsonObject error = json(response).getJsonObject("error");
+      if (body == null || body.length() == 0) {
+        throw new DecodeException("empty body");
+      }
+      JsonObject error = new JsonObject(body).getJsonObject("error");
       if (error != null) {
         code = error.getString("code", code);
         message = error.getString("message", message);

@@ -1,6 +1,7 @@
 package io.mmaas.console.app;
 
 import io.mmaas.console.api.AdminApiClient;
+import io.mmaas.console.api.ApiDownloads;
 import io.mmaas.console.http.RequestIds;
 import io.mmaas.console.http.SecurityHeaders;
 import io.mmaas.console.pages.ErrorPages;
@@ -8,14 +9,18 @@ import io.mmaas.console.account.PasswordHandler;
 import io.mmaas.console.agents.AgentsHandler;
 import io.mmaas.console.agents.FleetReader;
 import io.mmaas.console.audit.AuditHandler;
+import io.mmaas.console.deployments.DeploymentActionsHandler;
 import io.mmaas.console.deployments.DeploymentsHandler;
 import io.mmaas.console.keys.ApiKeysHandler;
+import io.mmaas.console.models.AliasesHandler;
+import io.mmaas.console.models.ModelChangesHandler;
 import io.mmaas.console.models.ModelsHandler;
 import io.mmaas.console.models.VersionUploadHandler;
 import io.mmaas.console.pages.OverviewHandler;
 import io.mmaas.console.playground.GatewayClient;
 import io.mmaas.console.playground.PlaygroundHandler;
 import io.mmaas.console.tenants.TenantsHandler;
+import io.mmaas.console.usage.UsageHandler;
 import io.mmaas.console.users.UsersHandler;
 import io.mmaas.console.pages.PageRenderer;
 import io.mmaas.console.session.CsrfGuard;
@@ -26,6 +31,8 @@ import io.mmaas.console.session.Sessions;
 import io.mmaas.console.session.SignInHandler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -45,6 +52,7 @@ public final class ConsoleVerticle extends VerticleBase {
   private final ConsoleConfig config;
   private final Clock clock;
   private WebClient webClient;
+  private HttpClient downloadClient;
   private HttpServer server;
   private long sweepTimer = -1;
 
@@ -64,6 +72,8 @@ public final class ConsoleVerticle extends VerticleBase {
         .setUserAgentEnabled(false)
         .setFollowRedirects(false));
     AdminApiClient api = new AdminApiClient(webClient, config.apiBase());
+    downloadClient = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(3_000));
+    ApiDownloads downloads = new ApiDownloads(downloadClient, config.apiBase());
     SessionStore store = new SessionStore(clock);
     SessionCookies cookies = new SessionCookies(config.secureCookies());
     Sessions sessions = new Sessions(store, cookies);
@@ -77,7 +87,9 @@ public final class ConsoleVerticle extends VerticleBase {
         new AgentsHandler(api, new FleetReader(api, clock), pages), new ApiKeysHandler(api, pages, clock),
         new ModelsHandler(api, pages), new VersionUploadHandler(api), new DeploymentsHandler(api, pages),
         new PlaygroundHandler(api, new GatewayClient(webClient, config.gatewayBase()), pages, config.gatewayBase()),
-        new AuditHandler(api, pages), new PasswordHandler(api, pages));
+        new AuditHandler(api, downloads, pages), new PasswordHandler(api, pages),
+        new Routes.Changes(new DeploymentActionsHandler(api), new AliasesHandler(api, pages),
+            new ModelChangesHandler(api), new UsageHandler(api, downloads, pages, clock)));
 
     Router router = Router.router(vertx);
     router.route().handler(new RequestIds()).handler(new SecurityHeaders());
@@ -108,6 +120,9 @@ public final class ConsoleVerticle extends VerticleBase {
     }
     if (webClient != null) {
       webClient.close();
+    }
+    if (downloadClient != null) {
+      downloadClient.close();
     }
     return Future.succeededFuture();
   }

@@ -3,8 +3,11 @@ package io.mmaas.console.app;
 import io.mmaas.console.account.PasswordHandler;
 import io.mmaas.console.agents.AgentsHandler;
 import io.mmaas.console.audit.AuditHandler;
+import io.mmaas.console.deployments.DeploymentActionsHandler;
 import io.mmaas.console.deployments.DeploymentsHandler;
 import io.mmaas.console.keys.ApiKeysHandler;
+import io.mmaas.console.models.AliasesHandler;
+import io.mmaas.console.models.ModelChangesHandler;
 import io.mmaas.console.models.ModelsHandler;
 import io.mmaas.console.models.VersionUploadHandler;
 import io.mmaas.console.pages.OverviewHandler;
@@ -13,6 +16,7 @@ import io.mmaas.console.session.CsrfGuard;
 import io.mmaas.console.session.Sessions;
 import io.mmaas.console.session.SignInHandler;
 import io.mmaas.console.tenants.TenantsHandler;
+import io.mmaas.console.usage.UsageHandler;
 import io.mmaas.console.users.UsersHandler;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
@@ -26,7 +30,11 @@ import io.vertx.ext.web.handler.BodyHandler;
 record Routes(Sessions sessions, CsrfGuard csrf, SignInHandler signIn, OverviewHandler overview,
     TenantsHandler tenants, UsersHandler users, AgentsHandler agents, ApiKeysHandler keys, ModelsHandler models,
     VersionUploadHandler upload, DeploymentsHandler deployments, PlaygroundHandler playground, AuditHandler audit,
-    PasswordHandler password) {
+    PasswordHandler password, Changes changes) {
+
+  /** The handlers of what changes models and deployments after they exist, and of usage and quotas. */
+  record Changes(DeploymentActionsHandler deployments, AliasesHandler aliases, ModelChangesHandler models,
+      UsageHandler usage) {}
 
   static final long FORM_LIMIT_BYTES = 16 * 1024;
   static final long PLAYGROUND_LIMIT_BYTES = 1024 * 1024;
@@ -54,6 +62,9 @@ record Routes(Sessions sessions, CsrfGuard csrf, SignInHandler signIn, OverviewH
     post(router, forms, "/agents/enrollment-tokens", agents::createEnrollmentToken);
     page(router, "/audit", audit::list);
     page(router, "/audit/verify", audit::verify);
+    page(router, "/audit/export.csv", ctx -> audit.export(ctx, "csv"));
+    page(router, "/audit/export.jsonl", ctx -> audit.export(ctx, "jsonl"));
+    page(router, "/audit/public-key.json", audit::publicKey);
 
     page(router, T + "/users", users::listTenant);
     post(router, forms, T + "/users", users::createTenant);
@@ -65,11 +76,26 @@ record Routes(Sessions sessions, CsrfGuard csrf, SignInHandler signIn, OverviewH
     post(router, forms, T + "/models", models::create);
     page(router, T + "/models/:model", models::show);
     page(router, T + "/models/:model/versions/:version", models::version);
+    post(router, forms, T + "/models/:model/versions/:version/edit", changes.models()::annotate);
+    post(router, forms, T + "/models/:model/versions/:version/delete", changes.models()::deleteVersion);
+    post(router, forms, T + "/models/:model/delete", changes.models()::deleteModel);
+    page(router, T + "/models/:model/diff", changes.aliases()::compare);
+    post(router, forms, T + "/models/:model/aliases", changes.aliases()::set);
+    page(router, T + "/models/:model/aliases/:alias/move", changes.aliases()::confirmMove);
+    post(router, forms, T + "/models/:model/aliases/:alias/delete", changes.aliases()::remove);
     router.post(T + "/models/:model/versions").handler(VersionUploadHandler::pause)
         .handler(sessions.requireSignIn()).handler(csrf.sessionHeader()).handler(upload::handle);
     page(router, T + "/deployments", deployments::list);
     post(router, forms, T + "/deployments", deployments::create);
     page(router, T + "/deployments/:id", deployments::show);
+    post(router, forms, T + "/deployments/:id/scale", changes.deployments()::scale);
+    post(router, forms, T + "/deployments/:id/rollout", changes.deployments()::rollout);
+    post(router, forms, T + "/deployments/:id/promote", changes.deployments()::promote);
+    post(router, forms, T + "/deployments/:id/rollback", changes.deployments()::rollback);
+    post(router, forms, T + "/deployments/:id/delete", changes.deployments()::delete);
+    page(router, T + "/usage", changes.usage()::show);
+    page(router, T + "/usage.csv", changes.usage()::csv);
+    post(router, forms, T + "/quota", changes.usage()::updateQuota);
     page(router, T + "/playground", playground::show);
     post(router, bigForms, T + "/playground", playground::infer);
   }

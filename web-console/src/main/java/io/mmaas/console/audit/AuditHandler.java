@@ -1,10 +1,12 @@
 package io.mmaas.console.audit;
 
 import io.mmaas.console.api.AdminApiClient;
+import io.mmaas.console.api.ApiDownloads;
 import io.mmaas.console.api.ApiException;
 import io.mmaas.console.api.ApiPath;
 import io.mmaas.console.api.Json;
 import io.mmaas.console.http.Calls;
+import io.mmaas.console.http.Downloads;
 import io.mmaas.console.pages.Nav;
 import io.mmaas.console.pages.PageRenderer;
 import io.mmaas.console.session.ConsoleSession;
@@ -18,17 +20,37 @@ import java.util.Map;
 
 /**
  * The audit log: filtered keyset pages (newest first; "next" asks for events before the last one shown, so paging
- * stays fast however many events there are) and the chain verification.
+ * stays fast however many events there are), exports streamed through with the same filters, and the chain
+ * verification.
  */
 public final class AuditHandler {
   static final int PAGE_SIZE = 50;
 
   private final AdminApiClient api;
+  private final ApiDownloads downloads;
   private final PageRenderer pages;
 
-  public AuditHandler(AdminApiClient api, PageRenderer pages) {
+  public AuditHandler(AdminApiClient api, ApiDownloads downloads, PageRenderer pages) {
     this.api = api;
+    this.downloads = downloads;
     this.pages = pages;
+  }
+
+  /** GET /audit/export.csv and /audit/export.jsonl: the API's export with the page's filters, streamed through. */
+  public void export(RoutingContext ctx, String format) {
+    ConsoleSession session = Sessions.current(ctx);
+    AuditFilter filter = AuditFilter.from(ctx);
+    downloads.open(session.token(), ApiPath.of("audit-events", "export"), filter.exportQuery(format), Calls.of(ctx))
+        .onSuccess(upstream -> Downloads.relay(ctx, upstream, "audit-events." + format))
+        .onFailure(ctx::fail);
+  }
+
+  /** GET /audit/public-key.json: the key that checks the checkpoints, to keep outside the system. */
+  public void publicKey(RoutingContext ctx) {
+    ConsoleSession session = Sessions.current(ctx);
+    downloads.open(session.token(), ApiPath.of("audit-events", "public-key"), Map.of(), Calls.of(ctx))
+        .onSuccess(upstream -> Downloads.relay(ctx, upstream, "audit-public-key.json"))
+        .onFailure(ctx::fail);
   }
 
   public void list(RoutingContext ctx) {
@@ -46,7 +68,8 @@ public final class AuditHandler {
           String next = Json.text(events.result(), "nextBefore");
           return new AuditView(Nav.of(session, "audit"), filter, tenants.result(),
               Json.objects(events.result(), "items").stream().map(e -> AuditRow.of(e, names)).toList(),
-              next == null ? null : filter.nextHref(next), filter.before() == null ? null : filter.firstHref());
+              next == null ? null : filter.nextHref(next), filter.before() == null ? null : filter.firstHref(),
+              filter.exportHref("csv"), filter.exportHref("jsonl"));
         })
         .onSuccess(view -> pages.render(ctx, 200, "audit/list.jte", view))
         .onFailure(ctx::fail);

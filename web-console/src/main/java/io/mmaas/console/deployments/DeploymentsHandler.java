@@ -14,12 +14,16 @@ import io.mmaas.console.session.Sessions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /** A tenant's deployments: list with status, create, and one deployment with why each replica is not running. */
 public final class DeploymentsHandler {
   static final int PAGE_SIZE = 50;
+  static final int VERSIONS_OFFERED = 200;
   private static final Set<String> PROVIDERS = Set.of("auto", "cpu", "cuda");
 
   private final AdminApiClient api;
@@ -58,13 +62,26 @@ public final class DeploymentsHandler {
     String tenant = ctx.pathParam("tenant");
     String base = TenantLinks.base(tenant) + "/deployments";
     api.get(session.token(), ApiPath.tenant(tenant, "deployments", ctx.pathParam("id")), Map.of(), Calls.of(ctx))
-        .map(d -> {
+        .compose(d -> {
           DeploymentRow row = DeploymentRow.of(d, base);
-          return new DeploymentView(Nav.of(session, "deployments"), tenant, base, row,
-              TenantLinks.base(tenant) + "/playground?model=" + TenantLinks.query(row.model()));
+          return versions(session, tenant, row.model(), ctx).map(versions -> new DeploymentView(
+              Nav.of(session, "deployments"), tenant, base, row,
+              TenantLinks.base(tenant) + "/playground?model=" + TenantLinks.query(row.model()), versions));
         })
         .onSuccess(view -> pages.render(ctx, 200, "deployments/deployment.jte", view))
         .onFailure(ctx::fail);
+  }
+
+  /** The model's version numbers (the first {@value #VERSIONS_OFFERED}), newest first, for the rollout form. */
+  private Future<List<Long>> versions(ConsoleSession session, String tenant, String model, RoutingContext ctx) {
+    return api.get(session.token(), ApiPath.tenant(tenant, "models", model, "versions"),
+            Map.of("limit", "" + VERSIONS_OFFERED), Calls.of(ctx))
+        .map(page -> {
+          List<Long> numbers = new ArrayList<>(Json.objects(page, "items").stream()
+              .map(v -> Json.number(v, "version", 0)).toList());
+          Collections.reverse(numbers);
+          return numbers;
+        });
   }
 
   public void create(RoutingContext ctx) {

@@ -17,7 +17,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.util.Map;
 
-/** A tenant's models: list and create, one model with its versions, and one version's signature. */
+/** A tenant's models: list and create, one model with its aliases and versions, and one version's signature. */
 public final class ModelsHandler {
   static final int PAGE_SIZE = 50;
 
@@ -81,13 +81,16 @@ public final class ModelsHandler {
     Future<JsonObject> m = api.get(session.token(), ApiPath.tenant(tenant, "models", model), Map.of(), Calls.of(ctx));
     Future<JsonObject> versions = api.get(session.token(), ApiPath.tenant(tenant, "models", model, "versions"), query,
         Calls.of(ctx));
-    Future.all(m, versions)
+    Future<JsonObject> aliases = api.get(session.token(), ApiPath.tenant(tenant, "models", model, "aliases"), Map.of(),
+        Calls.of(ctx));
+    Future.all(m, versions, aliases)
         .map(x -> {
           String next = Json.text(versions.result(), "nextAfterVersion");
           String description = Json.text(m.result(), "description");
           return new ModelView(Nav.of(session, "models"), tenant, model, description == null ? "" : description, href,
               Json.objects(versions.result(), "items").stream().map(v -> VersionRow.of(v, href)).toList(),
-              next == null ? null : href + "?afterVersion=" + TenantLinks.query(next), after != null);
+              next == null ? null : href + "?afterVersion=" + TenantLinks.query(next), after != null,
+              Json.objects(aliases.result(), "items").stream().map(AliasRow::of).toList());
         })
         .onSuccess(view -> pages.render(ctx, 200, "models/model.jte", view))
         .onFailure(ctx::fail);

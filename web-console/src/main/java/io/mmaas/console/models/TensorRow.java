@@ -18,6 +18,11 @@ public record TensorRow(String name, String datatype, String shape) {
     return new TensorRow(Json.text(t, "name"), Json.text(t, "datatype"), shape.append(']').toString());
   }
 
+  /** "FP32 [?, 4]". */
+  public String typeAndShape() {
+    return datatype + " " + shape;
+  }
+
   public String text() {
     return name + " " + datatype + " " + shape;
   }

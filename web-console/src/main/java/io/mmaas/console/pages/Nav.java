@@ -49,6 +49,7 @@ public record Nav(String username, String roleLabel, String csrfToken, List<NavL
           links.add(link("models", base + "/models", "Models", active));
           links.add(link("deployments", base + "/deployments", "Deployments", active));
           links.add(link("playground", base + "/playground", "Playground", active));
+          links.add(link("usage", base + "/usage", "Usage", active));
           links.add(link("tenant-users", base + "/users", "Users", active));
         }
         links.add(link("audit", "/audit", "Audit log", active));
@@ -58,6 +59,8 @@ public record Nav(String username, String roleLabel, String csrfToken, List<NavL
           links.add(link("tenants", "/tenants", "Tenants", active));
           links.add(link("users", "/users", "Users", active));
           links.add(link("agents", "/agents", "Agents", active));
+        } else {
+          links.add(link("usage", TenantLinks.base(tenant) + "/usage", "Usage", active));
         }
         links.add(link("audit", "/audit", "Audit log", active));
       }

@@ -63,6 +63,15 @@ public final class Browser {
     return send(client.post(port, "127.0.0.1", path), form);
   }
 
+  /** Posts a form and follows a 303 to the page it names, as a browser does. */
+  public Future<Page> submit(String path, String csrf, String... pairs) {
+    MultiMap form = MultiMap.caseInsensitiveMultiMap().add("_csrf", csrf);
+    for (int i = 0; i < pairs.length; i += 2) {
+      form.add(pairs[i], pairs[i + 1]);
+    }
+    return post(path, form).compose(p -> p.status() == 303 ? get(p.location()) : Future.succeededFuture(p));
+  }
+
   /** Posts a raw body with these headers, as the upload script does. */
   public Future<Page> postBody(String path, Buffer body, Map<String, String> headers) {
     HttpRequest<Buffer> request = client.post(port, "127.0.0.1", path);

@@ -56,6 +56,7 @@ public final class FakeAdminApi extends VerticleBase {
 
   private final Map<String, JsonObject> tokens = new ConcurrentHashMap<>();
   private final FakeResources resources = new FakeResources(this::caller);
+  private final FakeChanges changes = new FakeChanges(resources, this::caller);
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private HttpServer server;
 
@@ -72,6 +73,7 @@ public final class FakeAdminApi extends VerticleBase {
     router.get("/api/v1/me").handler(this::me);
     router.get("/api/v1/tenants").handler(this::tenants);
     resources.mount(router);
+    changes.mount(router);
     return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").onSuccess(s -> server = s);
   }
 
@@ -90,6 +92,28 @@ public final class FakeAdminApi extends VerticleBase {
   /** The fake's stored resources, for tests to inspect. */
   FakeResources resources() {
     return resources;
+  }
+
+  /** Adds version {@code n} of the model whose input is {@code [?, inputWidth]} (4 is v1's signature). */
+  public void addVersion(int n, int inputWidth) {
+    JsonObject v = FakeResources.version(n);
+    v.getJsonArray("inputs").getJsonObject(0).put("shape", new JsonArray().add(-1).add(inputWidth));
+    resources.versions.add(v);
+  }
+
+  /** The version each alias points at. */
+  public Map<String, Integer> aliases() {
+    return Map.copyOf(changes.aliases);
+  }
+
+  /** The quota limits as the fake holds them now. */
+  public JsonObject limits() {
+    return changes.limits.copy();
+  }
+
+  /** The deployment with this id as the fake holds it now, or null. */
+  public JsonObject deployment(String id) {
+    return resources.deployments.stream().filter(d -> d.getString("id").equals(id)).findFirst().orElse(null);
   }
 
   /** Sizes of the model bodies received, in order. */

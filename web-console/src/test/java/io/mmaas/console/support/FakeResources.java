@@ -242,7 +242,7 @@ final class FakeResources {
             .put("data", new JsonArray().add(0.5)))));
   }
 
-  private static JsonObject version(int n) {
+  static JsonObject version(int n) {
     return new JsonObject().put("id", "v-" + n).put("version", n).put("sha256", "ab".repeat(32)).put("sizeBytes", 1234)
         .put("irVersion", 8).put("opsets", new JsonArray().add(new JsonObject().put("domain", "").put("version", 17)))
         .put("inputs", new JsonArray().add(new JsonObject().put("name", "input").put("datatype", "FP32")
