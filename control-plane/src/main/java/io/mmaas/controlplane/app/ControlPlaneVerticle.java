@@ -154,7 +154,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
     Scheduler scheduler = new Scheduler(pool, audit, clock);
     RoutingTable routing = new RoutingTable(pool, agentSecrets, clock);
     KeyAuthenticator keyAuth = new KeyAuthenticator(pool, keyRepo, tenantRepo, quotaRepo, clock, 1_000, 30_000);
-    GatewayMembership membership = new GatewayMembership(pool, clock);
+    GatewayMembership membership = new GatewayMembership(pool);
     this.membership = membership;
     UsageMeter meter = new UsageMeter(pool);
     AdmissionHandler admission = new AdmissionHandler(new Limiter(pool, clock, membership::live), meter, denials, clock);

@@ -92,16 +92,35 @@ public final class AuditService {
             .put("firstBrokenSeq", result.getLong("firstBrokenSeq"))).map(result));
   }
 
-  private Future<Void> walk(ChainVerifier verifier, Future<List<AuditEvent>> batch) {
-    return batch.compose(events -> {
+  /**
+   * Checks the chain batch by batch (the next batch is fetched while this one is hashed). Driven by one promise and
+   * plain callbacks rather than a nested compose chain, so a finished batch is garbage as soon as it is checked and
+   * memory stays flat however long the log is.
+   */
+  private Future<Void> walk(ChainVerifier verifier, Future<List<AuditEvent>> first) {
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    step(verifier, first, done);
+    return done.future();
+  }
+
+  private void step(ChainVerifier verifier, Future<List<AuditEvent>> batch, io.vertx.core.Promise<Void> done) {
+    batch.onFailure(done::fail).onSuccess(events -> {
       if (events.isEmpty()) {
-        return Future.succeededFuture();
+        done.complete();
+        return;
       }
       long last = events.get(events.size() - 1).seq();
       Future<List<AuditEvent>> next = events.size() < VERIFY_BATCH ? Future.succeededFuture(List.of())
           : repository.run(last, VERIFY_BATCH);   // fetched while this batch is hashed
-      return vertx.executeBlocking(() -> events.stream().allMatch(verifier::accept), true)
-          .compose(ok -> ok ? walk(verifier, next) : next.<Void>mapEmpty().recover(e -> Future.succeededFuture()));
+      vertx.executeBlocking(() -> events.stream().allMatch(verifier::accept), true)
+          .onFailure(done::fail)
+          .onSuccess(ok -> {
+            if (ok) {
+              step(verifier, next, done);
+            } else {
+              next.onComplete(x -> done.complete());
+            }
+          });
     });
   }
 

@@ -3,8 +3,6 @@ package io.mmaas.controlplane.gateway;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
-import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.UUID;
 
 /**
@@ -15,13 +13,11 @@ public final class GatewayMembership {
   private static final int LIVE_SECONDS = 3;
 
   private final Pool pool;
-  private final Clock clock;
   private final UUID replicaId = UUID.randomUUID();
   private volatile int live = 1;
 
-  public GatewayMembership(Pool pool, Clock clock) {
+  public GatewayMembership(Pool pool) {
     this.pool = pool;
-    this.clock = clock;
   }
 
   public int live() {
@@ -29,12 +25,12 @@ public final class GatewayMembership {
   }
 
   public Future<Void> renew() {
-    var now = clock.instant().atOffset(ZoneOffset.UTC);
-    return pool.preparedQuery("INSERT INTO gateway_members (replica_id, last_seen) VALUES ($1, $2) "
+    // The database's clock on both sides: replicas on hosts with skewed clocks still agree on who is live.
+    return pool.preparedQuery("INSERT INTO gateway_members (replica_id, last_seen) VALUES ($1, now()) "
             + "ON CONFLICT (replica_id) DO UPDATE SET last_seen = EXCLUDED.last_seen")
-        .execute(Tuple.of(replicaId, now))
-        .compose(x -> pool.preparedQuery("SELECT count(*) AS n FROM gateway_members WHERE last_seen > $1")
-            .execute(Tuple.of(now.minusSeconds(LIVE_SECONDS))))
+        .execute(Tuple.of(replicaId))
+        .compose(x -> pool.query("SELECT count(*) AS n FROM gateway_members WHERE last_seen > now() - interval '"
+            + LIVE_SECONDS + " seconds'").execute())
         .map(rs -> {
           live = Math.max(1, rs.iterator().next().getLong("n").intValue());
           return (Void) null;
