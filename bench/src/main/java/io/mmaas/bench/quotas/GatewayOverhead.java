@@ -1,0 +1,111 @@
+package io.mmaas.bench.quotas;
+
+import io.mmaas.bench.load.ClosedLoop;
+import io.mmaas.bench.load.LoadResult;
+import io.mmaas.bench.load.Target;
+import io.mmaas.bench.report.CpuTime;
+import io.mmaas.bench.report.Report;
+import io.mmaas.bench.system.Platform;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Case d: the same model and load generator calling the agent directly (serving key) and through a gateway (API key,
+ * quota raised out of the way), at concurrency 1 (latency added) and 16 (throughput kept). Runs alternate
+ * direct/gateway {@value #ROUNDS} times and each figure is the median of the rounds, so a burst of load from the
+ * machine's other user does not land on one side only.
+ */
+final class GatewayOverhead {
+  private static final int ROUNDS = 3;
+
+  private GatewayOverhead() {
+  }
+
+  static void run(Platform p, Report report, double seconds) throws Exception {
+    ServedModel m = ServedModel.create(p, "fast", new JsonObject().put("requestsPerSecond", 1_000_000)
+        .put("burst", 10_000_000).put("concurrentRequests", 100_000).put("requestsPerDay", 1_000_000_000_000L));
+    Target direct = m.direct("direct to agent");
+    Target gateway = m.viaGateway("through gateway", p.controlPlanes.get(0));
+    ClosedLoop.run(p.vertx, direct, 4, Math.min(3, seconds));
+    ClosedLoop.run(p.vertx, gateway, 4, Math.min(3, seconds));
+
+    JsonArray runs = new JsonArray();
+    report.md("\n## d. Gateway overhead\n\n")
+        .line("MLP 16→32→4, JSON, batch 1; closed loop, %.0f s per run, %d alternating rounds; medians of the rounds.%n",
+            seconds, ROUNDS)
+        .md("| concurrency | path | calls/s | p50 µs | p99 µs | agent CPU µs/req | gateway CPU µs/req | load generator "
+            + "CPU µs/req |\n|---|---|---|---|---|---|---|---|\n");
+    JsonObject summary = new JsonObject();
+    for (int concurrency : new int[] {1, 16}) {
+      double[][] d = new double[6][ROUNDS];
+      double[][] g = new double[6][ROUNDS];
+      for (int i = 0; i < ROUNDS; i++) {
+        record(p, direct, concurrency, seconds, d, i, runs);
+        record(p, gateway, concurrency, seconds, g, i, runs);
+      }
+      double[] dm = medians(d);
+      double[] gm = medians(g);
+      report.line("| %d | direct | %.0f | %.0f | %.0f | %.0f | – | %.0f |", concurrency, dm[0], dm[1], dm[2], dm[3],
+          dm[5]);
+      report.line("| %d | gateway | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f |", concurrency, gm[0], gm[1], gm[2],
+          gm[3], gm[4], gm[5]);
+      summary.put("c" + concurrency, new JsonObject()
+          .put("cpuMicrosPerRequest", new JsonObject().put("directAgent", dm[3]).put("directGenerator", dm[5])
+              .put("gatewayAgent", gm[3]).put("gatewayControlPlane", gm[4]).put("gatewayGenerator", gm[5]))
+          .put("directPerSecond", dm[0]).put("gatewayPerSecond", gm[0])
+          .put("gatewayThroughputPercentOfDirect", Math.round(gm[0] / dm[0] * 1000) / 10.0)
+          .put("addedP50Micros", gm[1] - dm[1]).put("addedP99Micros", gm[2] - dm[2]));
+    }
+    JsonObject c1 = summary.getJsonObject("c1");
+    JsonObject c16 = summary.getJsonObject("c16");
+    report.line("%nAdded by the gateway at concurrency 1: p50 %+.0f µs (target ≤ 250), p99 %+.0f µs (target ≤ 1000). "
+            + "Throughput at concurrency 16: %.1f %% of direct (target ≥ 70 %%).", c1.getDouble("addedP50Micros"),
+        c1.getDouble("addedP99Micros"), c16.getDouble("gatewayThroughputPercentOfDirect"));
+    JsonObject cpu = c16.getJsonObject("cpuMicrosPerRequest");
+    double direct16 = cpu.getDouble("directAgent") + cpu.getDouble("directGenerator");
+    double gateway16 = cpu.getDouble("gatewayAgent") + cpu.getDouble("gatewayControlPlane")
+        + cpu.getDouble("gatewayGenerator");
+    report.line("At concurrency 16 a request costs %.0f µs of CPU in all direct, %.0f µs through the gateway (%.0f of "
+            + "them in the control plane): with every process sharing the same cores, the gateway path can reach at "
+            + "most about %.0f %% of direct throughput here.", direct16, gateway16,
+        cpu.getDouble("gatewayControlPlane"), direct16 / gateway16 * 100);
+    c16.put("cpuBoundThroughputPercent", Math.round(direct16 / gateway16 * 1000) / 10.0);
+    report.json().put("d_gateway_overhead", summary.put("runs", runs));
+  }
+
+  /** One run; into[0..5][round] = calls/s, p50, p99, and CPU µs per request of agent, control plane, generator. */
+  private static void record(Platform p, Target t, int concurrency, double seconds, double[][] into, int round,
+                             JsonArray runs) {
+    long[] pids = {p.agents.get(0).pid(), p.controlPlanes.get(0).process().pid(), ProcessHandle.current().pid()};
+    double[] before = new double[3];
+    for (int k = 0; k < 3; k++) {
+      before[k] = CpuTime.millis(pids[k]);
+    }
+    LoadResult r = ClosedLoop.run(p.vertx, t, concurrency, seconds);
+    into[0][round] = r.okPerSec();
+    into[1][round] = r.p50();
+    into[2][round] = r.p99();
+    for (int k = 0; k < 3; k++) {
+      into[3 + k][round] = (CpuTime.millis(pids[k]) - before[k]) * 1000 / Math.max(1, r.total());
+    }
+    runs.add(r.toJson().put("round", round + 1).put("cpuMicrosPerRequest", new JsonObject()
+        .put("agent", into[3][round]).put("controlPlane1", into[4][round]).put("generator", into[5][round])));
+    System.out.printf(java.util.Locale.ROOT, "  %-18s c%-3d %8.1f/s p50 %6.0f p99 %6.0f non-200 %d  cpu µs/req agent "
+            + "%.0f cp1 %.0f generator %.0f%n", r.name(), r.concurrency(), r.okPerSec(), r.p50(), r.p99(),
+        r.total() - r.ok(), into[3][round], into[4][round], into[5][round]);
+  }
+
+  private static double[] medians(double[][] values) {
+    double[] out = new double[values.length];
+    for (int k = 0; k < values.length; k++) {
+      out[k] = median(values[k]);
+    }
+    return out;
+  }
+
+  private static double median(double[] values) {
+    double[] s = values.clone();
+    java.util.Arrays.sort(s);
+    return s[s.length / 2];
+  }
+}

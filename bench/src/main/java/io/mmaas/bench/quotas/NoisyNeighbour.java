@@ -1,0 +1,118 @@
+package io.mmaas.bench.quotas;
+
+import io.mmaas.bench.load.LoadResult;
+import io.mmaas.bench.load.PacedLoad;
+import io.mmaas.bench.report.Report;
+import io.mmaas.bench.system.ControlPlaneProcess;
+import io.mmaas.bench.system.Platform;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Case c: tenant B sends a steady, paced load well under its limit through both gateways while tenant A floods at
+ * ten times its own limit, also through both. B's latency is measured alone, during the flood, and alone again (the
+ * second quiet phase shows how much the figures move with no flood at all on this shared machine).
+ */
+final class NoisyNeighbour {
+  private static final int A_LIMIT = 50;
+  private static final int A_OFFERED = 500;
+  private static final int B_RATE = 100;
+
+  private NoisyNeighbour() {
+  }
+
+  static void run(Platform p, Report report, double seconds) throws Exception {
+    ServedModel a = ServedModel.create(p, "noisy", new JsonObject().put("requestsPerSecond", A_LIMIT)
+        .put("burst", A_LIMIT).put("concurrentRequests", 10_000).put("requestsPerDay", 1_000_000_000L));
+    ServedModel b = ServedModel.create(p, "quiet", new JsonObject().put("requestsPerSecond", 1_000)
+        .put("burst", 1_000).put("concurrentRequests", 10_000).put("requestsPerDay", 1_000_000_000L));
+    paced(p, b, "warm-up B", B_RATE, Math.min(5, seconds));
+    Phase alone = new Phase("B alone", paced(p, b, "B", B_RATE, seconds), null);
+    Future<List<LoadResult>> flood = start(p, a, "A", A_OFFERED, seconds);
+    List<LoadResult> during = paced(p, b, "B", B_RATE, seconds);
+    Phase flooded = new Phase("B while A floods", during, flood.await());
+    Phase again = new Phase("B alone again", paced(p, b, "B", B_RATE, seconds), null);
+
+    JsonArray phases = new JsonArray();
+    report.md("\n## c. Noisy neighbour\n\n")
+        .line("B: %d requests/s paced (limit 1000/s), half to each gateway. A: limit %d/s, offered %d/s paced, half to "
+            + "each gateway. %.0f s per phase; open loop (1 ms ticks), latency from send to last byte.%n", B_RATE, A_LIMIT, A_OFFERED,
+            seconds)
+        .md("| phase | B 200/s | B p50 µs | B p99 µs | B non-200 | A 200/s | A 429/s |\n|---|---|---|---|---|---|---|\n");
+    for (Phase ph : List.of(alone, flooded, again)) {
+      phases.add(ph.toJson());
+      report.line("| %s | %.1f | %.0f | %.0f | %d | %s | %s |", ph.name, ph.bOkPerSecond(), (double) ph.b.getValueAtPercentile(50),
+          (double) ph.b.getValueAtPercentile(99), ph.bNotOk(), ph.a == null ? "" : fmt(ph.aPerSecond(200)),
+          ph.a == null ? "" : fmt(ph.aPerSecond(429)));
+    }
+    double p99Change = (double) flooded.b.getValueAtPercentile(99) / alone.b.getValueAtPercentile(99) - 1;
+    double noise = (double) again.b.getValueAtPercentile(99) / alone.b.getValueAtPercentile(99) - 1;
+    report.line("%nB's p99 during the flood vs alone: %+.1f %% (target < 10 %%); alone vs alone again: %+.1f %%.",
+        p99Change * 100, noise * 100);
+    report.json().put("c_noisy_neighbour", new JsonObject().put("phases", phases)
+        .put("bP99ChangePercent", Math.round(p99Change * 1000) / 10.0)
+        .put("bP99ChangeWithoutFloodPercent", Math.round(noise * 1000) / 10.0));
+  }
+
+  private static String fmt(double v) {
+    return String.format(java.util.Locale.ROOT, "%.1f", v);
+  }
+
+  private static Future<List<LoadResult>> start(Platform p, ServedModel m, String name, double rate, double seconds) {
+    List<Future<LoadResult>> parts = new ArrayList<>();
+    for (ControlPlaneProcess cp : p.controlPlanes) {
+      parts.add(new PacedLoad(p.vertx, m.viaGateway(name + " via " + cp.gatewayUrl(), cp),
+          rate / p.controlPlanes.size(), 256).start(seconds));
+    }
+    return Future.all(parts).map(all -> parts.stream().map(Future::result).toList());
+  }
+
+  private static List<LoadResult> paced(Platform p, ServedModel m, String name, double rate, double seconds) {
+    return start(p, m, name, rate, seconds).await();
+  }
+
+  /** One phase: B's results (one per gateway) merged, and A's when it flooded. */
+  private static final class Phase {
+    final String name;
+    final List<LoadResult> bParts;
+    final List<LoadResult> a;
+    final Histogram b = new Histogram(3);
+
+    Phase(String name, List<LoadResult> bParts, List<LoadResult> a) {
+      this.name = name;
+      this.bParts = bParts;
+      this.a = a;
+      bParts.forEach(r -> b.add(r.okMicros()));
+    }
+
+    double bOkPerSecond() {
+      return bParts.stream().mapToDouble(LoadResult::okPerSec).sum();
+    }
+
+    long bNotOk() {
+      return bParts.stream().mapToLong(r -> r.total() - r.ok()).sum();
+    }
+
+    double aPerSecond(int status) {
+      return a.stream().mapToDouble(r -> r.statuses().getOrDefault(status, 0L) / r.seconds()).sum();
+    }
+
+    JsonObject toJson() {
+      JsonArray parts = new JsonArray();
+      bParts.forEach(r -> parts.add(r.toJson()));
+      JsonObject j = new JsonObject().put("phase", name).put("bP50Micros", b.getValueAtPercentile(50))
+          .put("bP99Micros", b.getValueAtPercentile(99)).put("bP999Micros", b.getValueAtPercentile(99.9))
+          .put("b", parts);
+      if (a != null) {
+        JsonArray as = new JsonArray();
+        a.forEach(r -> as.add(r.toJson()));
+        j.put("a", as);
+      }
+      return j;
+    }
+  }
+}

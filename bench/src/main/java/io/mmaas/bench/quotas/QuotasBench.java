@@ -1,0 +1,53 @@
+package io.mmaas.bench.quotas;
+
+import io.mmaas.bench.report.LoadAverage;
+import io.mmaas.bench.report.Report;
+import io.mmaas.bench.system.AdminApi;
+import io.mmaas.bench.system.Platform;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * {@code java -jar bench-app.jar quotas [--seconds S] [--phase-seconds S] [--out DIR]} (issue #7): two packaged
+ * control-plane replicas on one fresh database and one packaged agent; runs the gateway overhead (d), the rate limit
+ * across replicas (a, S seconds, default 30), the noisy neighbour (c) and the resource-limit races (b), then writes
+ * {@code quotas-<time>.json} and {@code .md}.
+ */
+public final class QuotasBench {
+  private QuotasBench() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    double seconds = 30;
+    double phaseSeconds = 15;
+    Path out = Path.of("bench/results");
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--seconds" -> seconds = Double.parseDouble(args[i + 1]);
+        case "--phase-seconds" -> phaseSeconds = Double.parseDouble(args[i + 1]);
+        case "--out" -> out = Path.of(args[i + 1]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    Report report = new Report("quotas", "Quotas and rate limits benchmark");
+    try (LoadAverage load = new LoadAverage(); Platform p = Platform.create()) {
+      report.line("Two control-plane processes and one runtime-agent process (packaged jars) on a fresh database; "
+          + "load generator in this process; everything on 127.0.0.1.%n");
+      for (String name : new String[] {"quotas-cp1", "quotas-cp2"}) {
+        p.startControlPlane(name, Map.of());
+      }
+      p.startAgent("quotas-agent");
+      AdminApi.await("agent enrolled", () -> p.admin().get("/api/v1/agents").getJsonArray("items").size() == 1,
+          Duration.ofSeconds(60), p::logs);
+
+      GatewayOverhead.run(p, report, phaseSeconds / 3);
+      RateAcrossGateways.run(p, report, seconds);
+      NoisyNeighbour.run(p, report, phaseSeconds);
+      ResourceRaces.run(p, report);
+      report.line("%nMachine: %s.", load.describe());
+      report.json().put("loadAverage", load.toJson());
+    }
+    System.out.println("\nwritten " + report.write(out));
+  }
+}

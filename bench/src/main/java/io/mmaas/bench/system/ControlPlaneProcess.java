@@ -1,0 +1,27 @@
+package io.mmaas.bench.system;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** One packaged control-plane process and the three URLs it logged when ready. */
+public record ControlPlaneProcess(JavaProcess process, String adminUrl, String gatewayUrl, String agentApiUrl) {
+
+  static ControlPlaneProcess start(String name, Map<String, String> env) throws Exception {
+    JavaProcess p = JavaProcess.start(name, "control-plane", "768m", env);
+    String ports = p.awaitLog("control plane ready: (admin API .*)", Duration.ofSeconds(90));
+    Matcher m = Pattern.compile("http://[0-9.]+:(\\d+)").matcher(ports);
+    String[] urls = new String[3];
+    for (int i = 0; i < 3; i++) {
+      m.find();
+      urls[i] = "http://127.0.0.1:" + m.group(1);
+    }
+    return new ControlPlaneProcess(p, urls[0], urls[1], urls[2]);
+  }
+
+  /** The gateway's port, for the load generator. */
+  public int gatewayPort() {
+    return Integer.parseInt(gatewayUrl.substring(gatewayUrl.lastIndexOf(':') + 1));
+  }
+}

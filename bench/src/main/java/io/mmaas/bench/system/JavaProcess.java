@@ -1,0 +1,96 @@
+package io.mmaas.bench.system;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A deployable started as a real child process from its packaged jar, its output captured in
+ * bench/target/process-logs (the same approach as system-tests' JavaProcess).
+ */
+public final class JavaProcess implements AutoCloseable {
+  private final String name;
+  private final Process process;
+  private final Path log;
+
+  private JavaProcess(String name, Process process, Path log) {
+    this.name = name;
+    this.process = process;
+    this.log = log;
+  }
+
+  /** The repository root: the working directory unless {@code -Dmmaas.repo.root} says otherwise. */
+  public static Path repoRoot() {
+    return Path.of(System.getProperty("mmaas.repo.root", ".")).toAbsolutePath().normalize();
+  }
+
+  static Path jar(String module) {
+    Path jar = repoRoot().resolve(module).resolve("target").resolve(module + "-app.jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: run from the repository root after "
+          + "'mvn -B -pl bench -am package -DskipTests'");
+    }
+    return jar;
+  }
+
+  static JavaProcess start(String name, String module, String heap, Map<String, String> env) throws IOException {
+    Path logs = repoRoot().resolve("bench/target/process-logs");
+    Files.createDirectories(logs);
+    Path log = logs.resolve(name + ".log");
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx" + heap, "-jar", jar(module).toString()));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().keySet().removeIf(k -> k.startsWith("MMAAS_"));
+    pb.environment().putAll(env);
+    return new JavaProcess(name, pb.start(), log);
+  }
+
+  /** Waits until the log has a line matching {@code regex} and returns its first group. */
+  String awaitLog(String regex, Duration timeout) throws IOException, InterruptedException {
+    Pattern p = Pattern.compile(regex);
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      Matcher m = p.matcher(Files.readString(log, StandardCharsets.UTF_8));
+      if (m.find()) {
+        return m.groupCount() > 0 ? m.group(1) : m.group();
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + tail());
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException(name + " did not log /" + regex + "/ within " + timeout + ":\n" + tail());
+  }
+
+  public String tail() throws IOException {
+    String all = Files.readString(log, StandardCharsets.UTF_8);
+    return all.length() > 6000 ? all.substring(all.length() - 6000) : all;
+  }
+
+  /** Counts the log lines containing {@code text} (e.g. warnings seen during a run). */
+  public long countLines(String text) throws IOException {
+    return Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> l.contains(text)).count();
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor();
+    }
+  }
+}
