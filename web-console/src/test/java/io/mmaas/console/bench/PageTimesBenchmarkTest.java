@@ -95,7 +95,8 @@ class PageTimesBenchmarkTest {
           "/tenants/bench/api-keys?after=" + deepKeys, "/tenants/bench/models", "/tenants/bench/models/scorer",
           "/tenants/bench/deployments", "/tenants/bench/playground", "/tenants/bench/users", "/audit",
           "/audit?before=500000", "/audit?action=api_key.revoke", "/audit?outcome=denied",
-          "/audit?tenantId=" + tenantId + "&action=model.create", "/audit?actorId=u-42", "/account/password");
+          "/audit?tenantId=" + tenantId + "&action=model.create", "/audit?actorId=u-42", "/account/password",
+          "/tenants/bench/usage", "/tenants/bench/usage?range=7d", "/tenants/bench/usage?range=30d");
       StringBuilder out = new StringBuilder("# Console page times\n\n")
           .append("Measured ").append(Instant.now()).append(" on ").append(Runtime.getRuntime().availableProcessors())
           .append(" CPUs: ").append(KEYS).append(" API keys in the tenant, ").append(EVENTS)
@@ -146,6 +147,12 @@ class PageTimesBenchmarkTest {
           + "(ARRAY['api_key.create','api_key.revoke','model.create','deployment.create','auth.login'])[1 + g % 5], "
           + "'api_key', 'k' || g, (ARRAY['success','success','success','failure','denied'])[1 + g % 5], "
           + "'10.0.0.1', 'bench', 'req-' || g, '{}', 'x', 'y' FROM generate_series(1, " + EVENTS + ") g");
+      // 30 days of per-minute usage for the usage page's charts
+      s.execute("INSERT INTO usage_minutes (tenant_id, api_key_id, model_id, version_id, minute, requests, "
+          + "errors_client, throttled, errors_server, bytes_in, bytes_out, compute_ms) SELECT '" + tenantId + "', "
+          + "'00000000-0000-0000-0000-000000000000', (SELECT id FROM models WHERE name = 'scorer'), "
+          + "'00000000-0000-0000-0000-000000000000', date_trunc('minute', now()) - g * interval '1 minute', "
+          + "100 + g % 50, g % 3, g % 5, g % 7, 10000, 20000, 300 FROM generate_series(0, 43199) g");
       s.execute("ANALYZE");
     }
   }
