@@ -13,7 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A deployable started as a real child process from its packaged jar, its output captured in a log file. */
-final class JavaProcess implements AutoCloseable {
+public final class JavaProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final Path log;
@@ -24,12 +24,12 @@ final class JavaProcess implements AutoCloseable {
     this.log = log;
   }
 
-  static Path repoRoot() {
+  public static Path repoRoot() {
     return Path.of(System.getProperty("mmaas.repo.root", "..")).toAbsolutePath().normalize();
   }
 
   /** The packaged jar of a module; fails clearly when the build has not produced it. */
-  static Path jar(String module) {
+  public static Path jar(String module) {
     Path jar = repoRoot().resolve(module).resolve("target").resolve(module + "-app.jar");
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: run the tests with 'mvn verify' so modules are packaged first");
@@ -37,7 +37,7 @@ final class JavaProcess implements AutoCloseable {
     return jar;
   }
 
-  static JavaProcess start(String name, String module, Map<String, String> env) throws IOException {
+  public static JavaProcess start(String name, String module, Map<String, String> env) throws IOException {
     Path logs = repoRoot().resolve("system-tests/target/process-logs");
     Files.createDirectories(logs);
     Path log = logs.resolve(name + ".log");
@@ -50,7 +50,7 @@ final class JavaProcess implements AutoCloseable {
   }
 
   /** Waits until the log has a line matching {@code regex} and returns its first group. */
-  String awaitLog(String regex, Duration timeout) throws IOException, InterruptedException {
+  public String awaitLog(String regex, Duration timeout) throws IOException, InterruptedException {
     Pattern p = Pattern.compile(regex);
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
@@ -66,16 +66,16 @@ final class JavaProcess implements AutoCloseable {
     throw new IllegalStateException(name + " did not log /" + regex + "/ within " + timeout + ":\n" + tail());
   }
 
-  String tail() throws IOException {
+  public String tail() throws IOException {
     String all = Files.readString(log, StandardCharsets.UTF_8);
     return all.length() > 6000 ? all.substring(all.length() - 6000) : all;
   }
 
-  boolean alive() {
+  public boolean alive() {
     return process.isAlive();
   }
 
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor();
   }

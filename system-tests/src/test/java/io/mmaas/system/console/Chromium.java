@@ -4,6 +4,7 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import io.mmaas.system.JavaProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.Map;
 /** Headless Debian chromium driven by Playwright for Java; Playwright's own browser download is never used. */
 final class Chromium implements AutoCloseable {
   static final Path EXECUTABLE = Path.of(System.getProperty("mmaas.chromium", "/usr/bin/chromium"));
-  static final Path SCREENSHOTS = Proc.repoRoot().resolve("system-tests/target/screenshots");
+  static final Path SCREENSHOTS = JavaProcess.repoRoot().resolve("system-tests/target/screenshots");
 
   final Playwright playwright;
   final Browser browser;

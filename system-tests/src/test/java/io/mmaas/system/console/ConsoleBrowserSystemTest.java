@@ -1,5 +1,8 @@
 package io.mmaas.system.console;
 
+import io.mmaas.system.JavaProcess;
+
+import io.mmaas.system.JavaProcess;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,9 +48,9 @@ class ConsoleBrowserSystemTest {
   static final double WAIT_MS = 60_000;
 
   static TestDatabase db;
-  static Proc controlPlane;
-  static Proc console;
-  static Proc agent;
+  static JavaProcess controlPlane;
+  static JavaProcess console;
+  static JavaProcess agent;
   static Chromium chromium;
   static String consoleUrl;
   static String agentApiUrl;
@@ -70,7 +73,7 @@ class ConsoleBrowserSystemTest {
     env.put("MMAAS_DATA_DIR", data.resolve("control-plane").toString());
     env.put("MMAAS_SCHEDULER_INTERVAL_MS", "250");
     env.put("MMAAS_USAGE_FLUSH_MS", "500");
-    controlPlane = Proc.start("control-plane", "control-plane", env);
+    controlPlane = JavaProcess.start("control-plane", "control-plane", env);
     String ports = controlPlane.awaitLog("control plane ready: (admin API .*)", Duration.ofSeconds(90));
     Matcher m = Pattern.compile("http://127.0.0.1:(\\d+)").matcher(ports);
     m.find();
@@ -79,7 +82,7 @@ class ConsoleBrowserSystemTest {
     String gatewayUrl = "http://127.0.0.1:" + m.group(1);
     m.find();
     agentApiUrl = "http://127.0.0.1:" + m.group(1);
-    console = Proc.start("web-console", "web-console", Map.of("MMAAS_CONSOLE_PORT", "0",
+    console = JavaProcess.start("web-console", "web-console", Map.of("MMAAS_CONSOLE_PORT", "0",
         "MMAAS_CONSOLE_API_URL", adminUrl, "MMAAS_CONSOLE_GATEWAY_URL", gatewayUrl));
     consoleUrl = "http://127.0.0.1:" + console.awaitLog("web console listening on http://127.0.0.1:(\\d+)/",
         Duration.ofSeconds(60));
@@ -91,7 +94,7 @@ class ConsoleBrowserSystemTest {
     if (chromium != null) {
       chromium.close();
     }
-    for (Proc p : new Proc[] {agent, console, controlPlane}) {
+    for (JavaProcess p : new JavaProcess[] {agent, console, controlPlane}) {
       if (p != null) {
         p.close();
       }
@@ -172,7 +175,7 @@ class ConsoleBrowserSystemTest {
     String token = page.locator("#secret-value").textContent();
     assertThat(token).isNotBlank();
     Chromium.screenshot(page, "05-enrollment-token");
-    agent = Proc.start("runtime-agent", "runtime-agent", Map.of(
+    agent = JavaProcess.start("runtime-agent", "runtime-agent", Map.of(
         "MMAAS_AGENT_CONTROL_PLANE_URL", agentApiUrl,
         "MMAAS_AGENT_ENROLLMENT_TOKEN", token,
         "MMAAS_AGENT_NAME", "gpu-node-1",
