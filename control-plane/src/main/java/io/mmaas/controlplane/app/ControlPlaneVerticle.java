@@ -75,7 +75,6 @@ public final class ControlPlaneVerticle extends VerticleBase {
   private DenialAuditor denials;
   private GatewayMembership membership;
   private Router adminRouter;
-  private Router agentRouter;
   private volatile int adminPort;
   private volatile int gatewayPort;
   private volatile int agentApiPort;
@@ -89,11 +88,6 @@ public final class ControlPlaneVerticle extends VerticleBase {
   /** The admin API's routes (tests enumerate them, e.g. to prove every route keeps tenants apart). */
   public java.util.List<io.vertx.ext.web.Route> adminRoutes() {
     return adminRouter.getRoutes();
-  }
-
-  /** The agent API's routes. */
-  public java.util.List<io.vertx.ext.web.Route> agentRoutes() {
-    return agentRouter.getRoutes();
   }
 
   public int adminPort() {
@@ -175,7 +169,6 @@ public final class ControlPlaneVerticle extends VerticleBase {
         new AuditHandler(auditService, auditKey.publicKey())));
     Router agentApi = ApiRouters.agent(vertx, config, denials, new AgentApiHandler(agents, registry.blobs()));
     adminRouter = admin;
-    agentRouter = agentApi;
     Router gateway = new GatewayRoutes(vertx, keyAuth, routing, denials, clock, config.maxInferBytes(),
         config.gatewayTimeoutMs()).router(vertx, admission);
 
