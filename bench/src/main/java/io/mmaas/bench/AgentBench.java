@@ -2,8 +2,11 @@ package io.mmaas.bench;
 
 import io.mmaas.agent.runtime.RuntimeOptions;
 import io.mmaas.agent.runtime.Tensor;
+import io.mmaas.bench.load.LoadResult;
+import io.mmaas.bench.load.RawHttpLoad;
 import io.mmaas.onnx.OnnxModels;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,30 +26,35 @@ import java.util.Set;
  */
 final class AgentBench {
   private static final int INFER_THREADS = 2;
+  private static final int ROUNDS = 3;
   private static final Map<String, String> JSON = Map.of(
       "Authorization", "Bearer " + AgentUnderTest.KEY, "Content-Type", "application/json");
 
   private final double seconds;
+  private final String cases;
   private final List<Measurement> results = new ArrayList<>();
   private final JsonObject ratios = new JsonObject();
   private final List<String> notes = new ArrayList<>();
-  private final Vertx loadVertx = Vertx.vertx();
+  private final Vertx loadVertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
 
-  private AgentBench(double seconds) {
+  private AgentBench(double seconds, String cases) {
     this.seconds = seconds;
+    this.cases = cases;
   }
 
   static void main(String[] args) throws Exception {
     double seconds = 10;
     Path out = Path.of("bench/results");
-    for (int i = 1; i + 1 < args.length; i += 2) {
+    String cases = "abcd";
+    for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--seconds" -> seconds = Double.parseDouble(args[i + 1]);
         case "--out" -> out = Path.of(args[i + 1]);
+        case "--cases" -> cases = args[i + 1];
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    AgentBench bench = new AgentBench(seconds);
+    AgentBench bench = new AgentBench(seconds, cases);
     try {
       bench.run();
       bench.write(out);
@@ -57,70 +65,159 @@ final class AgentBench {
 
   private void run() throws Exception {
     Path dir = Files.createTempDirectory("mmaas-bench");
-    try (AgentUnderTest agent = new AgentUnderTest(INFER_THREADS, 256)) {
+    try (AgentUnderTest agent = new AgentUnderTest(INFER_THREADS, 1024)) {
       RuntimeOptions plain = new RuntimeOptions(1, 1);
       int port = agent.port();
-
-      // (a) tiny MLP 16 -> 4, batch 1, JSON
-      agent.load("mlp", "mlp", Files.write(dir.resolve("mlp.onnx"), OnnxModels.mlp(16, 32, 4, 1)), plain);
-      List<Tensor> mlpIn = List.of(Workloads.floats("input", new long[] {1, 16}, Workloads.randomFloats(16, 1)));
-      Measurement a0 = inProcess("a. MLP 16->4 in-process", agent, "mlp", mlpIn, Set.of("output"));
-      Measurement a1 = http("a. MLP 16->4 agent HTTP JSON", port, "/v2/models/mlp/infer", JSON,
-          Workloads.json(mlpIn, false), 8);
-      ratios.put("a_mlp_agent_vs_in_process", ratio(a1, a0));
-
-      // (b) MiniLM int8, seq 128, batch 1
-      Path miniLm = Workloads.miniLm(dir);
-      agent.load("minilm", "minilm", miniLm, plain);
-      List<Tensor> tokens = Workloads.miniLmInputs(128);
-      Measurement b0 = inProcess("b. MiniLM seq128 in-process", agent, "minilm", tokens, Set.of("last_hidden_state"));
-      Measurement b1 = http("b. MiniLM seq128 agent HTTP (JSON in, binary out)", port, "/v2/models/minilm/infer",
-          JSON, Workloads.json(tokens, true), 4);
-      Measurement b2 = http("b. MiniLM seq128 agent HTTP (JSON in, JSON out)", port, "/v2/models/minilm/infer",
-          JSON, Workloads.json(tokens, false), 4);
-      ratios.put("b_minilm_agent_binary_out_vs_in_process", ratio(b1, b0));
-      ratios.put("b_minilm_agent_json_out_vs_in_process", ratio(b2, b0));
-
-      // (c) dynamic batching off vs on, 32 clients
-      agent.load("minilm-batched", "minilm-batched", miniLm, new RuntimeOptions(1, 1, 32, 2_000));
-      Buffer tokenBody = Workloads.json(tokens, true);
-      Measurement c0 = http("c. MiniLM 32 clients, batching off", port, "/v2/models/minilm/infer", JSON, tokenBody, 32);
-      long runsBefore = agent.batches("minilm-batched");
-      Measurement c1 = http("c. MiniLM 32 clients, batching on (max 32, 2 ms)", port,
-          "/v2/models/minilm-batched/infer", JSON, tokenBody, 32);
-      long runs = agent.batches("minilm-batched") - runsBefore;
-      ratios.put("c_batching_on_vs_off", ratio(c1, c0));
-      notes.add(String.format(Locale.ROOT, "c: batching on served %d requests in %d runs (mean batch %.1f; includes the"
-          + " warm-up)", c1.calls(), runs, runs == 0 ? 0.0 : (double) c1.calls() / runs));
-      agent.unload("minilm-batched");
-      agent.unload("minilm");
-
-      // (d) 1 MB FP32 input: JSON vs binary tensors (identity model, output in the same encoding)
-      int n = 262_144;
-      agent.load("big", "big", Files.write(dir.resolve("big.onnx"), OnnxModels.identity("FP32", -1, n)), plain);
-      List<Tensor> big = List.of(Workloads.floats("x", new long[] {1, n}, Workloads.randomFloats(n, 3)));
-      Measurement d0 = http("d. 1 MB FP32 identity, JSON in/out", port, "/v2/models/big/infer", JSON,
-          Workloads.json(big, false), 2);
-      Workloads.Binary binary = Workloads.binary(big);
-      Measurement d1 = http("d. 1 MB FP32 identity, binary in/out", port, "/v2/models/big/infer",
-          Map.of("Authorization", "Bearer " + AgentUnderTest.KEY, "Content-Type", "application/octet-stream",
-              "Inference-Header-Content-Length", Integer.toString(binary.headerLength())), binary.body(), 2);
-      ratios.put("d_binary_vs_json", ratio(d1, d0));
-      notes.add("d: request bodies " + Workloads.json(big, false).length() + " bytes (JSON) vs "
-          + binary.body().length() + " bytes (binary)");
+      if (cases.indexOf('a') >= 0) {
+        caseA(agent, dir, plain, port);
+      }
+      if (cases.indexOf('b') >= 0 || cases.indexOf('c') >= 0) {
+        caseBc(agent, dir, plain, port);
+      }
+      if (cases.indexOf('d') >= 0) {
+        caseD(agent, dir, plain, port);
+      }
     }
   }
 
-  private Measurement inProcess(String name, AgentUnderTest agent, String replica, List<Tensor> inputs,
-      Set<String> outputs) throws InterruptedException {
-    InProcessLoad.run(name, agent.runtime(), replica, inputs, outputs, INFER_THREADS, Math.min(2, seconds / 4));
-    return record(InProcessLoad.run(name, agent.runtime(), replica, inputs, outputs, INFER_THREADS, seconds));
+  /**
+   * (a) tiny MLP 16 -> 4, batch 1, JSON: in-process calls against the agent, one request at a time per connection and
+   * pipelined, batching off and on; and the HTTP stack alone (the agent's liveness route), the ceiling any handler on
+   * this machine is under.
+   */
+  private void caseA(AgentUnderTest agent, Path dir, RuntimeOptions plain, int port) throws Exception {
+    Path mlp = Files.write(dir.resolve("mlp.onnx"), OnnxModels.mlp(16, 32, 4, 1));
+    agent.load("mlp", "mlp", mlp, plain);
+    agent.load("mlp-batched", "mlp-batched", mlp, new RuntimeOptions(1, 1, 64, 0));
+    List<Tensor> mlpIn = List.of(Workloads.floats("input", new long[] {1, 16}, Workloads.randomFloats(16, 1)));
+    Buffer body = Workloads.json(mlpIn, false);
+    alternate("a_mlp_agent_vs_in_process",
+        () -> inProcess("a. MLP 16->4 in-process", agent, "mlp", mlpIn, Set.of("output")),
+        () -> raw("a. MLP agent, 16 connections", port, "/v2/models/mlp/infer", JSON, body, 16, 1));
+    Measurement a0 = last("a. MLP 16->4 in-process");
+    Measurement a2 = raw("a. MLP agent, 16 connections x 16 pipelined", port, "/v2/models/mlp/infer", JSON, body,
+        16, 16);
+    Measurement a3 = raw("a. MLP agent batching on, 16 connections", port, "/v2/models/mlp-batched/infer", JSON, body,
+        16, 1);
+    Measurement a4 = raw("a. MLP agent batching on, 16 connections x 16 pipelined", port,
+        "/v2/models/mlp-batched/infer", JSON, body, 16, 16);
+    RawHttpLoad.Request live = new RawHttpLoad.Request("GET", "/v2/health/live", Map.of(), new byte[0]);
+    Measurement h1 = raw("a. HTTP ceiling: GET /v2/health/live, 16 connections", port, live, 16, 1);
+    Measurement h2 = raw("a. HTTP ceiling: GET /v2/health/live, 16 x 16 pipelined", port, live, 16, 16);
+    ratios.put("a_mlp_agent_pipelined_vs_in_process", ratio(a2, a0));
+    ratios.put("a_mlp_agent_batching_vs_in_process", ratio(a3, a0));
+    ratios.put("a_mlp_agent_batching_pipelined_vs_in_process", ratio(a4, a0));
+    ratios.put("a_http_ceiling_vs_in_process", ratio(h1, a0));
+    ratios.put("a_http_ceiling_pipelined_vs_in_process", ratio(h2, a0));
+    agent.unload("mlp");
+    agent.unload("mlp-batched");
   }
 
-  private Measurement http(String name, int port, String path, Map<String, String> headers, Buffer body,
-      int connections) {
-    HttpLoad.run(loadVertx, name, port, path, headers, body, connections, Math.min(2, seconds / 4));
-    return record(HttpLoad.run(loadVertx, name, port, path, headers, body, connections, seconds));
+  /** (b) MiniLM int8, seq 128, batch 1; (c) dynamic batching off vs on at 32 clients. */
+  private void caseBc(AgentUnderTest agent, Path dir, RuntimeOptions plain, int port) throws Exception {
+    Path miniLm = Workloads.miniLm(dir);
+    agent.load("minilm", "minilm", miniLm, plain);
+    List<Tensor> tokens = Workloads.miniLmInputs(128);
+    Buffer binaryOut = Workloads.json(tokens, true);
+    if (cases.indexOf('b') >= 0) {
+      alternate("b_minilm_agent_binary_out_vs_in_process",
+          () -> inProcess("b. MiniLM seq128 in-process", agent, "minilm", tokens, Set.of("last_hidden_state")),
+          () -> raw("b. MiniLM seq128 agent (JSON in, binary out)", port, "/v2/models/minilm/infer", JSON,
+              binaryOut, 4, 1));
+      Measurement b0 = last("b. MiniLM seq128 in-process");
+      Measurement b2 = raw("b. MiniLM seq128 agent (JSON in, JSON out)", port, "/v2/models/minilm/infer", JSON,
+          Workloads.json(tokens, false), 4, 1);
+      ratios.put("b_minilm_agent_json_out_vs_in_process", ratio(b2, b0));
+    }
+    if (cases.indexOf('c') >= 0) {
+      agent.load("minilm-batched", "minilm-batched", miniLm, new RuntimeOptions(1, 1, 32, 2_000));
+      Measurement c0 = raw("c. MiniLM 32 clients, batching off", port, "/v2/models/minilm/infer", JSON, binaryOut,
+          32, 1);
+      long runsBefore = agent.batches("minilm-batched");
+      long callsBefore = agent.requests("minilm-batched");
+      Measurement c1 = raw("c. MiniLM 32 clients, batching on (max 32, 2 ms)", port,
+          "/v2/models/minilm-batched/infer", JSON, binaryOut, 32, 1);
+      long runs = agent.batches("minilm-batched") - runsBefore;
+      long calls = agent.requests("minilm-batched") - callsBefore;
+      ratios.put("c_batching_on_vs_off", ratio(c1, c0));
+      notes.add(String.format(Locale.ROOT, "c: batching on served %d requests in %d runs (mean batch %.1f)",
+          calls, runs, runs == 0 ? 0.0 : (double) calls / runs));
+      agent.unload("minilm-batched");
+    }
+    agent.unload("minilm");
+  }
+
+  /** (d) 1 MB FP32 input: JSON vs binary tensors (identity model, output in the same encoding). */
+  private void caseD(AgentUnderTest agent, Path dir, RuntimeOptions plain, int port) throws Exception {
+    int n = 262_144;
+    agent.load("big", "big", Files.write(dir.resolve("big.onnx"), OnnxModels.identity("FP32", -1, n)), plain);
+    List<Tensor> big = List.of(Workloads.floats("x", new long[] {1, n}, Workloads.randomFloats(n, 3)));
+    Buffer json = Workloads.json(big, false);
+    Measurement d0 = raw("d. 1 MB FP32 identity, JSON in/out", port, "/v2/models/big/infer", JSON, json, 2, 1);
+    Workloads.Binary binary = Workloads.binary(big);
+    Measurement d1 = raw("d. 1 MB FP32 identity, binary in/out", port, "/v2/models/big/infer",
+        Map.of("Authorization", "Bearer " + AgentUnderTest.KEY, "Content-Type", "application/octet-stream",
+            "Inference-Header-Content-Length", Integer.toString(binary.headerLength())), binary.body(), 2, 1);
+    ratios.put("d_binary_vs_json", ratio(d1, d0));
+    notes.add("d: request bodies " + json.length() + " bytes (JSON) vs " + binary.body().length() + " bytes (binary)");
+    agent.unload("big");
+  }
+
+  interface Run {
+    Measurement run() throws Exception;
+  }
+
+  /**
+   * Runs the baseline and the other side alternately, {@link #ROUNDS} times, so that a slow minute on a shared machine
+   * hits both; records every run and puts the median of the per-round ratios (other / baseline) under {@code key}.
+   */
+  private void alternate(String key, Run baseline, Run other) throws Exception {
+    List<Double> perRound = new ArrayList<>();
+    for (int i = 0; i < ROUNDS; i++) {
+      Measurement base = baseline.run();
+      Measurement then = other.run();
+      perRound.add(ratio(then, base));
+    }
+    JsonArray rounds = new JsonArray();
+    perRound.forEach(rounds::add);
+    List<Double> sorted = new ArrayList<>(perRound);
+    sorted.sort(null);
+    ratios.put(key, sorted.get(sorted.size() / 2));
+    ratios.put(key + "_rounds", rounds);
+  }
+
+  /** The most recent run with this name. */
+  private Measurement last(String name) {
+    for (int i = results.size() - 1; i >= 0; i--) {
+      if (results.get(i).name().equals(name)) {
+        return results.get(i);
+      }
+    }
+    throw new IllegalStateException("no run named " + name);
+  }
+
+  private Measurement inProcess(String name, AgentUnderTest agent, String replica, List<Tensor> inputs,
+      Set<String> outputs) throws Exception {
+    JitWarmup.until(t -> InProcessLoad.run(name, agent.runtime(), replica, inputs, outputs, INFER_THREADS, t));
+    ThreadCpu cpu = new ThreadCpu();
+    Measurement m = InProcessLoad.run(name, agent.runtime(), replica, inputs, outputs, INFER_THREADS, seconds);
+    System.out.println("  CPU µs per call by thread: " + cpu.perCall(m.calls()));
+    return record(m);
+  }
+
+  /** The same request from the lean generator: {@code connections} connections, {@code depth} in flight each. */
+  private Measurement raw(String name, int port, String path, Map<String, String> headers, Buffer body,
+      int connections, int depth) throws Exception {
+    return raw(name, port, new RawHttpLoad.Request("POST", path, headers, body.getBytes()), connections, depth);
+  }
+
+  private Measurement raw(String name, int port, RawHttpLoad.Request request, int connections, int depth)
+      throws Exception {
+    JitWarmup.until(t -> RawHttpLoad.run(loadVertx, name, port, request, connections, depth, t));
+    ThreadCpu cpu = new ThreadCpu();
+    LoadResult r = RawHttpLoad.run(loadVertx, name, port, request, connections, depth, seconds);
+    System.out.println("  CPU µs per call by thread: " + cpu.perCall(r.ok()));
+    return record(Measurement.of(name, connections * depth, r.ok(), r.total() - r.ok(), r.seconds(), r.okMicros()));
   }
 
   private Measurement record(Measurement m) {

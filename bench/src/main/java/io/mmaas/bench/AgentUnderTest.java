@@ -11,6 +11,7 @@ import io.mmaas.agent.sync.ReplicaState;
 import io.mmaas.agent.sync.ReplicaStatus;
 import io.mmaas.agent.sync.ReplicaTable;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
 
 /**
@@ -21,7 +22,7 @@ import java.nio.file.Path;
 final class AgentUnderTest implements AutoCloseable {
   static final String KEY = "bench-serving-key";
 
-  private final Vertx vertx = Vertx.vertx();
+  private final Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
   private final OrtModelRuntime runtime = new OrtModelRuntime(ExecutionProviderPreference.AUTO);
   private final ReplicaTable replicas = new ReplicaTable();
   private final ServingVerticle serving;
@@ -56,6 +57,11 @@ final class AgentUnderTest implements AutoCloseable {
   /** Runs (batches) counted for a model so far. */
   long batches(String modelName) {
     return serving.service().metrics().model(modelName, "1").batches();
+  }
+
+  /** Requests answered for a model so far. */
+  long requests(String modelName) {
+    return serving.service().metrics().model(modelName, "1").requests();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.mmaas.controlplane.app;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +22,8 @@ public final class Main {
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    LOG.info("network transport: {}", vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO");
     vertx.deployVerticle(new ControlPlaneVerticle(config, Clock.systemUTC()))
         .onFailure(e -> {
           LOG.error("control plane failed to start", e);

@@ -2,6 +2,7 @@ package io.mmaas.agent.app;
 
 import io.mmaas.agent.controlplane.EnrollmentException;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +26,8 @@ public final class Main {
     }
     log.info("starting the runtime agent with {}", config);
 
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    log.info("network transport: {}", vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO");
     Runtime.getRuntime().addShutdownHook(new Thread(() -> close(vertx), "agent-shutdown"));
     AgentVerticle agent = new AgentVerticle(config, Clock.systemUTC());
     CompletableFuture<Void> fatal = new CompletableFuture<>();

@@ -1,7 +1,8 @@
 /**
- * Dynamic batching: {@link io.mmaas.agent.batching.DynamicBatcher} gathers concurrent requests to one replica whose
- * first dimension is dynamic, concatenates them ({@link io.mmaas.agent.batching.BatchTensors}), runs them once and
- * splits the outputs back, trading a bounded queue delay for fewer, larger runs. Its queue is bounded: a full queue
- * refuses at once ({@link io.mmaas.agent.batching.QueueFullException}) rather than adding latency.
+ * How requests reach a loaded replica: {@link io.mmaas.agent.batching.InferenceQueue} is a bounded per-replica queue
+ * drained by runners on the shared inference pool; a full queue refuses at once
+ * ({@link io.mmaas.agent.batching.QueueFullException}) rather than adding latency. When a replica's options turn
+ * dynamic batching on, runners concatenate compatible requests ({@link io.mmaas.agent.batching.BatchTensors}), run
+ * them once and split the outputs back.
  */
 package io.mmaas.agent.batching;

@@ -47,6 +47,11 @@ public final class ModelMetrics implements BatchObserver {
     return batch.count();
   }
 
+  /** Requests answered so far (any status), for tests and the benchmark report. */
+  public long requests() {
+    return latency.count();
+  }
+
   void writeRequests(StringBuilder out) {
     byStatus.forEach((status, count) -> out.append("mmaas_agent_requests_total{").append(labels)
         .append(",code=\"").append(status).append("\"} ").append(count.sum()).append('\n'));

@@ -1,6 +1,7 @@
 package io.mmaas.agent.oip;
 
-import io.mmaas.agent.batching.DynamicBatcher;
+import io.mmaas.agent.batching.BatchObserver;
+import io.mmaas.agent.batching.InferenceQueue;
 import io.mmaas.agent.batching.QueueFullException;
 import io.mmaas.agent.metrics.AgentMetrics;
 import io.mmaas.agent.metrics.ModelMetrics;
@@ -12,9 +13,10 @@ import io.mmaas.agent.runtime.TensorSpec;
 import io.mmaas.agent.sync.ReplicaState;
 import io.mmaas.agent.sync.ReplicaStatus;
 import io.mmaas.agent.sync.ReplicaTable;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.WorkerExecutor;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonArray;
@@ -22,33 +24,33 @@ import io.vertx.core.json.JsonObject;
 import io.netty.buffer.ByteBuf;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The serving rules: which replica answers, whether it is ready, and running a request. Decoding, inference and
+ * The serving rules: which replica answers, whether it is ready, and running a request. Every request goes through
+ * its replica's {@link InferenceQueue}: decoding, inference (batched when the replica's options ask for it) and
  * encoding all run on the bounded inference pool, never on the event loop. At most {@code maxPending} requests wait
- * or run at once; the rest get 503 at once instead of queueing without bound. Replicas whose runtime options turn
- * batching on (and whose first dimension is dynamic) go through their {@link DynamicBatcher}.
+ * or run at once; the rest get 503 at once instead of queueing without bound.
  */
 public final class InferenceService {
   static final String PLATFORM = "onnx_onnxv1";
 
   private final ReplicaTable replicas;
   private final ModelRuntime runtime;
-  private final WorkerExecutor workers;
+  private final Executor workers;
   private final int workerCount;
   private final int maxPending;
   private final AtomicInteger pending = new AtomicInteger();
   private final AgentMetrics metrics;
-  private final Map<String, DynamicBatcher> batchers = new ConcurrentHashMap<>();
+  private final Map<String, InferenceQueue> queues = new ConcurrentHashMap<>();
 
   /**
    * @param workerCount the size of {@code workers}: how many batches of one replica may run at once
    * @param maxPending requests admitted at once, across models
    */
-  public InferenceService(ReplicaTable replicas, ModelRuntime runtime, WorkerExecutor workers, int workerCount,
+  public InferenceService(ReplicaTable replicas, ModelRuntime runtime, Executor workers, int workerCount,
       int maxPending) {
     this.replicas = replicas;
     this.runtime = runtime;
@@ -85,7 +87,7 @@ public final class InferenceService {
   }
 
   /**
-   * Runs an OIP request; the future holds the encoded response.
+   * Runs an OIP request; the future holds the encoded response and completes on the caller's context.
    *
    * @param headerLength the Inference-Header-Content-Length, or -1 for a plain JSON body
    */
@@ -103,93 +105,112 @@ public final class InferenceService {
       observed.request(503, System.nanoTime() - admitted);
       return Future.failedFuture(new UnavailableException("too many requests in progress; retry later"));
     }
-    Buffer data = body == null ? Buffer.buffer() : body;
-    LoadedModel model = serving.model();
-    Future<InferResponseWriter.Encoded> result = model.options().batching() && model.batchable()
-        ? batched(serving, data, headerLength, admitted, observed)
-        : workers.executeBlocking(() -> {
-          observed.queued(System.nanoTime() - admitted);
-          InferRequest request = decode(serving, data, headerLength);
-          observed.batched(1);
-          return encode(serving, request, run(serving, request));
-        }, false);
-    return result.onComplete(done -> {
+    ContextInternal context = (ContextInternal) Vertx.currentContext();
+    Promise<InferResponseWriter.Encoded> promise = context != null ? context.promise() : Promise.promise();
+    OipJob job = new OipJob(serving, body == null ? Buffer.buffer() : body, headerLength, admitted, observed, promise);
+    queue(serving.model()).submit(job);
+    return promise.future();
+  }
+
+  /** One request on its way through a replica's {@link InferenceQueue}; answered on the runner that ran it. */
+  private final class OipJob implements InferenceQueue.Job {
+    private final Serving serving;
+    private final Buffer body;
+    private final long headerLength;
+    private final long admitted;
+    private final ModelMetrics observed;
+    private final Promise<InferResponseWriter.Encoded> promise;
+    private InferRequest request;
+
+    OipJob(Serving serving, Buffer body, long headerLength, long admitted, ModelMetrics observed,
+        Promise<InferResponseWriter.Encoded> promise) {
+      this.serving = serving;
+      this.body = body;
+      this.headerLength = headerLength;
+      this.admitted = admitted;
+      this.observed = observed;
+      this.promise = promise;
+    }
+
+    @Override
+    public long admittedNanos() {
+      return admitted;
+    }
+
+    @Override
+    public BatchObserver observer() {
+      return observed;
+    }
+
+    @Override
+    public InferenceQueue.Prepared prepare() throws InvalidInputException {
+      request = decode(serving, body, headerLength);
+      return new InferenceQueue.Prepared(request.inputs(), request.outputs());
+    }
+
+    @Override
+    public void succeeded(List<Tensor> outputs) {
+      InferResponseWriter.Encoded encoded = encode(serving, request, outputs);
+      finish(200);
+      promise.tryComplete(encoded);
+    }
+
+    @Override
+    public void failed(Throwable failure) {
+      Throwable shown = failure;
+      if (failure instanceof QueueFullException) {
+        shown = new UnavailableException(failure.getMessage());
+      } else if (failure instanceof ModelNotLoadedException) {
+        shown = new UnavailableException("model " + serving.names().name() + " was unloaded");
+      }
+      if (!promise.future().isComplete()) {
+        finish(statusOf(shown));
+      }
+      promise.tryFail(shown);
+    }
+
+    private void finish(int status) {
       pending.decrementAndGet();
-      observed.request(statusOf(done.failed() ? done.cause() : null), System.nanoTime() - admitted);
-    });
-  }
-
-  private Future<InferResponseWriter.Encoded> batched(
-      Serving serving, Buffer data, long headerLength, long admitted, ModelMetrics observed) {
-    Context context = io.vertx.core.Vertx.currentContext();
-    return workers.executeBlocking(() -> decode(serving, data, headerLength), false).compose(request -> {
-      DynamicBatcher batcher = batcher(serving.model());
-      Future<List<Tensor>> outputs = Future.fromCompletionStage(
-          batcher.submit(request.inputs(), request.outputs(), admitted, observed), context);
-      return outputs
-          .recover(InferenceService::unavailable)
-          .compose(tensors -> workers.executeBlocking(() -> encode(serving, request, tensors), false));
-    });
-  }
-
-  private static Future<List<Tensor>> unavailable(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    if (cause instanceof QueueFullException) {
-      return Future.failedFuture(new UnavailableException(cause.getMessage()));
+      observed.request(status, System.nanoTime() - admitted);
     }
-    if (cause instanceof ModelNotLoadedException) {
-      return Future.failedFuture(new UnavailableException("the model was unloaded"));
-    }
-    return Future.failedFuture(cause);
   }
 
-  private DynamicBatcher batcher(LoadedModel model) {
-    DynamicBatcher current = batchers.get(model.replicaId());
+  private InferenceQueue queue(LoadedModel model) {
+    InferenceQueue current = queues.get(model.replicaId());
     if (current != null && current.model() == model) {
       return current;
     }
-    return batchers.compute(model.replicaId(), (id, existing) -> {
+    return queues.compute(model.replicaId(), (id, existing) -> {
       if (existing != null && existing.model() == model) {
         return existing;
       }
       if (existing != null) {
         existing.close();
       }
-      return new DynamicBatcher(runtime, model, task -> workers.executeBlocking(() -> {
-        task.run();
-        return null;
-      }, false), workerCount, maxPending);
+      return new InferenceQueue(runtime, model, workers, workerCount, maxPending);
     });
   }
 
-  /** Closes the batchers of replicas that were unloaded or reloaded since; called now and then. */
-  public void sweepBatchers() {
-    batchers.forEach((id, batcher) -> {
-      if (runtime.find(id).filter(loaded -> loaded == batcher.model()).isEmpty()) {
-        batchers.remove(id, batcher);
-        batcher.close();
+  /** Closes the queues of replicas that were unloaded or reloaded since; called now and then. */
+  public void sweepQueues() {
+    queues.forEach((id, queue) -> {
+      if (runtime.find(id).filter(loaded -> loaded == queue.model()).isEmpty()) {
+        queues.remove(id, queue);
+        queue.close();
       }
     });
   }
 
-  /** Closes every batcher. */
+  /** Closes every queue. */
   public void close() {
-    batchers.values().forEach(DynamicBatcher::close);
-    batchers.clear();
+    queues.values().forEach(InferenceQueue::close);
+    queues.clear();
   }
 
   private static InferRequest decode(Serving serving, Buffer body, long headerLength) throws InvalidInputException {
     ByteBuf buf = ((BufferInternal) body).getByteBuf();
     byte[] bytes = buf.hasArray() && buf.arrayOffset() == 0 && buf.readerIndex() == 0 ? buf.array() : body.getBytes();
     return InferCodec.decode(bytes, body.length(), headerLength, serving.model());
-  }
-
-  private List<Tensor> run(Serving serving, InferRequest request) throws Exception {
-    try {
-      return runtime.infer(serving.model().replicaId(), request.inputs(), request.outputs());
-    } catch (ModelNotLoadedException e) {
-      throw new UnavailableException("model " + serving.names().name() + " was unloaded");
-    }
   }
 
   private static InferResponseWriter.Encoded encode(Serving serving, InferRequest request, List<Tensor> outputs) {

@@ -4,11 +4,14 @@ import io.mmaas.agent.runtime.ModelRuntime;
 import io.mmaas.agent.sync.ReplicaTable;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +44,7 @@ public final class ServingVerticle extends VerticleBase {
   private final ModelRuntime runtime;
   private final ReplicaTable replicas;
   private final ServingKey servingKey;
-  private WorkerExecutor inferWorkers;
+  private ExecutorService inferWorkers;
   private InferenceService service;
   private HttpServer server;
 
@@ -54,10 +57,19 @@ public final class ServingVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    inferWorkers = vertx.createSharedWorkerExecutor("mmaas-infer", settings.inferThreads());
+    inferWorkers = Executors.newFixedThreadPool(settings.inferThreads(), new ThreadFactory() {
+      private final AtomicInteger created = new AtomicInteger();
+
+      @Override
+      public Thread newThread(Runnable task) {
+        Thread thread = new Thread(task, "mmaas-infer-" + created.getAndIncrement());
+        thread.setDaemon(true);
+        return thread;
+      }
+    });
     service = new InferenceService(replicas, runtime, inferWorkers, settings.inferThreads(), settings.maxPending());
     OipHandler oip = new OipHandler(service, servingKey);
-    vertx.setPeriodic(SWEEP_MS, id -> service.sweepBatchers());
+    vertx.setPeriodic(SWEEP_MS, id -> service.sweepQueues());
 
     Router router = Router.router(vertx);
     router.get("/v2/health/live").handler(oip::live);
@@ -87,7 +99,8 @@ public final class ServingVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     service.close();
-    return inferWorkers.close();
+    inferWorkers.shutdown();
+    return Future.succeededFuture();
   }
 
   /** The port the server listens on (the chosen one when 0 was asked for). */
