@@ -22,11 +22,13 @@ public final class QuotasBench {
     double seconds = 30;
     double phaseSeconds = 15;
     Path out = Path.of("bench/results");
+    String cases = "abcd";
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--seconds" -> seconds = Double.parseDouble(args[i + 1]);
         case "--phase-seconds" -> phaseSeconds = Double.parseDouble(args[i + 1]);
         case "--out" -> out = Path.of(args[i + 1]);
+        case "--cases" -> cases = args[i + 1];
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -41,10 +43,18 @@ public final class QuotasBench {
       AdminApi.await("agent enrolled", () -> p.admin().get("/api/v1/agents").getJsonArray("items").size() == 1,
           Duration.ofSeconds(60), p::logs);
 
-      GatewayOverhead.run(p, report, phaseSeconds / 3);
-      RateAcrossGateways.run(p, report, seconds);
-      NoisyNeighbour.run(p, report, phaseSeconds);
-      ResourceRaces.run(p, report);
+      if (cases.indexOf('d') >= 0) {
+        GatewayOverhead.run(p, report, phaseSeconds / 3);
+      }
+      if (cases.indexOf('a') >= 0) {
+        RateAcrossGateways.run(p, report, seconds);
+      }
+      if (cases.indexOf('c') >= 0) {
+        NoisyNeighbour.run(p, report, phaseSeconds);
+      }
+      if (cases.indexOf('b') >= 0) {
+        ResourceRaces.run(p, report);
+      }
       report.line("%nMachine: %s.", load.describe());
       report.json().put("loadAverage", load.toJson());
     }

@@ -187,7 +187,7 @@ public final class InferenceQueue implements AutoCloseable {
         List<Tensor> inputs = inModelOrder(prepared.inputs());
         int rows = maxRows > 1 ? Math.toIntExact(inputs.get(0).shape()[0]) : 1;
         ready.add(new Entry(job, inputs, prepared.outputs(), rows));
-      } catch (Exception | LinkageError e) {
+      } catch (Throwable e) { // every job is answered, even when the run hits an Error
         job.failed(e);
       }
     }
@@ -243,7 +243,7 @@ public final class InferenceQueue implements AutoCloseable {
         }
         outputs = runtime.infer(model.replicaId(), inputs, batch.get(0).outputs());
       }
-    } catch (Exception | LinkageError e) {
+    } catch (Throwable e) { // every job is answered, even when the run hits an Error
       batch.forEach(entry -> entry.job().failed(e));
       return;
     }
@@ -264,7 +264,7 @@ public final class InferenceQueue implements AutoCloseable {
           perRequest.get(r).add(pieces.get(r));
         }
       }
-    } catch (Exception | LinkageError e) {
+    } catch (Throwable e) { // every job is answered, even when the run hits an Error
       batch.forEach(entry -> entry.job().failed(e));
       return;
     }
@@ -276,7 +276,7 @@ public final class InferenceQueue implements AutoCloseable {
   private static void answer(Job job, List<Tensor> outputs) {
     try {
       job.succeeded(outputs);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // e.g. encoding a huge output ran out of memory
       job.failed(e);
     }
   }

@@ -2,6 +2,7 @@ package io.mmaas.agent.oip;
 
 import io.mmaas.agent.runtime.ModelRuntime;
 import io.mmaas.agent.sync.ReplicaTable;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -28,11 +29,19 @@ public final class ServingVerticle extends VerticleBase {
    * @param port 0 for an ephemeral port; {@link #actualPort()} tells which
    * @param inferThreads size of the inference worker pool
    * @param maxPending inference requests admitted at once; more get 503
+   * @param eventLoops event loops serving HTTP (connections are spread over them); 1 keeps everything on this
+   *     verticle's loop
    */
-  public record Settings(String host, int port, long maxBodyBytes, int inferThreads, int maxPending) {
+  public record Settings(String host, int port, long maxBodyBytes, int inferThreads, int maxPending, int eventLoops) {
     /** Settings with the default admission bound: 32 requests per inference thread. */
     public Settings(String host, int port, long maxBodyBytes, int inferThreads) {
       this(host, port, maxBodyBytes, inferThreads, defaultMaxPending(inferThreads));
+    }
+
+    /** Settings with one event loop per core (at most 8). */
+    public Settings(String host, int port, long maxBodyBytes, int inferThreads, int maxPending) {
+      this(host, port, maxBodyBytes, inferThreads, maxPending,
+          Math.min(8, Runtime.getRuntime().availableProcessors()));
     }
 
     public static int defaultMaxPending(int inferThreads) {
@@ -71,29 +80,51 @@ public final class ServingVerticle extends VerticleBase {
     OipHandler oip = new OipHandler(service, servingKey);
     vertx.setPeriodic(SWEEP_MS, id -> service.sweepQueues());
 
+    // Port 0 with several servers: a negative port is Vert.x's "random port, shared by every server that asks for
+    // the same negative value", so all event loops serve the one ephemeral port.
+    HttpServerOptions options = new HttpServerOptions().setHost(settings.host())
+        .setPort(settings.port() == 0 && settings.eventLoops() > 1 ? -1 : settings.port())
+        .setTcpNoDelay(true);
+    return vertx.createHttpServer(options).requestHandler(router(oip)).listen().compose(listening -> {
+      server = listening;
+      int extra = Math.max(0, settings.eventLoops() - 1);
+      if (extra == 0) {
+        return Future.succeededFuture(listening);
+      }
+      // More servers on the bound port, each deployed on its own event loop: Vert.x shares the listening socket and
+      // hands new connections to the servers in turn, so HTTP parsing and writing use every core.
+      HttpServerOptions shared = new HttpServerOptions(options);
+      return vertx.deployVerticle(() -> new VerticleBase() {
+        @Override
+        public Future<?> start() {
+          return vertx.createHttpServer(shared).requestHandler(router(oip)).listen();
+        }
+      }, new DeploymentOptions().setInstances(extra)).map(id -> listening);
+    }).onSuccess(listening -> log.info(
+        "serving the Open Inference Protocol on {}:{} ({} event loops, {} inference threads, at most {} pending)",
+        settings.host(), listening.actualPort(), settings.eventLoops(), settings.inferThreads(),
+        settings.maxPending()));
+  }
+
+  private Router router(OipHandler oip) {
     Router router = Router.router(vertx);
     router.get("/v2/health/live").handler(oip::live);
     router.get("/v2/health/ready").handler(oip::ready);
     router.get("/metrics").handler(oip::metrics);
-    router.route("/v2*").handler(oip::authenticate);
-    router.get("/v2").handler(oip::server);
+    router.route("/v2*").handler(oip::authenticate); // before any body is read
     for (String model : new String[] {"/v2/models/:replicaId", "/v2/models/:replicaId/versions/:version"}) {
-      router.get(model).handler(oip::model);
-      router.get(model + "/ready").handler(oip::modelReady);
       router.post(model + "/infer")
           .handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
           .handler(oip::infer);
     }
+    router.get("/v2").handler(oip::server);
+    for (String model : new String[] {"/v2/models/:replicaId", "/v2/models/:replicaId/versions/:version"}) {
+      router.get(model).handler(oip::model);
+      router.get(model + "/ready").handler(oip::modelReady);
+    }
     router.route().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(new OipFailureHandler(settings.maxBodyBytes()));
-
-    HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
-        .setTcpNoDelay(true);
-    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(listening -> {
-      server = listening;
-      log.info("serving the Open Inference Protocol on {}:{} ({} inference threads, at most {} pending)",
-          settings.host(), listening.actualPort(), settings.inferThreads(), settings.maxPending());
-    });
+    return router;
   }
 
   @Override
