@@ -15,6 +15,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +70,9 @@ public final class InferenceQueue implements AutoCloseable {
   private final int maxRows;
   private final long delayNanos;
   private volatile boolean closed;
+  /** A runner waiting for a batch to fill, and how many more jobs would fill it. */
+  private volatile Thread waiter;
+  private volatile int missing;
 
   /**
    * @param runners the shared inference pool (blocking work)
@@ -105,6 +109,10 @@ public final class InferenceQueue implements AutoCloseable {
       failQueued();
       return;
     }
+    Thread waiting = waiter;
+    if (waiting != null && queue.size() >= missing) {
+      LockSupport.unpark(waiting);
+    }
     schedule();
   }
 
@@ -138,8 +146,6 @@ public final class InferenceQueue implements AutoCloseable {
         }
         process(jobs);
       } while (!closed && System.nanoTime() - started < SLICE_NANOS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     } finally {
       running.decrementAndGet();
       if (closed) {
@@ -150,8 +156,12 @@ public final class InferenceQueue implements AutoCloseable {
     }
   }
 
-  /** What the next run may hold: one job, or up to maxRows jobs when batching (each holds at least one row). */
-  private List<Job> take() throws InterruptedException {
+  /**
+   * What the next run may hold: one job, or up to maxRows jobs when batching (each holds at least one row). With a
+   * queue delay the runner sleeps once until the oldest job's deadline, or until {@link #submit} sees enough jobs
+   * queued to fill the batch and wakes it: one wake-up per batch, not one per arriving request.
+   */
+  private List<Job> take() {
     Job first = queue.poll();
     if (first == null) {
       return List.of();
@@ -161,16 +171,14 @@ public final class InferenceQueue implements AutoCloseable {
     if (maxRows > 1) {
       queue.drainTo(jobs, maxRows - 1);
       long deadline = first.admittedNanos() + delayNanos;
-      while (jobs.size() < maxRows && delayNanos > 0) {
-        long wait = deadline - System.nanoTime();
-        if (wait <= 0) {
-          break;
+      if (jobs.size() < maxRows && delayNanos > 0) {
+        missing = maxRows - jobs.size();
+        waiter = Thread.currentThread();
+        long wait;
+        while (queue.size() < missing && (wait = deadline - System.nanoTime()) > 0 && !closed) {
+          LockSupport.parkNanos(this, wait);
         }
-        Job next = queue.poll(wait, TimeUnit.NANOSECONDS);
-        if (next == null) {
-          break;
-        }
-        jobs.add(next);
+        waiter = null;
         queue.drainTo(jobs, maxRows - jobs.size());
       }
     }
@@ -302,6 +310,10 @@ public final class InferenceQueue implements AutoCloseable {
   public void close() {
     if (!closed) {
       closed = true;
+      Thread waiting = waiter;
+      if (waiting != null) {
+        LockSupport.unpark(waiting);
+      }
       failQueued();
       log.debug("queue of replica {} closed", model.replicaId());
     }

@@ -39,6 +39,8 @@ class InferenceQueueTest {
   private final GatedRuntime gated = new GatedRuntime(ort);
   private static LoadedModel batched;
   private static LoadedModel plain;
+  private static LoadedModel patient;
+  private static LoadedModel brief;
   private final ExecutorService pool = Executors.newFixedThreadPool(2);
 
   @BeforeAll
@@ -47,6 +49,8 @@ class InferenceQueueTest {
     Path file = Files.write(dir.resolve("mlp.onnx"), OnnxModels.mlp(IN, 8, OUT, 11));
     batched = ort.load("batched", file, new RuntimeOptions(1, 1, 8, 0));
     plain = ort.load("plain", file, RuntimeOptions.DEFAULT);
+    patient = ort.load("patient", file, new RuntimeOptions(1, 1, 4, 1_000_000)); // waits up to 1 s for 4 rows
+    brief = ort.load("brief", file, new RuntimeOptions(1, 1, 8, 100_000)); // waits up to 100 ms for 8 rows
   }
 
   @AfterAll
@@ -179,6 +183,45 @@ class InferenceQueueTest {
     }
     assertThat(runs).containsExactly(5); // one run for the five good requests (six rows)
     assertThat(first.runs).containsExactly(1);
+    queue.close();
+  }
+
+  @Test
+  @DisplayName("with a queue delay, a batch that fills runs at once instead of waiting out the delay")
+  void fullBatchDoesNotWait() throws Exception {
+    InferenceQueue queue = new InferenceQueue(ort, patient, pool, 1, 64);
+    List<TestJob> jobs = new ArrayList<>();
+    long started = System.nanoTime();
+    for (int i = 0; i < 4; i++) {
+      TestJob job = new TestJob(new float[][] {row(i)}, false);
+      jobs.add(job);
+      queue.submit(job);
+    }
+    List<Integer> runs = new ArrayList<>();
+    for (TestJob job : jobs) {
+      assertOutputs(job);
+      runs.addAll(job.runs);
+    }
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(900);
+    assertThat(runs).containsExactly(4);
+    queue.close();
+  }
+
+  @Test
+  @DisplayName("with a queue delay, requests arriving within it share a run that starts when the delay is over")
+  void partialBatchWaitsForTheDelay() throws Exception {
+    InferenceQueue queue = new InferenceQueue(ort, brief, pool, 1, 64);
+    TestJob a = new TestJob(new float[][] {row(1)}, false);
+    TestJob b = new TestJob(new float[][] {row(2), row(3)}, false);
+    long started = System.nanoTime();
+    queue.submit(a);
+    queue.submit(b);
+    assertOutputs(a);
+    assertOutputs(b);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isGreaterThanOrEqualTo(90);
+    List<Integer> runs = new ArrayList<>(a.runs);
+    runs.addAll(b.runs);
+    assertThat(runs).containsExactly(2);
     queue.close();
   }
 
