@@ -2,6 +2,7 @@ package io.mmaas.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mmaas.controlplane.testing.JavaProcess;
 import io.mmaas.onnx.OnnxModels;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;

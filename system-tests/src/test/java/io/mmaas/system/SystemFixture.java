@@ -2,6 +2,7 @@ package io.mmaas.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mmaas.controlplane.testing.JavaProcess;
 import io.mmaas.controlplane.testing.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -27,6 +28,7 @@ import java.util.regex.Pattern;
  * as many packaged runtime agents as the test starts, plus a signed-in admin and blocking HTTP helpers.
  */
 final class SystemFixture implements AutoCloseable {
+  private static final Path PROCESS_LOGS = JavaProcess.repoRoot().resolve("system-tests/target/process-logs");
   static final String ADMIN_PASSWORD = "system-test-admin-password";
 
   final TestDatabase db;
@@ -73,7 +75,8 @@ final class SystemFixture implements AutoCloseable {
     env.put("MMAAS_DATA_DIR", data.resolve("control-plane").toString());
     env.put("MMAAS_SCHEDULER_INTERVAL_MS", "250");
     env.putAll(overrides);
-    JavaProcess cp = JavaProcess.start(name + "-control-plane", "control-plane", env);
+    JavaProcess cp = JavaProcess.start(name + "-control-plane", "control-plane", "512m", PROCESS_LOGS,
+        env);
     String ports = cp.awaitLog("control plane ready: (admin API .*)", Duration.ofSeconds(60));
     return new SystemFixture(db, cp, data, ports);
   }
@@ -81,7 +84,7 @@ final class SystemFixture implements AutoCloseable {
   /** Enrolls and starts one more runtime agent process. */
   JavaProcess startAgent(String name) throws Exception {
     String token = post("/api/v1/agents/enrollment-tokens", new JsonObject().put("name", name)).getString("token");
-    JavaProcess agent = JavaProcess.start(name, "runtime-agent", Map.of(
+    JavaProcess agent = JavaProcess.start(name, "runtime-agent", "512m", PROCESS_LOGS, Map.of(
         "MMAAS_AGENT_CONTROL_PLANE_URL", agentApiUrl,
         "MMAAS_AGENT_ENROLLMENT_TOKEN", token,
         "MMAAS_AGENT_NAME", name,

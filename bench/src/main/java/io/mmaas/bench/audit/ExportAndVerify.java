@@ -2,7 +2,7 @@ package io.mmaas.bench.audit;
 
 import io.mmaas.bench.report.Report;
 import io.mmaas.bench.system.AdminApi;
-import io.mmaas.bench.system.JavaProcess;
+import io.mmaas.controlplane.testing.JavaProcess;
 import io.vertx.core.Vertx;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpClient;

@@ -1,5 +1,6 @@
 package io.mmaas.bench.system;
 
+import io.mmaas.controlplane.testing.JavaProcess;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -9,7 +10,7 @@ import java.util.regex.Pattern;
 public record ControlPlaneProcess(JavaProcess process, String adminUrl, String gatewayUrl, String agentApiUrl) {
 
   static ControlPlaneProcess start(String name, Map<String, String> env) throws Exception {
-    JavaProcess p = JavaProcess.start(name, "control-plane", "768m", env);
+    JavaProcess p = JavaProcess.start(name, "control-plane", "768m", Platform.PROCESS_LOGS, env);
     String ports = p.awaitLog("control plane ready: (admin API .*)", Duration.ofSeconds(90));
     Matcher m = Pattern.compile("http://[0-9.]+:(\\d+)").matcher(ports);
     String[] urls = new String[3];

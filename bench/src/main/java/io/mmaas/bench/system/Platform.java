@@ -2,6 +2,7 @@ package io.mmaas.bench.system;
 
 import io.mmaas.controlplane.agents.AgentSecrets;
 import io.mmaas.controlplane.audit.AuditSigningKey;
+import io.mmaas.controlplane.testing.JavaProcess;
 import io.mmaas.controlplane.testing.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -20,6 +21,8 @@ import java.util.UUID;
  * enrolled with the first one. Closing stops every process and drops the database.
  */
 public final class Platform implements AutoCloseable {
+  /** Where the processes' output goes. */
+  static final Path PROCESS_LOGS = JavaProcess.repoRoot().resolve("bench/target/process-logs");
   public static final String ADMIN_PASSWORD = "bench-admin-password-0123";
   private static final String SERVING_SECRET = "bench-agent-serving-secret-0123456789abcdef";
 
@@ -72,7 +75,7 @@ public final class Platform implements AutoCloseable {
   public JavaProcess startAgent(String name) throws Exception {
     String token = admin().post("/api/v1/agents/enrollment-tokens", new JsonObject().put("name", name))
         .getString("token");
-    JavaProcess agent = JavaProcess.start(name, "runtime-agent", "768m", Map.of(
+    JavaProcess agent = JavaProcess.start(name, "runtime-agent", "768m", Platform.PROCESS_LOGS, Map.of(
         "MMAAS_AGENT_CONTROL_PLANE_URL", controlPlanes.get(0).agentApiUrl(),
         "MMAAS_AGENT_ENROLLMENT_TOKEN", token,
         "MMAAS_AGENT_NAME", name,

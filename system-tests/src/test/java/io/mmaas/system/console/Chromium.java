@@ -4,7 +4,7 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
-import io.mmaas.system.JavaProcess;
+import io.mmaas.controlplane.testing.JavaProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,8 +1,5 @@
 package io.mmaas.system.console;
 
-import io.mmaas.system.JavaProcess;
-
-import io.mmaas.system.JavaProcess;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,6 +7,7 @@ import com.microsoft.playwright.Dialog;
 import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import io.mmaas.controlplane.testing.JavaProcess;
 import io.mmaas.controlplane.testing.TestDatabase;
 import io.mmaas.onnx.OnnxModels;
 import java.nio.file.Files;
@@ -41,6 +39,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @DisplayName("System: the web console's journeys in a real browser")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserSystemTest {
+  private static final Path PROCESS_LOGS = JavaProcess.repoRoot().resolve("system-tests/target/process-logs");
   static final String ADMIN_PASSWORD = "console-system-admin-password";
   static final String TENANT_ADMIN_PASSWORD = "tenant-admin-password-1";
   static final String AUDITOR_PASSWORD = "auditor-password-12345";
@@ -73,7 +72,7 @@ class ConsoleBrowserSystemTest {
     env.put("MMAAS_DATA_DIR", data.resolve("control-plane").toString());
     env.put("MMAAS_SCHEDULER_INTERVAL_MS", "250");
     env.put("MMAAS_USAGE_FLUSH_MS", "500");
-    controlPlane = JavaProcess.start("control-plane", "control-plane", env);
+    controlPlane = JavaProcess.start("control-plane", "control-plane", "512m", PROCESS_LOGS, env);
     String ports = controlPlane.awaitLog("control plane ready: (admin API .*)", Duration.ofSeconds(90));
     Matcher m = Pattern.compile("http://127.0.0.1:(\\d+)").matcher(ports);
     m.find();
@@ -82,7 +81,7 @@ class ConsoleBrowserSystemTest {
     String gatewayUrl = "http://127.0.0.1:" + m.group(1);
     m.find();
     agentApiUrl = "http://127.0.0.1:" + m.group(1);
-    console = JavaProcess.start("web-console", "web-console", Map.of("MMAAS_CONSOLE_PORT", "0",
+    console = JavaProcess.start("web-console", "web-console", "512m", PROCESS_LOGS, Map.of("MMAAS_CONSOLE_PORT", "0",
         "MMAAS_CONSOLE_API_URL", adminUrl, "MMAAS_CONSOLE_GATEWAY_URL", gatewayUrl));
     consoleUrl = "http://127.0.0.1:" + console.awaitLog("web console listening on http://127.0.0.1:(\\d+)/",
         Duration.ofSeconds(60));
@@ -175,7 +174,7 @@ class ConsoleBrowserSystemTest {
     String token = page.locator("#secret-value").textContent();
     assertThat(token).isNotBlank();
     Chromium.screenshot(page, "05-enrollment-token");
-    agent = JavaProcess.start("runtime-agent", "runtime-agent", Map.of(
+    agent = JavaProcess.start("runtime-agent", "runtime-agent", "512m", PROCESS_LOGS, Map.of(
         "MMAAS_AGENT_CONTROL_PLANE_URL", agentApiUrl,
         "MMAAS_AGENT_ENROLLMENT_TOKEN", token,
         "MMAAS_AGENT_NAME", "gpu-node-1",

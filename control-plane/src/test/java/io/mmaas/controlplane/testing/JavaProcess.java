@@ -1,4 +1,4 @@
-package io.mmaas.bench.system;
+package io.mmaas.controlplane.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +14,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A deployable started as a real child process from its packaged jar, its output captured in
- * bench/target/process-logs (the same approach as system-tests' JavaProcess).
+ * A deployable started as a real child process from its packaged jar, its output captured in a log file. Used by the
+ * system tests and the benchmarks, which both run the jars the build ships.
  */
 public final class JavaProcess implements AutoCloseable {
   private final String name;
@@ -28,22 +28,27 @@ public final class JavaProcess implements AutoCloseable {
     this.log = log;
   }
 
-  /** The repository root: the working directory unless {@code -Dmmaas.repo.root} says otherwise. */
+  /** The repository root: {@code -Dmmaas.repo.root} (set by the system tests' surefire), else the working directory. */
   public static Path repoRoot() {
     return Path.of(System.getProperty("mmaas.repo.root", ".")).toAbsolutePath().normalize();
   }
 
-  static Path jar(String module) {
+  /** The packaged jar of a module; fails clearly when the build has not produced it. */
+  public static Path jar(String module) {
     Path jar = repoRoot().resolve(module).resolve("target").resolve(module + "-app.jar");
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(jar + " is missing: run from the repository root after "
-          + "'mvn -B -pl bench -am package -DskipTests'");
+      throw new IllegalStateException(jar + " is missing: package the modules first ('mvn -B verify', or for the "
+          + "benchmarks 'mvn -B -pl bench -am package -DskipTests' from the repository root)");
     }
     return jar;
   }
 
-  static JavaProcess start(String name, String module, String heap, Map<String, String> env) throws IOException {
-    Path logs = repoRoot().resolve("bench/target/process-logs");
+  /**
+   * Starts {@code module}'s jar with {@code -Xmx<heap>} and {@code env} (inherited MMAAS_* variables removed), its
+   * output going to {@code logs/<name>.log}.
+   */
+  public static JavaProcess start(String name, String module, String heap, Path logs, Map<String, String> env)
+      throws IOException {
     Files.createDirectories(logs);
     Path log = logs.resolve(name + ".log");
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -55,7 +60,7 @@ public final class JavaProcess implements AutoCloseable {
   }
 
   /** Waits until the log has a line matching {@code regex} and returns its first group. */
-  String awaitLog(String regex, Duration timeout) throws IOException, InterruptedException {
+  public String awaitLog(String regex, Duration timeout) throws IOException, InterruptedException {
     Pattern p = Pattern.compile(regex);
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
@@ -83,6 +88,15 @@ public final class JavaProcess implements AutoCloseable {
 
   public long pid() {
     return process.pid();
+  }
+
+  public boolean alive() {
+    return process.isAlive();
+  }
+
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
   }
 
   @Override
