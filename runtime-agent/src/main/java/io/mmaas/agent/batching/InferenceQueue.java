@@ -16,6 +16,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +65,7 @@ public final class InferenceQueue implements AutoCloseable {
   private final ModelRuntime runtime;
   private final LoadedModel model;
   private final Executor runners;
+  private final Consumer<Runnable> around;
   private final int concurrency;
   private final BlockingQueue<Job> queue;
   private final AtomicInteger running = new AtomicInteger();
@@ -80,9 +82,19 @@ public final class InferenceQueue implements AutoCloseable {
    * @param capacity requests that may wait; more are refused
    */
   public InferenceQueue(ModelRuntime runtime, LoadedModel model, Executor runners, int concurrency, int capacity) {
+    this(runtime, model, runners, concurrency, capacity, Runnable::run);
+  }
+
+  /**
+   * @param around runs each pass (decode, run, answer the jobs taken together) on the runner thread; the caller
+   *     can collect what the jobs answer and hand it on once per pass
+   */
+  public InferenceQueue(ModelRuntime runtime, LoadedModel model, Executor runners, int concurrency, int capacity,
+      Consumer<Runnable> around) {
     this.runtime = runtime;
     this.model = model;
     this.runners = runners;
+    this.around = around;
     this.concurrency = Math.max(1, concurrency);
     this.queue = new ArrayBlockingQueue<>(Math.max(1, capacity));
     boolean batching = model.options().batching() && model.batchable();
@@ -144,7 +156,7 @@ public final class InferenceQueue implements AutoCloseable {
         if (jobs.isEmpty()) {
           break;
         }
-        process(jobs);
+        around.accept(() -> process(jobs));
       } while (!closed && System.nanoTime() - started < SLICE_NANOS);
     } finally {
       running.decrementAndGet();

@@ -107,7 +107,8 @@ public final class InferenceService {
     }
     ContextInternal context = (ContextInternal) Vertx.currentContext();
     Promise<InferResponseWriter.Encoded> promise = context != null ? context.promise() : Promise.promise();
-    OipJob job = new OipJob(serving, body == null ? Buffer.buffer() : body, headerLength, admitted, observed, promise);
+    OipJob job = new OipJob(serving, body == null ? Buffer.buffer() : body, headerLength, admitted, observed, context,
+        promise);
     queue(serving.model()).submit(job);
     return promise.future();
   }
@@ -119,16 +120,19 @@ public final class InferenceService {
     private final long headerLength;
     private final long admitted;
     private final ModelMetrics observed;
+    private final ContextInternal context;
     private final Promise<InferResponseWriter.Encoded> promise;
     private InferRequest request;
+    private boolean answered;
 
     OipJob(Serving serving, Buffer body, long headerLength, long admitted, ModelMetrics observed,
-        Promise<InferResponseWriter.Encoded> promise) {
+        ContextInternal context, Promise<InferResponseWriter.Encoded> promise) {
       this.serving = serving;
       this.body = body;
       this.headerLength = headerLength;
       this.admitted = admitted;
       this.observed = observed;
+      this.context = context;
       this.promise = promise;
     }
 
@@ -152,24 +156,30 @@ public final class InferenceService {
     public void succeeded(List<Tensor> outputs) {
       InferResponseWriter.Encoded encoded = encode(serving, request, outputs);
       finish(200);
-      promise.tryComplete(encoded);
+      Outbox.post(context, () -> promise.tryComplete(encoded));
     }
 
     @Override
     public void failed(Throwable failure) {
-      Throwable shown = failure;
-      if (failure instanceof QueueFullException) {
-        shown = new UnavailableException(failure.getMessage());
-      } else if (failure instanceof ModelNotLoadedException) {
-        shown = new UnavailableException("model " + serving.names().name() + " was unloaded");
-      }
-      if (!promise.future().isComplete()) {
+      Throwable shown = shown(failure);
+      if (!answered) {
         finish(statusOf(shown));
       }
-      promise.tryFail(shown);
+      Outbox.post(context, () -> promise.tryFail(shown));
+    }
+
+    private Throwable shown(Throwable failure) {
+      if (failure instanceof QueueFullException) {
+        return new UnavailableException(failure.getMessage());
+      }
+      if (failure instanceof ModelNotLoadedException) {
+        return new UnavailableException("model " + serving.names().name() + " was unloaded");
+      }
+      return failure;
     }
 
     private void finish(int status) {
+      answered = true;
       pending.decrementAndGet();
       observed.request(status, System.nanoTime() - admitted);
     }
@@ -187,7 +197,7 @@ public final class InferenceService {
       if (existing != null) {
         existing.close();
       }
-      return new InferenceQueue(runtime, model, workers, workerCount, maxPending);
+      return new InferenceQueue(runtime, model, workers, workerCount, maxPending, Outbox::collect);
     });
   }
 

@@ -85,7 +85,7 @@ public final class ServingVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions().setHost(settings.host())
         .setPort(settings.port() == 0 && settings.eventLoops() > 1 ? -1 : settings.port())
         .setTcpNoDelay(true);
-    return vertx.createHttpServer(options).requestHandler(router(oip)).listen().compose(listening -> {
+    return server(options, oip).listen().compose(listening -> {
       server = listening;
       int extra = Math.max(0, settings.eventLoops() - 1);
       if (extra == 0) {
@@ -97,13 +97,17 @@ public final class ServingVerticle extends VerticleBase {
       return vertx.deployVerticle(() -> new VerticleBase() {
         @Override
         public Future<?> start() {
-          return vertx.createHttpServer(shared).requestHandler(router(oip)).listen();
+          return server(shared, oip).listen();
         }
       }, new DeploymentOptions().setInstances(extra)).map(id -> listening);
     }).onSuccess(listening -> log.info(
         "serving the Open Inference Protocol on {}:{} ({} event loops, {} inference threads, at most {} pending)",
         settings.host(), listening.actualPort(), settings.eventLoops(), settings.inferThreads(),
         settings.maxPending()));
+  }
+
+  private HttpServer server(HttpServerOptions options, OipHandler oip) {
+    return vertx.createHttpServer(options).requestHandler(router(oip));
   }
 
   private Router router(OipHandler oip) {
