@@ -36,7 +36,8 @@ class WalkingSkeletonSystemTest {
 
   @BeforeAll
   static void startSystem() throws Exception {
-    sys = SystemFixture.start("skeleton", Map.of());
+    // three gateway event loops whatever the machine's core count, so the test below exercises more than one
+    sys = SystemFixture.start("skeleton", Map.of("MMAAS_GATEWAY_EVENT_LOOPS", "3"));
     http = sys.http;
     adminUrl = sys.adminUrl;
     gatewayUrl = sys.gatewayUrl;
@@ -102,6 +103,28 @@ class WalkingSkeletonSystemTest {
         assertThat(data.getNumber(i * 3 + j).floatValue()).isCloseTo(expected[j],
             org.assertj.core.data.Offset.offset(1e-4f));
       }
+    }
+  }
+
+  @Test
+  @DisplayName("every gateway event loop serves: requests on a dozen fresh connections all get the model's numbers")
+  void everyGatewayEventLoopServes() {
+    float[][] rows = {{0.5f, -1.5f, 2.5f, 1f}};
+    float[] expected = WEIGHTS.forward(rows[0]);
+    // a new connection per request: the control plane hands accepted connections to its gateway servers in turn
+    WebClient fresh = WebClient.create(sys.vertx, new io.vertx.ext.web.client.WebClientOptions().setKeepAlive(false));
+    try {
+      for (int i = 0; i < 12; i++) {
+        HttpResponse<Buffer> r = fresh.postAbs(gatewayUrl + "/v2/models/scorer/infer").bearerTokenAuthentication(keyA)
+            .sendJsonObject(request(rows)).await();
+        assertThat(r.statusCode()).as("request %d: %s", i, r.bodyAsString()).isEqualTo(200);
+        JsonArray data = r.bodyAsJsonObject().getJsonArray("outputs").getJsonObject(0).getJsonArray("data");
+        for (int j = 0; j < 3; j++) {
+          assertThat(data.getNumber(j).floatValue()).isCloseTo(expected[j], org.assertj.core.data.Offset.offset(1e-4f));
+        }
+      }
+    } finally {
+      fresh.close();
     }
   }
 

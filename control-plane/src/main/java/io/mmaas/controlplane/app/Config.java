@@ -37,7 +37,8 @@ public record Config(
     String databaseRole,
     String auditSigningKey,
     long auditCheckpointIntervalMs,
-    java.util.List<String> auditTrustedPublicKeys) {
+    java.util.List<String> auditTrustedPublicKeys,
+    int gatewayEventLoops) {
 
   public static Config fromEnv() {
     return from(System.getenv());
@@ -75,7 +76,8 @@ public record Config(
         env.get("MMAAS_AUDIT_SIGNING_KEY"),
         r.number("MMAAS_AUDIT_CHECKPOINT_INTERVAL_MS", 60_000, 100, 86_400_000),
         r.string("MMAAS_AUDIT_TRUSTED_PUBLIC_KEYS", "").isEmpty() ? java.util.List.of()
-            : java.util.List.of(r.string("MMAAS_AUDIT_TRUSTED_PUBLIC_KEYS", "").split("\\s*,\\s*")));
+            : java.util.List.of(r.string("MMAAS_AUDIT_TRUSTED_PUBLIC_KEYS", "").split("\\s*,\\s*")),
+        r.integer("MMAAS_GATEWAY_EVENT_LOOPS", Math.min(8, Runtime.getRuntime().availableProcessors()), 1, 64));
     if (config.adminPassword != null && config.adminPassword.length() < 12) {
       throw new IllegalArgumentException("MMAAS_ADMIN_PASSWORD must have at least 12 characters");
     }
@@ -122,6 +124,7 @@ public record Config(
     m.put("host", host);
     m.put("adminPort", adminPort);
     m.put("gatewayPort", gatewayPort);
+    m.put("gatewayEventLoops", gatewayEventLoops);
     m.put("agentApiPort", agentApiPort);
     m.put("jwtKeys", jwtKeys.stream().map(k -> k.kid() + ":****").toList());
     m.put("jwtTtlSeconds", jwtTtlSeconds);

@@ -51,6 +51,7 @@ import io.mmaas.controlplane.registry.RegistryService;
 import io.mmaas.controlplane.tenants.TenantHandler;
 import io.mmaas.controlplane.tenants.TenantRepository;
 import io.mmaas.controlplane.tenants.TenantService;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -58,6 +59,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -169,8 +171,10 @@ public final class ControlPlaneVerticle extends VerticleBase {
         new AuditHandler(auditService, auditKey.publicKey())));
     Router agentApi = ApiRouters.agent(vertx, config, denials, new AgentApiHandler(agents, registry.blobs()));
     adminRouter = admin;
-    Router gateway = new GatewayRoutes(vertx, keyAuth, routing, denials, clock, config.maxInferBytes(),
-        config.gatewayTimeoutMs()).router(vertx, admission);
+    // One gateway per event loop, each with its own router and agent client (so a request, its call to the agent
+    // and the answer stay on one thread); the key cache, limiter, meter and routing table are shared and thread-safe.
+    Supplier<Router> gateway = () -> new GatewayRoutes(vertx, keyAuth, routing, denials, clock,
+        config.maxInferBytes(), config.gatewayTimeoutMs()).router(vertx, admission);
 
     return Database.migrate(vertx, config)
         .onSuccess(n -> LOG.info("database migrated ({} migration(s) applied now)", n))
@@ -186,7 +190,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
         .compose(v -> membership.renew())
         .compose(v -> listen(admin, config.adminPort()))
         .onSuccess(s -> adminPort = s.actualPort())
-        .compose(v -> listen(gateway, config.gatewayPort()))
+        .compose(v -> listenGateway(gateway))
         .onSuccess(s -> gatewayPort = s.actualPort())
         .compose(v -> listen(agentApi, config.agentApiPort()))
         .onSuccess(s -> {
@@ -220,8 +224,33 @@ public final class ControlPlaneVerticle extends VerticleBase {
   }
 
   private Future<HttpServer> listen(Router router, int port) {
-    return vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(port)
-            .setMaxHeaderSize(16 * 1024).setIdleTimeout(120))
-        .requestHandler(router).listen();
+    return vertx.createHttpServer(serverOptions(port)).requestHandler(router).listen();
+  }
+
+  private HttpServerOptions serverOptions(int port) {
+    return new HttpServerOptions().setHost(config.host()).setPort(port).setMaxHeaderSize(16 * 1024)
+        .setIdleTimeout(120).setTcpNoDelay(true);
+  }
+
+  /**
+   * The data-plane gateway on {@code gatewayEventLoops} event loops: one server here and the others in child
+   * verticles, all on the same port (Vert.x shares the listening socket and spreads connections over them; port 0
+   * becomes the shared random port -1, so every server gets the same one).
+   */
+  private Future<HttpServer> listenGateway(Supplier<Router> gateway) {
+    int loops = config.gatewayEventLoops();
+    int port = config.gatewayPort() == 0 && loops > 1 ? -1 : config.gatewayPort();
+    HttpServerOptions options = serverOptions(port);
+    return vertx.createHttpServer(options).requestHandler(gateway.get()).listen().compose(first -> {
+      if (loops == 1) {
+        return Future.succeededFuture(first);
+      }
+      return vertx.deployVerticle(() -> new VerticleBase() {
+        @Override
+        public Future<?> start() {
+          return vertx.createHttpServer(new HttpServerOptions(options)).requestHandler(gateway.get()).listen();
+        }
+      }, new DeploymentOptions().setInstances(loops - 1)).map(id -> first);
+    });
   }
 }

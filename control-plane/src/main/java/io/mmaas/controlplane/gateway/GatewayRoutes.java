@@ -162,9 +162,9 @@ public final class GatewayRoutes {
                        Buffer body) {
     RoutingTable.Endpoint e = live.get(attempt);
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
-        .setAbsoluteURI(e.agentUrl() + "/v2/models/" + e.replicaId() + "/infer")
+        .setHost(e.host()).setPort(e.port()).setSsl(e.ssl()).setURI(e.inferPath())
         .setIdleTimeout(timeoutMs)
-        .putHeader("Authorization", "Bearer " + e.servingKey())
+        .putHeader("Authorization", e.authorization())
         .putHeader("Content-Type", contentType(ctx))
         .putHeader("X-Request-Id", RequestIds.of(ctx))
         .putHeader("X-MMaaS-Model-Name", route.model())

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,8 +29,20 @@ import org.slf4j.LoggerFactory;
 public final class RoutingTable {
   private static final Logger LOG = LoggerFactory.getLogger(RoutingTable.class);
 
-  /** A READY replica and how to reach it. */
-  public record Endpoint(UUID replicaId, UUID agentId, String agentUrl, String servingKey, Instant leaseExpiresAt) {
+  /**
+   * A READY replica and how to reach it: the agent's address split once per refresh (host, port, TLS) with the infer
+   * path and the credential, so a proxied request builds nothing from strings.
+   */
+  public record Endpoint(UUID replicaId, UUID agentId, String agentUrl, String host, int port, boolean ssl,
+                         String inferPath, String authorization, Instant leaseExpiresAt) {
+    static Endpoint of(UUID replicaId, UUID agentId, String agentUrl, String servingKey, Instant leaseExpiresAt) {
+      URI uri = URI.create(agentUrl);
+      boolean ssl = "https".equalsIgnoreCase(uri.getScheme());
+      int port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
+      String base = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
+      return new Endpoint(replicaId, agentId, agentUrl, uri.getHost(), port, ssl,
+          base + "/v2/models/" + replicaId + "/infer", "Bearer " + servingKey, leaseExpiresAt);
+    }
   }
 
   /** One version of a deployed model as the data plane sees it. */
@@ -74,6 +87,9 @@ public final class RoutingTable {
     List<Route> versions = snapshot == null || snapshot.get(tenantId) == null ? null : snapshot.get(tenantId).get(model);
     if (versions == null || versions.isEmpty()) {
       return null;
+    }
+    if (version == null && versions.size() == 1) {
+      return versions.get(0); // the only version serves whatever its weight (as the general case below would pick)
     }
     if (version != null) {
       return versions.stream().filter(r -> Integer.toString(r.version()).equals(version)).findFirst().orElse(null);
@@ -147,7 +163,7 @@ public final class RoutingTable {
             }
             if (r.getUUID("replica_id") != null) {
               UUID agentId = r.getUUID("agent_id");
-              route.endpoints().add(new Endpoint(r.getUUID("replica_id"), agentId, r.getString("serving_url"),
+              route.endpoints().add(Endpoint.of(r.getUUID("replica_id"), agentId, r.getString("serving_url"),
                   secrets.servingKey(agentId), r.getOffsetDateTime("lease_expires_at").toInstant()));
             }
           }
