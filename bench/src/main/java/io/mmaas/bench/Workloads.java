@@ -16,13 +16,13 @@ import java.util.List;
 import java.util.Random;
 
 /** The benchmark's models and request bodies, each as runtime tensors (in-process) and as OIP bodies (HTTP). */
-final class Workloads {
+public final class Workloads {
   static final String MINILM_RESOURCE = "all-minilm-l6-v2-q.onnx";
 
   private Workloads() {}
 
   /** The MiniLM int8 model from the langchain4j artifact on the classpath, copied to a file. */
-  static Path miniLm(Path dir) throws IOException {
+  public static Path miniLm(Path dir) throws IOException {
     try (InputStream in = Workloads.class.getClassLoader().getResourceAsStream(MINILM_RESOURCE)) {
       if (in == null) {
         throw new IOException(MINILM_RESOURCE + " is not on the classpath");
@@ -55,7 +55,7 @@ final class Workloads {
   }
 
   /** MiniLM's three inputs for one sequence of {@code length} tokens. */
-  static List<Tensor> miniLmInputs(int length) {
+  public static List<Tensor> miniLmInputs(int length) {
     long[] ids = new long[length];
     long[] mask = new long[length];
     long[] types = new long[length];
@@ -70,7 +70,7 @@ final class Workloads {
   }
 
   /** An OIP JSON body carrying {@code tensors}, optionally asking for binary outputs. */
-  static Buffer json(List<Tensor> tensors, boolean binaryOutput) {
+  public static Buffer json(List<Tensor> tensors, boolean binaryOutput) {
     JsonArray inputs = new JsonArray();
     for (Tensor t : tensors) {
       JsonArray data = new JsonArray();

@@ -14,24 +14,30 @@ import java.util.Random;
 import java.util.UUID;
 
 /**
- * A tenant with the given quota, an MLP 16→32→4 deployed on one replica and an API key: what a load test calls,
- * through any gateway or (with the serving key) directly at the agent.
+ * A tenant with the given quota, a model (by default an MLP 16→32→4) deployed on one replica and an API key: what a
+ * load test calls, through any gateway or (with the serving key) directly at the agent.
  */
-record ServedModel(String tenant, String apiKey, String deploymentId, String replicaId, String agentUrl,
-                   String servingKey) {
+record ServedModel(String tenant, String model, Buffer request, String apiKey, String deploymentId, String replicaId,
+                   String agentUrl, String servingKey) {
   static final String MODEL = "mlp";
-  static final Buffer REQUEST = request();
+  static final Buffer REQUEST = mlpRequest();
+
+  /** The MLP with {@link #REQUEST}. */
+  static ServedModel create(Platform p, String tenant, JsonObject quota) throws Exception {
+    return create(p, tenant, quota, MODEL, OnnxModels.mlp(16, 32, 4, 1), REQUEST);
+  }
 
   /** Creates the tenant, sets its quota, deploys the model and waits until every gateway serves it. */
-  static ServedModel create(Platform p, String tenant, JsonObject quota) throws Exception {
+  static ServedModel create(Platform p, String tenant, JsonObject quota, String model, byte[] onnx, Buffer request)
+      throws Exception {
     AdminApi admin = p.admin();
     String base = "/api/v1/tenants/" + tenant;
     admin.post("/api/v1/tenants", new JsonObject().put("name", tenant));
     admin.put(base + "/quota", quota);
     String key = admin.post(base + "/api-keys", new JsonObject().put("name", "bench")).getString("key");
-    admin.post(base + "/models", new JsonObject().put("name", MODEL));
-    admin.upload(tenant, MODEL, OnnxModels.mlp(16, 32, 4, 1));
-    String id = admin.post(base + "/deployments", new JsonObject().put("model", MODEL).put("replicas", 1))
+    admin.post(base + "/models", new JsonObject().put("name", model));
+    admin.upload(tenant, model, onnx);
+    String id = admin.post(base + "/deployments", new JsonObject().put("model", model).put("replicas", 1))
         .getString("id");
     AdminApi.await(tenant + " deployment READY",
         () -> "READY".equals(admin.get(base + "/deployments/" + id).getString("state")), Duration.ofSeconds(90),
@@ -40,7 +46,7 @@ record ServedModel(String tenant, String apiKey, String deploymentId, String rep
     String agentId = replica.getJsonObject("agent").getString("id");
     String agentUrl = admin.get("/api/v1/agents").getJsonArray("items").stream().map(JsonObject.class::cast)
         .filter(a -> a.getString("id").equals(agentId)).findFirst().orElseThrow().getString("servingUrl");
-    ServedModel served = new ServedModel(tenant, key, id, replica.getString("id"), agentUrl,
+    ServedModel served = new ServedModel(tenant, model, request, key, id, replica.getString("id"), agentUrl,
         Platform.servingKey(UUID.fromString(agentId)));
     for (ControlPlaneProcess cp : p.controlPlanes) {
       AdminApi.await(tenant + " served by " + cp.gatewayUrl(), () -> served.callOnce(admin, cp) == 200,
@@ -51,21 +57,21 @@ record ServedModel(String tenant, String apiKey, String deploymentId, String rep
 
   /** Inference through a gateway with the tenant's API key. */
   Target viaGateway(String name, ControlPlaneProcess cp) {
-    return Target.json(name, cp.gatewayPort(), "/v2/models/" + MODEL + "/infer", apiKey, REQUEST);
+    return Target.json(name, cp.gatewayPort(), "/v2/models/" + model + "/infer", apiKey, request);
   }
 
   /** Inference at the agent itself with its serving key, bypassing the gateway. */
   Target direct(String name) {
     int port = Integer.parseInt(agentUrl.replaceAll(".*:(\\d+)/?$", "$1"));
-    return Target.json(name, port, "/v2/models/" + replicaId + "/infer", servingKey, REQUEST);
+    return Target.json(name, port, "/v2/models/" + replicaId + "/infer", servingKey, request);
   }
 
   private int callOnce(AdminApi admin, ControlPlaneProcess cp) {
-    return admin.http().postAbs(cp.gatewayUrl() + "/v2/models/" + MODEL + "/infer").bearerTokenAuthentication(apiKey)
-        .putHeader("Content-Type", "application/json").sendBuffer(REQUEST).await().statusCode();
+    return admin.http().postAbs(cp.gatewayUrl() + "/v2/models/" + model + "/infer").bearerTokenAuthentication(apiKey)
+        .putHeader("Content-Type", "application/json").sendBuffer(request).await().statusCode();
   }
 
-  private static Buffer request() {
+  private static Buffer mlpRequest() {
     Random random = new Random(7);
     JsonArray data = new JsonArray();
     for (int i = 0; i < 16; i++) {
