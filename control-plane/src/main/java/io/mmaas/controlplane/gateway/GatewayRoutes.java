@@ -176,28 +176,37 @@ public final class GatewayRoutes {
     long started = System.nanoTime();
     agents.request(options)
         .compose(req -> req.send(body))
-        .compose(resp -> resp.body().map(b -> new Object[] {resp, b}))
-        .onSuccess(pair -> {
-          var resp = (io.vertx.core.http.HttpClientResponse) pair[0];
-          Buffer b = (Buffer) pair[1];
+        .onSuccess(resp -> {
           ctx.put(AdmissionHandler.UPSTREAM_MS, (System.nanoTime() - started) / 1_000_000);
           // 404: the agent no longer has this replica (just unloaded); 503: not ready or overloaded. Both mean
-          // "try another replica", and neither means the tenant's model does not exist.
+          // "try another replica", and neither means the tenant's model does not exist. Their bodies are small
+          // errors: read and dropped, so the connection goes back to the pool.
           boolean replicaUnavailable = resp.statusCode() == 503 || resp.statusCode() == 404;
           if (replicaUnavailable && attempt + 1 < live.size()) {
-            forward(ctx, route, live, attempt + 1, body);
+            resp.body().onComplete(x -> forward(ctx, route, live, attempt + 1, body));
             return;
           }
           if (resp.statusCode() == 404) {
-            error(ctx, 503, "model '" + route.model() + "' is unavailable right now");
+            resp.body().onComplete(x -> error(ctx, 503, "model '" + route.model() + "' is unavailable right now"));
             return;
           }
+          // The answer streams through with back-pressure: the gateway holds a few buffers of it, never the whole
+          // tensor, however large the model's output.
           var out = ctx.response().setStatusCode(resp.statusCode());
           copy(resp, out, "Content-Type");
+          copy(resp, out, "Content-Length");
           // the binary tensor extension's body passes through unchanged; clients need these to split it
           copy(resp, out, "Inference-Header-Content-Length");
           copy(resp, out, "Retry-After");
-          out.end(b);
+          if (out.headers().get("Content-Length") == null) {
+            out.setChunked(true);
+          }
+          resp.pipe().endOnFailure(false).to(out).onFailure(err -> {
+            // the agent went away mid-answer: the client must not take a truncated body for a whole one
+            LOG.warn("agent {} failed while answering for {} [{}]: {}", e.agentUrl(), route.model(),
+                RequestIds.of(ctx), err.getMessage());
+            ctx.request().connection().close();
+          });
         })
         .onFailure(err -> {
           LOG.warn("agent {} unreachable for {} [{}]: {}", e.agentUrl(), route.model(), RequestIds.of(ctx),
