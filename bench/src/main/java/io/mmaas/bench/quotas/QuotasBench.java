@@ -9,10 +9,11 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * {@code java -jar bench-app.jar quotas [--seconds S] [--phase-seconds S] [--out DIR]} (issue #7): two packaged
- * control-plane replicas on one fresh database and one packaged agent; runs the gateway overhead (d), the rate limit
- * across replicas (a, S seconds, default 30), the noisy neighbour (c) and the resource-limit races (b), then writes
- * {@code quotas-<time>.json} and {@code .md}.
+ * {@code java -jar bench-app.jar quotas [--seconds S] [--phase-seconds P] [--run-seconds R] [--cases abcd]
+ * [--out DIR]} (issue #7): two packaged control-plane replicas on one fresh database and one packaged agent; runs the
+ * gateway overhead (d, R-second runs, default 5), the rate limit across replicas (a, S seconds, default 30), the noisy
+ * neighbour (c, P-second phases, default 40) and the resource-limit races (b), then writes {@code quotas-<time>.json}
+ * and {@code .md}.
  */
 public final class QuotasBench {
   private QuotasBench() {
@@ -20,13 +21,16 @@ public final class QuotasBench {
 
   public static void main(String[] args) throws Exception {
     double seconds = 30;
-    double phaseSeconds = 15;
+    // 40 s phases: at 100 requests/s a shorter phase holds too few samples above p99 to resolve a 10 % change
+    double phaseSeconds = 40;
+    double runSeconds = 5;
     Path out = Path.of("bench/results");
     String cases = "abcd";
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--seconds" -> seconds = Double.parseDouble(args[i + 1]);
         case "--phase-seconds" -> phaseSeconds = Double.parseDouble(args[i + 1]);
+        case "--run-seconds" -> runSeconds = Double.parseDouble(args[i + 1]);
         case "--out" -> out = Path.of(args[i + 1]);
         case "--cases" -> cases = args[i + 1];
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -44,7 +48,7 @@ public final class QuotasBench {
           Duration.ofSeconds(60), p::logs);
 
       if (cases.indexOf('d') >= 0) {
-        GatewayOverhead.run(p, report, phaseSeconds / 3);
+        GatewayOverhead.run(p, report, runSeconds);
       }
       if (cases.indexOf('a') >= 0) {
         RateAcrossGateways.run(p, report, seconds);
