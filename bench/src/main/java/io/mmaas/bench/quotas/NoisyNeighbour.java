@@ -38,13 +38,14 @@ final class NoisyNeighbour {
     // would delay B's sends and reads inside this process and show up as B's latency.
     Vertx floodVertx = Vertx.vertx();
     try {
-      run(p, report, seconds, a, b, floodVertx);
+      measure(p, report, seconds, a, b, floodVertx);
     } finally {
       floodVertx.close().await();
     }
   }
 
-  private static void run(Platform p, Report report, double seconds, ServedModel a, ServedModel b, Vertx floodVertx) {
+  private static void measure(Platform p, Report report, double seconds, ServedModel a, ServedModel b,
+                              Vertx floodVertx) {
     // Warm-up of both paths, A's refusals included (the JITs of three JVMs; run alone, case c starts cold).
     Future<List<LoadResult>> warmFlood = start(floodVertx, p, a, "warm-up A", A_OFFERED, 30);
     paced(p, b, "warm-up B", B_RATE, 30);

@@ -229,7 +229,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
 
   private HttpServerOptions serverOptions(int port) {
     return new HttpServerOptions().setHost(config.host()).setPort(port).setMaxHeaderSize(16 * 1024)
-        .setIdleTimeout(120).setTcpNoDelay(true);
+        .setIdleTimeout(120);
   }
 
   /**

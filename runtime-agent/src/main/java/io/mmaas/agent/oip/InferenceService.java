@@ -105,8 +105,9 @@ public final class InferenceService {
       observed.request(503, System.nanoTime() - admitted);
       return Future.failedFuture(new UnavailableException("too many requests in progress; retry later"));
     }
+    // the Outbox completes the promise on the caller's context, so the promise itself needs none
     ContextInternal context = (ContextInternal) Vertx.currentContext();
-    Promise<InferResponseWriter.Encoded> promise = context != null ? context.promise() : Promise.promise();
+    Promise<InferResponseWriter.Encoded> promise = Promise.promise();
     OipJob job = new OipJob(serving, body == null ? Buffer.buffer() : body, headerLength, admitted, observed, context,
         promise);
     queue(serving.model()).submit(job);

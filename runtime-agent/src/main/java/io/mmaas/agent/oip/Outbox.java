@@ -3,6 +3,8 @@ package io.mmaas.agent.oip;
 import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Answers produced by one inference pass, handed to each event loop as one task instead of one task per request.
@@ -13,6 +15,7 @@ import java.util.List;
  * request refused on the event loop itself) {@link #post} dispatches at once.
  */
 final class Outbox {
+  private static final Logger log = LoggerFactory.getLogger(Outbox.class);
   private static final ThreadLocal<Outbox> OPEN = new ThreadLocal<>();
 
   /** Contexts seen in this pass and their completions; there are as many contexts as event loops, so a list does. */
@@ -23,10 +26,6 @@ final class Outbox {
 
   /** Runs {@code pass} with an open outbox on this thread, then dispatches what it collected. */
   static void collect(Runnable pass) {
-    if (OPEN.get() != null) {
-      pass.run();
-      return;
-    }
     Outbox box = new Outbox();
     OPEN.set(box);
     try {
@@ -74,7 +73,7 @@ final class Outbox {
     try {
       completion.run();
     } catch (RuntimeException e) {
-      org.slf4j.LoggerFactory.getLogger(Outbox.class).error("an inference completion failed", e);
+      log.error("an inference completion failed", e);
     }
   }
 }
