@@ -1,5 +1,6 @@
 package io.mmaas.agent.app;
 
+import io.mmaas.agent.oip.ServingVerticle;
 import io.mmaas.agent.runtime.ExecutionProviderPreference;
 import java.net.InetAddress;
 import java.net.URI;
@@ -22,6 +23,7 @@ import java.util.function.Function;
  * @param maxBodyBytes the largest inference request body accepted (larger gets 413)
  * @param inferThreads size of the inference worker pool
  * @param maxPending inference requests admitted at once (more get 503 at once); 0 means 32 per inference thread
+ * @param eventLoops event loops serving HTTP; 0 means {@link ServingVerticle.Settings#defaultEventLoops()}
  */
 public record AgentConfig(
     String controlPlaneUrl,
@@ -34,7 +36,8 @@ public record AgentConfig(
     ExecutionProviderPreference executionProvider,
     long maxBodyBytes,
     int inferThreads,
-    int maxPending) {
+    int maxPending,
+    int eventLoops) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 64L * 1024 * 1024;
 
@@ -51,7 +54,12 @@ public record AgentConfig(
       String advertiseUrl, Path dataDir, ExecutionProviderPreference executionProvider, long maxBodyBytes,
       int inferThreads) {
     this(controlPlaneUrl, enrollmentToken, name, host, port, advertiseUrl, dataDir, executionProvider, maxBodyBytes,
-        inferThreads, 0);
+        inferThreads, 0, 0);
+  }
+
+  /** The event loops to start: the configured number, or the default. */
+  public int effectiveEventLoops() {
+    return eventLoops > 0 ? eventLoops : ServingVerticle.Settings.defaultEventLoops();
   }
 
   /** Reads the configuration; every bad value is named in the exception, not only the first. */
@@ -70,9 +78,10 @@ public record AgentConfig(
     Integer threads = reader.get(
         "MMAAS_AGENT_INFER_THREADS", Integer.toString(Runtime.getRuntime().availableProcessors()), v -> intIn(v, 1, 1024));
     Integer pending = reader.get("MMAAS_AGENT_MAX_PENDING", "0", v -> intIn(v, 0, 1_000_000));
+    Integer loops = reader.get("MMAAS_AGENT_EVENT_LOOPS", "0", v -> intIn(v, 0, 64));
     reader.throwIfInvalid();
     return new AgentConfig(controlPlane, token == null || token.isBlank() ? null : token, name, host, port,
-        advertise, dataDir, provider, maxBody, threads, pending);
+        advertise, dataDir, provider, maxBody, threads, pending, loops);
   }
 
   /** The URL the control plane and the gateway should use to reach this agent, once the port is known. */
@@ -87,7 +96,8 @@ public record AgentConfig(
         + ", name=" + name + ", host=" + host + ", port=" + port
         + ", advertiseUrl=" + (advertiseUrl == null ? "(http://HOST:PORT)" : advertiseUrl)
         + ", dataDir=" + dataDir + ", executionProvider=" + executionProvider
-        + ", maxBodyBytes=" + maxBodyBytes + ", inferThreads=" + inferThreads + ", maxPending=" + maxPending + "]";
+        + ", maxBodyBytes=" + maxBodyBytes + ", inferThreads=" + inferThreads + ", maxPending=" + maxPending
+        + ", eventLoops=" + effectiveEventLoops() + "]";
   }
 
   private static String defaultName() {

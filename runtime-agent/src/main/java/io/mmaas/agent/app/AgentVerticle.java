@@ -72,7 +72,8 @@ public final class AgentVerticle extends VerticleBase {
               new ServingVerticle.Settings(config.host(), config.port(), config.maxBodyBytes(), config.inferThreads(),
                   config.maxPending() > 0
                       ? config.maxPending()
-                      : ServingVerticle.Settings.defaultMaxPending(config.inferThreads())),
+                      : ServingVerticle.Settings.defaultMaxPending(config.inferThreads()),
+                  config.effectiveEventLoops()),
               runtime, replicas, servingKey);
           return vertx.deployVerticle(serving);
         })

@@ -27,6 +27,7 @@ class AgentConfigTest {
     assertThat(config.executionProvider()).isEqualTo(ExecutionProviderPreference.AUTO);
     assertThat(config.maxBodyBytes()).isEqualTo(64L * 1024 * 1024);
     assertThat(config.inferThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(config.effectiveEventLoops()).isEqualTo(Math.min(8, Runtime.getRuntime().availableProcessors()));
   }
 
   @Test
@@ -39,7 +40,8 @@ class AgentConfigTest {
         "MMAAS_AGENT_ADVERTISE_URL", "http://node-7.internal:9090",
         "MMAAS_AGENT_EXECUTION_PROVIDER", "CUDA",
         "MMAAS_AGENT_MAX_BODY_BYTES", "8MiB",
-        "MMAAS_AGENT_INFER_THREADS", "3"));
+        "MMAAS_AGENT_INFER_THREADS", "3",
+        "MMAAS_AGENT_EVENT_LOOPS", "5"));
 
     assertThat(config.controlPlaneUrl()).isEqualTo("https://cp.example:8443");
     assertThat(config.port()).isZero();
@@ -47,6 +49,7 @@ class AgentConfigTest {
     assertThat(config.executionProvider()).isEqualTo(ExecutionProviderPreference.CUDA);
     assertThat(config.maxBodyBytes()).isEqualTo(8L * 1024 * 1024);
     assertThat(config.inferThreads()).isEqualTo(3);
+    assertThat(config.effectiveEventLoops()).isEqualTo(5);
     assertThat(config.toString()).doesNotContain("s3cret-token").contains("enrollmentToken=****");
   }
 
@@ -58,12 +61,14 @@ class AgentConfigTest {
             "MMAAS_AGENT_EXECUTION_PROVIDER", "tpu",
             "MMAAS_AGENT_MAX_BODY_BYTES", "lots",
             "MMAAS_AGENT_INFER_THREADS", "0",
+            "MMAAS_AGENT_EVENT_LOOPS", "-1",
             "MMAAS_AGENT_CONTROL_PLANE_URL", "ftp://cp")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("MMAAS_AGENT_PORT='70000' must be an integer in 0..65535")
         .hasMessageContaining("MMAAS_AGENT_EXECUTION_PROVIDER='tpu' must be one of auto, cpu, cuda")
         .hasMessageContaining("MMAAS_AGENT_MAX_BODY_BYTES='lots'")
         .hasMessageContaining("MMAAS_AGENT_INFER_THREADS='0'")
+        .hasMessageContaining("MMAAS_AGENT_EVENT_LOOPS='-1'")
         .hasMessageContaining("MMAAS_AGENT_CONTROL_PLANE_URL='ftp://cp' must be an http:// or https:// URL");
   }
 }

@@ -12,8 +12,13 @@ import io.mmaas.agent.sync.ReplicaTable;
 import io.mmaas.agent.testing.TwinOutputModel;
 import io.mmaas.onnx.OnnxModels;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
@@ -25,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -333,6 +339,84 @@ class OipHttpTest {
           assertThat(r.bodyAsJsonObject().getString("error")).isEqualTo("request body is larger than " + MAX_BODY + " bytes");
           testContext.completeNow();
         })));
+  }
+
+  @Test
+  @DisplayName("a streamed body without Content-Length gets 413 once it grows over the limit, and the connection still serves")
+  void oversizedStreamedBody(Vertx vertx, VertxTestContext testContext) {
+    HttpClient http = vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(1));
+    Buffer chunk = Buffer.buffer(new byte[16 * 1024]);
+    http.request(HttpMethod.POST, port, "127.0.0.1", "/v2/models/" + MLP + "/infer")
+        .compose(request -> {
+          request.setChunked(true).putHeader("Authorization", "Bearer " + KEY);
+          for (int i = 0; i < 6; i++) { // 96 KB > 64 KB, in chunks
+            request.write(chunk);
+          }
+          request.end();
+          return request.response().compose(r -> r.body().map(body -> Map.entry(r.statusCode(), body)));
+        })
+        .compose(refused -> http.request(HttpMethod.POST, port, "127.0.0.1", "/v2/models/" + MLP + "/infer")
+            .compose(request -> request.putHeader("Authorization", "Bearer " + KEY)
+                .send(mlpRequest(ROWS).toBuffer()))
+            .compose(r -> r.body().map(body -> List.of(refused, Map.entry(r.statusCode(), body)))))
+        .onComplete(testContext.succeeding(answers -> testContext.verify(() -> {
+          assertThat(answers.get(0).getKey()).isEqualTo(413);
+          assertThat(answers.get(0).getValue().toJsonObject().getString("error"))
+              .isEqualTo("request body is larger than " + MAX_BODY + " bytes");
+          assertThat(answers.get(1).getKey()).isEqualTo(200);
+          assertThat(answers.get(1).getValue().toJsonObject().getJsonArray("outputs")).hasSize(1);
+          testContext.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("Expect: 100-continue is answered before the body is sent; a declared body over the limit gets 413 at once")
+  void expectContinue(Vertx vertx, VertxTestContext testContext) {
+    HttpClient http = vertx.createHttpClient();
+    Buffer body = mlpRequest(ROWS).toBuffer();
+    Future<Integer> continued = http.request(HttpMethod.POST, port, "127.0.0.1", "/v2/models/" + MLP + "/infer")
+        .compose(request -> {
+          Promise<Void> gotContinue = Promise.promise();
+          request.putHeader("Authorization", "Bearer " + KEY).putHeader("Expect", "100-continue")
+              .putHeader("Content-Length", Integer.toString(body.length()))
+              .continueHandler(v -> {
+                gotContinue.tryComplete();
+                request.end(body);
+              });
+          request.sendHead();
+          return gotContinue.future().compose(v -> request.response()).map(r -> r.statusCode());
+        });
+    Future<Integer> refused = continued.compose(x ->
+        http.request(HttpMethod.POST, port, "127.0.0.1", "/v2/models/" + MLP + "/infer").compose(request -> {
+          request.putHeader("Authorization", "Bearer " + KEY).putHeader("Expect", "100-continue")
+              .putHeader("Content-Length", Long.toString(MAX_BODY + 1))
+              .continueHandler(v -> testContext.failNow("a body over the limit must not be asked for"));
+          request.sendHead();
+          return request.response().map(r -> r.statusCode());
+        }));
+    refused.onComplete(testContext.succeeding(status -> testContext.verify(() -> {
+      assertThat(continued.result()).isEqualTo(200);
+      assertThat(status).isEqualTo(413);
+      testContext.completeNow();
+    })));
+  }
+
+  @Test
+  @DisplayName("infer paths with percent-escapes or dot segments are normalised and served under the same rules")
+  void nonPlainInferPaths(VertxTestContext testContext) {
+    String escaped = "/v2/models/" + MLP.replace("-", "%2D") + "/infer";
+    String dotted = "/v2/models/elsewhere/../" + MLP + "/infer";
+    Future<HttpResponse<Buffer>> first = post(escaped).sendJsonObject(mlpRequest(ROWS));
+    Future<HttpResponse<Buffer>> second = first.compose(x -> post(dotted).sendJsonObject(mlpRequest(ROWS)));
+    Future<HttpResponse<Buffer>> noKey = second.compose(x -> client.post(port, "127.0.0.1", escaped)
+        .sendJsonObject(mlpRequest(ROWS)));
+    noKey.onComplete(testContext.succeeding(x -> testContext.verify(() -> {
+      assertThat(first.result().statusCode()).isEqualTo(200);
+      assertThat(first.result().bodyAsJsonObject().getString("model_name")).isEqualTo(MLP);
+      assertThat(second.result().statusCode()).isEqualTo(200);
+      assertThat(noKey.result().statusCode()).isEqualTo(401);
+      testContext.completeNow();
+    })));
   }
 
   @Test
