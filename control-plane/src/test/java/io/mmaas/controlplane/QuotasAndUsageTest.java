@@ -6,6 +6,7 @@ import io.mmaas.controlplane.testing.ControlPlaneFixture;
 import io.mmaas.onnx.OnnxModels;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.ArrayList;
@@ -166,6 +167,63 @@ class QuotasAndUsageTest {
         .bearerTokenAuthentication(admin).send().await();
     assertThat(csv.getHeader("Content-Type")).startsWith("text/csv");
     assertThat(csv.bodyAsString()).startsWith("start,requests,errorsClient,throttled").contains(",50,15,35,");
+
+    // per API key: each application's share, under the key's id, name and prefix
+    JsonArray perKey = cp.get(admin, "/api/v1/tenants/q-three/usage?by=day&perKey=true").getJsonArray("items");
+    assertThat(perKey).hasSize(2);
+    Map<String, JsonObject> byName = new java.util.HashMap<>();
+    perKey.forEach(o -> byName.put(((JsonObject) o).getString("keyName"), (JsonObject) o));
+    assertThat(byName.get("app").getLong("requests")).isEqualTo(20);
+    assertThat(byName.get("daily").getLong("requests")).isEqualTo(30);
+    assertThat(byName.get("daily").getLong("throttled")).isEqualTo(30 - (15 - admittedBefore));
+    JsonArray keys = cp.get(admin, "/api/v1/tenants/q-three/api-keys").getJsonArray("items");
+    JsonObject app = keys.stream().map(JsonObject.class::cast).filter(k -> k.getString("name").equals("app"))
+        .findFirst().orElseThrow();
+    assertThat(byName.get("app").getString("keyId")).isEqualTo(app.getString("id"));
+    assertThat(byName.get("app").getString("keyPrefix")).isEqualTo(app.getString("prefix"));
+    String both = cp.client.getAbs(cp.adminUrl() + "/api/v1/tenants/q-three/usage?by=day&perKey=true&perModel=true"
+        + "&format=csv").bearerTokenAuthentication(admin).send().await().bodyAsString();
+    assertThat(both.lines().findFirst().orElseThrow())
+        .isEqualTo("start,model,version,keyId,keyName,keyPrefix,requests,errorsClient,throttled,errorsServer,bytesIn,"
+            + "bytesOut,computeMs");
+    assertThat(both.lines().count()).isEqualTo(3);
+    assertThat(both).contains("," + app.getString("id") + ",app," + app.getString("prefix") + ",20,");
+    HttpResponse<Buffer> bad = cp.client.getAbs(cp.adminUrl() + "/api/v1/tenants/q-three/usage?perKey=yes")
+        .bearerTokenAuthentication(admin).send().await();
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.bodyAsJsonObject().getJsonObject("error").getString("message")).contains("perKey");
+  }
+
+  @Test
+  @DisplayName("a JSON usage answer stops at 10,000 rows and says so; the CSV export streams every row")
+  void usageBeyondOnePage() throws Exception {
+    cp.post(admin, "/api/v1/tenants", new JsonObject().put("name", "q-five"));
+    try (var c = cp.db.connect(); var s = c.createStatement()) {
+      s.executeUpdate("""
+          INSERT INTO usage_minutes (tenant_id, api_key_id, model_id, version_id, minute, requests, bytes_in)
+          SELECT t.id, gen_random_uuid(), gen_random_uuid(), gen_random_uuid(),
+                 timestamptz '2030-01-01 00:00:00Z' + make_interval(mins => g), 1, g
+            FROM tenants t, generate_series(0, 10049) g WHERE t.name = 'q-five'""");
+    }
+    String range = "from=2030-01-01T00:00:00Z&to=2030-01-09T00:00:00Z&by=minute";
+    JsonObject page = cp.get(admin, "/api/v1/tenants/q-five/usage?" + range);
+    assertThat(page.getBoolean("truncated")).isTrue();
+    assertThat(page.getJsonArray("items")).hasSize(10_000);
+    HttpResponse<Buffer> csv = cp.client.getAbs(cp.adminUrl() + "/api/v1/tenants/q-five/usage?" + range + "&format=csv")
+        .bearerTokenAuthentication(admin).send().await();
+    assertThat(csv.statusCode()).isEqualTo(200);
+    assertThat(csv.getHeader("Content-Disposition")).isEqualTo("attachment; filename=\"usage-q-five.csv\"");
+    List<String> lines = csv.bodyAsString().lines().toList();
+    assertThat(lines).hasSize(1 + 10_050);
+    assertThat(lines.get(1)).isEqualTo("2030-01-01T00:00:00Z,1,0,0,0,0,0,0");
+    assertThat(lines.get(10_050)).isEqualTo("2030-01-07T23:29:00Z,1,0,0,0,10049,0,0");
+    // the same rows by day: 7 days, nothing truncated
+    JsonObject days = cp.get(admin, "/api/v1/tenants/q-five/usage?from=2030-01-01T00:00:00Z&to=2030-01-09T00:00:00Z"
+        + "&by=day");
+    assertThat(days.getBoolean("truncated")).isFalse();
+    assertThat(days.getJsonArray("items")).hasSize(7);
+    assertThat(days.getJsonArray("items").stream().mapToLong(o -> ((JsonObject) o).getLong("requests")).sum())
+        .isEqualTo(10_050);
   }
 
   @Test

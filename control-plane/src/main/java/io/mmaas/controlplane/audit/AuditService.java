@@ -2,6 +2,7 @@ package io.mmaas.controlplane.audit;
 
 import io.mmaas.controlplane.auth.AccessPolicy;
 import io.mmaas.controlplane.auth.Caller;
+import io.mmaas.controlplane.http.RowStreamer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -60,7 +61,7 @@ public final class AuditService {
     AuditRepository.Sql sql = AuditRepository.select(scoped, true, null);
     return access(caller, scoped, "audit.export", new JsonObject().put("filter", scoped.toJson())
         .put("format", format.name().toLowerCase()))
-        .compose(v -> AuditStreamer.stream(pool, sql.text(), sql.args(),
+        .compose(v -> RowStreamer.stream(pool, sql.text(), sql.args(),
             format == Format.CSV ? AuditEvent.CSV_HEADER : null,
             format == Format.CSV ? row -> AuditRepository.map(row).toCsvRow()
                 : row -> AuditRepository.map(row).toExportJson().encode() + "\n", open.get()));
@@ -70,7 +71,7 @@ public final class AuditService {
   public Future<Long> exportCheckpoints(Caller caller, long afterSeq, Supplier<WriteStream<Buffer>> open) {
     policy.requirePlatformAuditRead(caller);
     return access(caller, null, "audit.checkpoints_export", new JsonObject().put("afterSeq", afterSeq))
-        .compose(v -> AuditStreamer.stream(pool, "SELECT * FROM audit_checkpoints WHERE seq > $1 ORDER BY seq",
+        .compose(v -> RowStreamer.stream(pool, "SELECT * FROM audit_checkpoints WHERE seq > $1 ORDER BY seq",
             Tuple.of(afterSeq), null, row -> new AuditCheckpoint(row.getLong("seq"), row.getString("hash"),
                 row.getOffsetDateTime("created_at").toInstant(), row.getString("key_id"),
                 row.getString("signature")).toJson().encode() + "\n", open.get()));

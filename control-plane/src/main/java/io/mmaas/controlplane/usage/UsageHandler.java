@@ -3,6 +3,7 @@ package io.mmaas.controlplane.usage;
 import io.mmaas.controlplane.auth.AccessPolicy;
 import io.mmaas.controlplane.errors.InvalidInputException;
 import io.mmaas.controlplane.http.Callers;
+import io.mmaas.controlplane.http.RowStreamer;
 import io.mmaas.controlplane.tenants.Tenant;
 import io.mmaas.controlplane.tenants.TenantHandler;
 import io.vertx.core.json.JsonArray;
@@ -18,13 +19,13 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code GET /api/v1/tenants/:tenant/usage?from=&to=&by=minute|hour|day&perModel=true&format=json|csv}: the tenant's
- * metered usage for its admins and auditors. At most 10,000 rows per answer (narrow the range or coarsen the bucket).
+ * {@code GET /api/v1/tenants/:tenant/usage?from=&to=&by=minute|hour|day&perModel=true&perKey=true&format=json|csv}:
+ * the tenant's metered usage for its admins and auditors, summed per bucket and, when asked, per model version and
+ * per API key. JSON answers hold at most 10,000 rows and say {@code truncated} when there were more (narrow the range
+ * or coarsen the bucket); the CSV export streams every row of the range from a database cursor.
  */
 public final class UsageHandler {
   private static final Set<String> BUCKETS = Set.of("minute", "hour", "day");
-  private static final List<String> COLUMNS = List.of("requests", "errorsClient", "throttled", "errorsServer",
-      "bytesIn", "bytesOut", "computeMs");
 
   private final Pool pool;
   private final UsageRepository usage;
@@ -51,44 +52,43 @@ public final class UsageHandler {
     if (!from.isBefore(to) || Duration.between(from, to).toDays() > 400) {
       throw new InvalidInputException("'from' must be before 'to', at most 400 days apart");
     }
-    boolean perModel = Boolean.parseBoolean(p.getParam("perModel", "false"));
+    UsageRepository.Query query = new UsageRepository.Query(tenant.id(), from, to, by, flag(p.getParam("perModel"),
+        "perModel"), flag(p.getParam("perKey"), "perKey"));
     String format = p.getParam("format", "json");
-    if (!format.equals("json") && !format.equals("csv")) {
+    if (format.equals("csv")) {
+      ctx.response().setStatusCode(200).setChunked(true).putHeader("Content-Type", "text/csv; charset=utf-8")
+          .putHeader("Content-Disposition", "attachment; filename=\"usage-" + tenant.name() + ".csv\"")
+          .putHeader("Cache-Control", "no-store");
+      RowStreamer.stream(pool, query.sql(null), query.args(), query.csvHeader(), query::toCsv, ctx.response())
+          .onSuccess(rows -> ctx.response().end())
+          .onFailure(failure -> {
+            if (!ctx.response().headWritten()) { // nothing sent yet: an ordinary error answer, not a CSV attachment
+              ctx.response().setChunked(false).headers().remove("Content-Disposition");
+            }
+            ctx.fail(failure);
+          });
+      return;
+    }
+    if (!format.equals("json")) {
       throw new InvalidInputException("parameter 'format' must be json or csv");
     }
-    usage.series(pool, tenant.id(), from, to, by, perModel).onFailure(ctx::fail).onSuccess(rows -> {
+    usage.series(pool, query).onFailure(ctx::fail).onSuccess(rows -> {
       boolean truncated = rows.size() > UsageRepository.MAX_ROWS;
       List<JsonObject> shown = truncated ? rows.subList(0, UsageRepository.MAX_ROWS) : rows;
-      if (format.equals("csv")) {
-        StringBuilder csv = new StringBuilder("start" + (perModel ? ",model,version" : "") + ","
-            + String.join(",", COLUMNS) + "\n");
-        for (JsonObject r : shown) {
-          csv.append(r.getString("start"));
-          if (perModel) {
-            csv.append(',').append(csvField(r.getString("model"))).append(',').append(r.getValue("version"));
-          }
-          for (String c : COLUMNS) {
-            csv.append(',').append(r.getLong(c));
-          }
-          csv.append('\n');
-        }
-        ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
-            .putHeader("Content-Disposition", "attachment; filename=\"usage-" + tenant.name() + ".csv\"")
-            .end(csv.toString());
-        return;
-      }
       ctx.json(new JsonObject().put("tenant", tenant.name()).put("from", from.toInstant().toString())
           .put("to", to.toInstant().toString()).put("by", by).put("truncated", truncated)
           .put("items", new JsonArray(shown)));
     });
   }
 
-  private static String csvField(String s) {
-    if (s == null) {
-      return "";
+  private static boolean flag(String value, String name) {
+    if (value == null || value.equals("false")) {
+      return false;
     }
-    String safe = s.startsWith("=") || s.startsWith("+") || s.startsWith("-") || s.startsWith("@") ? "'" + s : s;
-    return safe.contains(",") || safe.contains("\"") ? "\"" + safe.replace("\"", "\"\"") + "\"" : safe;
+    if (value.equals("true")) {
+      return true;
+    }
+    throw new InvalidInputException("parameter '" + name + "' must be true or false");
   }
 
   private static OffsetDateTime time(String v, OffsetDateTime def) {

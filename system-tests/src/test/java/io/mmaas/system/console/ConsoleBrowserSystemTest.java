@@ -316,7 +316,9 @@ class ConsoleBrowserSystemTest {
     assertThat(page.locator("#quota-form")).hasCount(0);
     Chromium.screenshot(page, "20-usage");
     Download csv = page.waitForDownload(() -> page.click("#usage-csv"));
-    assertThat(Files.readString(csv.path())).startsWith("start,model,version,requests").contains(",scorer,1,");
+    assertThat(page.locator("#usage-keys tbody tr").first().locator(".key-requests")).not().hasText("0");
+    assertThat(Files.readString(csv.path())).startsWith("start,model,version,keyId,keyName,keyPrefix,requests")
+        .contains(",scorer,1,");
 
     Page admin = signIn("admin", ADMIN_PASSWORD);
     admin.navigate(consoleUrl + "/tenants/acme/usage");

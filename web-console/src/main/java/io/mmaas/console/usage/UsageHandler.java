@@ -49,10 +49,15 @@ public final class UsageHandler {
     String base = TenantLinks.base(tenant) + "/usage";
     Future<JsonObject> usage = api.get(session.token(), ApiPath.tenant(tenant, "usage"), query(range, now, "json"),
         Calls.of(ctx));
+    // per key, summed over the window: daily buckets are the fewest rows that cover it
+    Future<JsonObject> perKey = api.get(session.token(), ApiPath.tenant(tenant, "usage"), Map.of("from",
+        range.from(now).toString(), "to", range.to(now).toString(), "by", "day", "perKey", "true", "format", "json"),
+        Calls.of(ctx));
     Future<JsonObject> quota = api.get(session.token(), ApiPath.tenant(tenant, "quota"), Map.of(), Calls.of(ctx));
-    Future.all(usage, quota)
+    Future.all(usage, perKey, quota)
         .map(x -> view(session, tenant, base, range, UsageSeries.of(range.buckets(now),
-            Json.objects(usage.result(), "items")), Json.flag(usage.result(), "truncated"), quota.result()))
+            Json.objects(usage.result(), "items")), Json.flag(usage.result(), "truncated"),
+            KeyUsage.of(Json.objects(perKey.result(), "items")), quota.result()))
         .onSuccess(view -> pages.render(ctx, 200, "usage/usage.jte", view))
         .onFailure(ctx::fail);
   }
@@ -102,13 +107,17 @@ public final class UsageHandler {
     return range;
   }
 
+  /** The window's rows per model version; the CSV is also per API key, the most detailed export there is. */
   private static Map<String, String> query(UsageRange range, Instant now, String format) {
-    return Map.of("from", range.from(now).toString(), "to", range.to(now).toString(), "by", range.by(),
-        "perModel", "true", "format", format);
+    return format.equals("csv")
+        ? Map.of("from", range.from(now).toString(), "to", range.to(now).toString(), "by", range.by(),
+            "perModel", "true", "perKey", "true", "format", format)
+        : Map.of("from", range.from(now).toString(), "to", range.to(now).toString(), "by", range.by(),
+            "perModel", "true", "format", format);
   }
 
   private static UsageView view(ConsoleSession session, String tenant, String base, UsageRange range, UsageSeries s,
-      boolean truncated, JsonObject quota) {
+      boolean truncated, List<KeyUsage> keys, JsonObject quota) {
     String pattern = range.axisPattern();
     LineChart traffic = LineChart.of("chart-traffic", "Requests per " + range.by(), s.buckets(), pattern, List.of(
         new LineChart.Series("Requests", asDoubles(s.requests()), Long.toString(s.totalRequests())),
@@ -123,7 +132,7 @@ public final class UsageHandler {
         .map(r -> new UsageView.RangeLink(r.label(), base + "?range=" + r.key(), r == range)).toList();
     return new UsageView(Nav.of(session, "usage"), tenant, base, ranges, range, List.of(traffic, compute),
         s.totalRequests(), s.totalErrors(), s.totalThrottled(), String.format(Locale.ROOT, "%.1f s",
-            s.totalComputeMs() / 1000.0), truncated, Quotas.rows(quota), session.user().isPlatformAdmin(),
+            s.totalComputeMs() / 1000.0), truncated, keys, Quotas.rows(quota), session.user().isPlatformAdmin(),
         base + ".csv?range=" + range.key(), TenantLinks.base(tenant) + "/quota");
   }
 

@@ -39,8 +39,15 @@ class UsageAndExportTest {
     b.signIn(TENANT_ADMIN, TENANT_ADMIN_PASSWORD).compose(x -> b.get("/tenants/acme/usage?range=7d"))
         .onComplete(testContext.succeeding(page -> testContext.verify(() -> {
           assertThat(fixture.api.received()).filteredOn(r -> r.path().equals("/api/v1/tenants/acme/usage"))
-              .singleElement().satisfies(r -> assertThat(r.query()).contains("by=hour", "perModel=true",
-                  "format=json", "from=", "to="));
+              .extracting(Received::query).hasSize(2)
+              .anySatisfy(q -> assertThat(q).contains("by=hour", "perModel=true", "format=json", "from=", "to="))
+              .anySatisfy(q -> assertThat(q).contains("by=day", "perKey=true", "format=json", "from=", "to="));
+          // per key, summed over the window, busiest first; names are the tenant's and escaped
+          String keys = page.body().replaceAll("(?s)^.*<table id=\"usage-keys\">(.*?)</table>.*$", "$1");
+          assertThat(keys.indexOf("data-key-id=\"k-1\"")).isLessThan(keys.indexOf("data-key-id=\"k-2\""));
+          assertThat(keys).contains("<td>backend</td>").contains("<code>mmaas_ab12</code>")
+              .contains("<td class=\"num key-requests\">75</td>").contains("(deleted key)")
+              .contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>alert");
           assertThat(page.body()).contains("<svg class=\"chart-svg\"").contains("<polyline class=\"chart-line slot-0\"")
               .contains("id=\"usage-total-requests\">105<")
               .contains("id=\"usage-total-throttled\">5<").contains("data-series=\"scorer\"")
@@ -85,7 +92,7 @@ class UsageAndExportTest {
           assertThat(page.body()).startsWith("start,model,version,requests").contains(",scorer,1,60,");
           assertThat(fixture.api.received()).filteredOn(r -> r.path().endsWith("/usage")).singleElement()
               .satisfies(r -> {
-                assertThat(r.query()).contains("format=csv", "by=minute");
+                assertThat(r.query()).contains("format=csv", "by=minute", "perModel=true", "perKey=true");
                 assertThat(r.headers().get("Authorization")).startsWith("Bearer tok-");
               });
           testContext.completeNow();

@@ -193,6 +193,14 @@ final class FakeChanges {
     };
     Instant last = to.minus(1, unit);
     Instant before = to.minus(2, unit);
+    if ("true".equals(ctx.request().getParam("perKey")) && !"csv".equals(ctx.request().getParam("format"))) {
+      ok(ctx, new JsonObject().put("tenant", ctx.pathParam("tenant")).put("by", ctx.request().getParam("by"))
+          .put("truncated", false).put("items", new JsonArray(List.of(
+              keyRow(before, "k-1", "backend", "mmaas_ab12", 30), keyRow(last, "k-1", "backend", "mmaas_ab12", 45),
+              keyRow(last, "k-2", FakeAdminApi.SCRIPT_NAME, "mmaas_cd34", 30),
+              keyRow(last, "k-3", null, null, 1)))));
+      return;
+    }
     List<JsonObject> rows = List.of(
         row(before, "scorer", 40, 1, 0, 200), row(last, "scorer", 60, 1, 5, 900),
         row(last, FakeAdminApi.SCRIPT_NAME, 5, 0, 0, 50));
@@ -208,6 +216,12 @@ final class FakeChanges {
     }
     ok(ctx, new JsonObject().put("tenant", ctx.pathParam("tenant")).put("by", ctx.request().getParam("by"))
         .put("truncated", false).put("items", new JsonArray(rows)));
+  }
+
+  private static JsonObject keyRow(Instant start, String id, String name, String prefix, long requests) {
+    return new JsonObject().put("start", start.toString()).put("keyId", id).put("keyName", name)
+        .put("keyPrefix", prefix).put("requests", requests).put("errorsClient", 1).put("throttled", 2)
+        .put("errorsServer", 0).put("bytesIn", 100).put("bytesOut", 10).put("computeMs", 7);
   }
 
   private static JsonObject row(Instant start, String model, long requests, long errors, long throttled, long compute) {

@@ -1,4 +1,4 @@
-package io.mmaas.controlplane.audit;
+package io.mmaas.controlplane.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -14,17 +14,17 @@ import java.util.function.Function;
  * Streams a query's rows into a {@link WriteStream} (the HTTP response) through a server-side cursor on a connection
  * of its own, never holding the result: rows are fetched {@value #FETCH} at a time, encoded into chunks of about
  * {@value #CHUNK} bytes, and the cursor pauses while the client is slower than the database. A client that goes away
- * closes the cursor and gives the connection back.
+ * closes the cursor and gives the connection back. Used by the audit exports and the usage CSV.
  */
-final class AuditStreamer {
+public final class RowStreamer {
   private static final int FETCH = 1_000;
   private static final int CHUNK = 64 * 1024;
 
-  private AuditStreamer() {
+  private RowStreamer() {
   }
 
   /** Writes {@code header}, then every row encoded; yields the row count. Does not end {@code out}. */
-  static Future<Long> stream(Pool pool, String sql, Tuple args, String header, Function<Row, String> encode,
+  public static Future<Long> stream(Pool pool, String sql, Tuple args, String header, Function<Row, String> encode,
                              WriteStream<Buffer> out) {
     return pool.getConnection().compose(conn -> conn.begin()
         .compose(tx -> conn.prepare(sql)
