@@ -1,5 +1,6 @@
 package io.mmaas.bench;
 
+import io.mmaas.agent.oip.ServingVerticle;
 import io.mmaas.agent.runtime.RuntimeOptions;
 import io.mmaas.agent.runtime.Tensor;
 import io.mmaas.bench.load.LoadResult;
@@ -26,6 +27,7 @@ import java.util.Set;
  */
 final class AgentBench {
   private static final int INFER_THREADS = 2;
+  private static final int E_ROUNDS = 8;
   private static final int ROUNDS = 3;
   private static final Map<String, String> JSON = Map.of(
       "Authorization", "Bearer " + AgentUnderTest.KEY, "Content-Type", "application/json");
@@ -76,6 +78,9 @@ final class AgentBench {
       }
       if (cases.indexOf('d') >= 0) {
         caseD(agent, dir, plain, port);
+      }
+      if (cases.indexOf('e') >= 0) {
+        caseE(dir);
       }
     }
   }
@@ -164,6 +169,47 @@ final class AgentBench {
     agent.unload("big");
   }
 
+  /**
+   * (e) the trade-off behind the agent's default number of event loops: the tiny MLP (batching off, then on) served by
+   * a fresh agent with 1 and with 2 event loops, {@link #E_ROUNDS} rounds, alternating which goes first; the ratios are
+   * the medians of the per-round ratios (1 loop over 2). Fresh instances per run, so neither side inherits the other's
+   * warm state or comes later in the process's life.
+   */
+  private void caseE(Path dir) throws Exception {
+    Path mlp = Files.write(dir.resolve("mlp-e.onnx"), OnnxModels.mlp(16, 32, 4, 1));
+    Buffer body = Workloads.json(
+        List.of(Workloads.floats("input", new long[] {1, 16}, Workloads.randomFloats(16, 1))), false);
+    Map<String, List<Double>> perRound = new java.util.LinkedHashMap<>();
+    for (int round = 0; round < E_ROUNDS; round++) {
+      Map<String, Measurement> one = new java.util.HashMap<>();
+      Map<String, Measurement> two = new java.util.HashMap<>();
+      for (int loops : round % 2 == 0 ? new int[] {2, 1} : new int[] {1, 2}) {
+        try (AgentUnderTest agent = new AgentUnderTest(INFER_THREADS, 1024, loops)) {
+          agent.load("mlp", "mlp", mlp, new RuntimeOptions(1, 1));
+          agent.load("mlp-batched", "mlp-batched", mlp, new RuntimeOptions(1, 1, 64, 0));
+          for (String model : List.of("mlp", "mlp-batched")) {
+            Measurement m = raw("e. MLP agent, " + loops + " event loop" + (loops == 1 ? "" : "s")
+                + (model.equals("mlp") ? "" : ", batching on") + ", 16 connections", agent.port(),
+                "/v2/models/" + model + "/infer", JSON, body, 16, 1);
+            (loops == 1 ? one : two).put(model, m);
+          }
+        }
+      }
+      for (String model : List.of("mlp", "mlp-batched")) {
+        perRound.computeIfAbsent(model, k -> new ArrayList<>()).add(ratio(one.get(model), two.get(model)));
+      }
+    }
+    perRound.forEach((model, ratios) -> {
+      String key = model.equals("mlp") ? "e_one_vs_two_loops" : "e_one_vs_two_loops_batching";
+      List<Double> sorted = new ArrayList<>(ratios);
+      sorted.sort(null);
+      this.ratios.put(key, (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2);
+      JsonArray rounds = new JsonArray();
+      ratios.forEach(rounds::add);
+      this.ratios.put(key + "_rounds", rounds);
+    });
+  }
+
   interface Run {
     Measurement run() throws Exception;
   }
@@ -243,12 +289,15 @@ final class AgentBench {
         .put("java", System.getProperty("java.version"))
         .put("secondsPerCase", seconds)
         .put("inferThreads", INFER_THREADS)
+        .put("eventLoops", ServingVerticle.Settings.defaultEventLoops())
         .put("results", rows).put("ratios", ratios).put("notes", new JsonArray(notes));
     Files.writeString(dir.resolve("agent-" + stamp + ".json"), json.encodePrettily());
     StringBuilder md = new StringBuilder("# Agent benchmark " + stamp + "\n\n")
-        .append(String.format(Locale.ROOT, "%d CPUs, Java %s, %.0f s per case, agent with %d inference threads, "
-            + "sessions with 1 intra-op and 1 inter-op thread; load generator in the same process on its own Vert.x.%n%n",
-            Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), seconds, INFER_THREADS))
+        .append(String.format(Locale.ROOT, "%d CPUs, Java %s, %.0f s per case, agent with %d inference threads and "
+            + "%d event loops (the default; case e compares 1 and 2), sessions with 1 intra-op and 1 inter-op thread; "
+            + "load generator in the same process on its own Vert.x.%n%n",
+            Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), seconds, INFER_THREADS,
+            ServingVerticle.Settings.defaultEventLoops()))
         .append("| case | concurrency | calls/s | p50 µs | p99 µs | p99.9 µs | errors |\n|---|---|---|---|---|---|---|\n");
     for (Measurement m : results) {
       md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.0f | %.0f | %.0f | %d |%n", m.name(),

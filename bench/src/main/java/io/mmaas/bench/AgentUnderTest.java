@@ -28,10 +28,15 @@ final class AgentUnderTest implements AutoCloseable {
   private final ServingVerticle serving;
 
   AgentUnderTest(int inferThreads, int maxPending) {
+    this(inferThreads, maxPending, Math.min(8, Runtime.getRuntime().availableProcessors()));
+  }
+
+  AgentUnderTest(int inferThreads, int maxPending, int eventLoops) {
     ServingKey key = new ServingKey();
     key.set(KEY);
     serving = new ServingVerticle(
-        new ServingVerticle.Settings("127.0.0.1", 0, 256L << 20, inferThreads, maxPending), runtime, replicas, key);
+        new ServingVerticle.Settings("127.0.0.1", 0, 256L << 20, inferThreads, maxPending, eventLoops), runtime,
+        replicas, key);
     vertx.deployVerticle(serving).await();
   }
 

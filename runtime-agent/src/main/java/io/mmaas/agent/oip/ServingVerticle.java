@@ -44,10 +44,11 @@ public final class ServingVerticle extends VerticleBase {
     }
 
     /**
-     * One per core, at most eight. Fewer can pay on a small node: on the 2-core reference machine, with the load
-     * generator on the same cores, one loop served the tiny MLP without batching 24 % faster than two (55k vs 44k
-     * requests/s, median of six alternating rounds), but with dynamic batching 7 % slower (55k vs 60k): two loops
-     * feed the runners more requests per pass. Set {@code MMAAS_AGENT_EVENT_LOOPS} to choose.
+     * One per core, at most eight. Fewer was measured on the 2-core reference machine (load generator on the same
+     * cores; agent benchmark case e: fresh agents, eight alternating rounds) and is not a reliable gain: one loop
+     * served the tiny MLP without batching +8 % in one run (every round) and +0.6 % in another, and with dynamic
+     * batching 4 % and 7 % slower (two loops feed the runners more requests per pass). {@code
+     * MMAAS_AGENT_EVENT_LOOPS} chooses; measure on the node.
      */
     public static int defaultEventLoops() {
       return Math.min(8, Runtime.getRuntime().availableProcessors());
