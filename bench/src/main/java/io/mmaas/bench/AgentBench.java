@@ -16,6 +16,9 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -98,17 +101,25 @@ final class AgentBench {
     Buffer body = Workloads.json(mlpIn, false);
     alternate("a_mlp_agent_vs_in_process",
         () -> inProcess("a. MLP 16->4 in-process", agent, "mlp", mlpIn, Set.of("output")),
-        () -> raw("a. MLP agent, 16 connections", port, "/v2/models/mlp/infer", JSON, body, 16, 1));
+        () -> raw("a. MLP agent, 16 connections", agent, "/v2/models/mlp/infer", JSON, body, 16, 1));
     Measurement a0 = median("a. MLP 16->4 in-process");
-    Measurement a2 = raw("a. MLP agent, 16 connections x 16 pipelined", port, "/v2/models/mlp/infer", JSON, body,
+    Measurement a2 = raw("a. MLP agent, 16 connections x 16 pipelined", agent, "/v2/models/mlp/infer", JSON, body,
         16, 16);
-    Measurement a3 = raw("a. MLP agent batching on, 16 connections", port, "/v2/models/mlp-batched/infer", JSON, body,
+    Measurement a3 = raw("a. MLP agent batching on, 16 connections", agent, "/v2/models/mlp-batched/infer", JSON, body,
         16, 1);
-    Measurement a4 = raw("a. MLP agent batching on, 16 connections x 16 pipelined", port,
+    Measurement a4 = raw("a. MLP agent batching on, 16 connections x 16 pipelined", agent,
         "/v2/models/mlp-batched/infer", JSON, body, 16, 16);
     RawHttpLoad.Request live = new RawHttpLoad.Request("GET", "/v2/health/live", Map.of(), new byte[0]);
-    Measurement h1 = raw("a. HTTP ceiling: GET /v2/health/live, 16 connections", port, live, 16, 1);
-    Measurement h2 = raw("a. HTTP ceiling: GET /v2/health/live, 16 x 16 pipelined", port, live, 16, 16);
+    Measurement h1 = raw("a. HTTP ceiling: GET /v2/health/live, 16 connections", agent, live, 16, 1);
+    Measurement h2 = raw("a. HTTP ceiling: GET /v2/health/live, 16 x 16 pipelined", agent, live, 16, 16);
+    // CPU per call: the in-process call against the agent's whole cost of serving one request over HTTP
+    List<Double> agentCpu = new ArrayList<>(results.stream().filter(m -> m.name().equals("a. MLP agent, 16 connections"))
+        .map(Measurement::serverCpu).toList());
+    agentCpu.sort(null);
+    double agentCpuMedian = agentCpu.get(agentCpu.size() / 2);
+    ratios.put("a_cpu_per_call_in_process_micros", Math.round(a0.serverCpu() * 10) / 10.0);
+    ratios.put("a_cpu_per_request_agent_micros", Math.round(agentCpuMedian * 10) / 10.0);
+    ratios.put("a_cpu_in_process_vs_agent", Math.round(a0.serverCpu() / agentCpuMedian * 1000) / 1000.0);
     ratios.put("a_mlp_agent_pipelined_vs_in_process", ratio(a2, a0));
     ratios.put("a_mlp_agent_batching_vs_in_process", ratio(a3, a0));
     ratios.put("a_mlp_agent_batching_pipelined_vs_in_process", ratio(a4, a0));
@@ -128,20 +139,20 @@ final class AgentBench {
     if (cases.indexOf('b') >= 0) {
       alternate("b_minilm_agent_binary_out_vs_in_process",
           () -> inProcess("b. MiniLM seq128 in-process", agent, "minilm", tokens, Set.of("last_hidden_state")),
-          () -> raw("b. MiniLM seq128 agent (JSON in, binary out)", port, "/v2/models/minilm/infer", JSON,
+          () -> raw("b. MiniLM seq128 agent (JSON in, binary out)", agent, "/v2/models/minilm/infer", JSON,
               binaryOut, 4, 1));
       Measurement b0 = median("b. MiniLM seq128 in-process");
-      Measurement b2 = raw("b. MiniLM seq128 agent (JSON in, JSON out)", port, "/v2/models/minilm/infer", JSON,
+      Measurement b2 = raw("b. MiniLM seq128 agent (JSON in, JSON out)", agent, "/v2/models/minilm/infer", JSON,
           Workloads.json(tokens, false), 4, 1);
       ratios.put("b_minilm_agent_json_out_vs_in_process", ratio(b2, b0));
     }
     if (cases.indexOf('c') >= 0) {
       agent.load("minilm-batched", "minilm-batched", miniLm, new RuntimeOptions(1, 1, 32, 2_000));
-      Measurement c0 = raw("c. MiniLM 32 clients, batching off", port, "/v2/models/minilm/infer", JSON, binaryOut,
+      Measurement c0 = raw("c. MiniLM 32 clients, batching off", agent, "/v2/models/minilm/infer", JSON, binaryOut,
           32, 1);
       long runsBefore = agent.batches("minilm-batched");
       long callsBefore = agent.requests("minilm-batched");
-      Measurement c1 = raw("c. MiniLM 32 clients, batching on (max 32, 2 ms)", port,
+      Measurement c1 = raw("c. MiniLM 32 clients, batching on (max 32, 2 ms)", agent,
           "/v2/models/minilm-batched/infer", JSON, binaryOut, 32, 1);
       long runs = agent.batches("minilm-batched") - runsBefore;
       long calls = agent.requests("minilm-batched") - callsBefore;
@@ -159,9 +170,9 @@ final class AgentBench {
     agent.load("big", "big", Files.write(dir.resolve("big.onnx"), OnnxModels.identity("FP32", -1, n)), plain);
     List<Tensor> big = List.of(Workloads.floats("x", new long[] {1, n}, Workloads.randomFloats(n, 3)));
     Buffer json = Workloads.json(big, false);
-    Measurement d0 = raw("d. 1 MB FP32 identity, JSON in/out", port, "/v2/models/big/infer", JSON, json, 2, 1);
+    Measurement d0 = raw("d. 1 MB FP32 identity, JSON in/out", agent, "/v2/models/big/infer", JSON, json, 2, 1);
     Workloads.Binary binary = Workloads.binary(big);
-    Measurement d1 = raw("d. 1 MB FP32 identity, binary in/out", port, "/v2/models/big/infer",
+    Measurement d1 = raw("d. 1 MB FP32 identity, binary in/out", agent, "/v2/models/big/infer",
         Map.of("Authorization", "Bearer " + AgentUnderTest.KEY, "Content-Type", "application/octet-stream",
             "Inference-Header-Content-Length", Integer.toString(binary.headerLength())), binary.body(), 2, 1);
     ratios.put("d_binary_vs_json", ratio(d1, d0));
@@ -179,17 +190,17 @@ final class AgentBench {
     Path mlp = Files.write(dir.resolve("mlp-e.onnx"), OnnxModels.mlp(16, 32, 4, 1));
     Buffer body = Workloads.json(
         List.of(Workloads.floats("input", new long[] {1, 16}, Workloads.randomFloats(16, 1))), false);
-    Map<String, List<Double>> perRound = new java.util.LinkedHashMap<>();
+    Map<String, List<Double>> perRound = new LinkedHashMap<>();
     for (int round = 0; round < E_ROUNDS; round++) {
-      Map<String, Measurement> one = new java.util.HashMap<>();
-      Map<String, Measurement> two = new java.util.HashMap<>();
+      Map<String, Measurement> one = new HashMap<>();
+      Map<String, Measurement> two = new HashMap<>();
       for (int loops : round % 2 == 0 ? new int[] {2, 1} : new int[] {1, 2}) {
         try (AgentUnderTest agent = new AgentUnderTest(INFER_THREADS, 1024, loops)) {
           agent.load("mlp", "mlp", mlp, new RuntimeOptions(1, 1));
           agent.load("mlp-batched", "mlp-batched", mlp, new RuntimeOptions(1, 1, 64, 0));
           for (String model : List.of("mlp", "mlp-batched")) {
             Measurement m = raw("e. MLP agent, " + loops + " event loop" + (loops == 1 ? "" : "s")
-                + (model.equals("mlp") ? "" : ", batching on") + ", 16 connections", agent.port(),
+                + (model.equals("mlp") ? "" : ", batching on") + ", 16 connections", agent,
                 "/v2/models/" + model + "/infer", JSON, body, 16, 1);
             (loops == 1 ? one : two).put(model, m);
           }
@@ -239,7 +250,7 @@ final class AgentBench {
     if (runs.isEmpty()) {
       throw new IllegalStateException("no run named " + name);
     }
-    runs.sort(java.util.Comparator.comparingDouble(Measurement::perSecond));
+    runs.sort(Comparator.comparingDouble(Measurement::perSecond));
     return runs.get(runs.size() / 2);
   }
 
@@ -253,23 +264,31 @@ final class AgentBench {
   }
 
   /** The same request from the lean generator: {@code connections} connections, {@code depth} in flight each. */
-  private Measurement raw(String name, int port, String path, Map<String, String> headers, Buffer body,
+  private Measurement raw(String name, AgentUnderTest agent, String path, Map<String, String> headers, Buffer body,
       int connections, int depth) throws Exception {
-    return raw(name, port, new RawHttpLoad.Request("POST", path, headers, body.getBytes()), connections, depth);
+    return raw(name, agent, new RawHttpLoad.Request("POST", path, headers, body.getBytes()), connections, depth);
   }
 
-  private Measurement raw(String name, int port, RawHttpLoad.Request request, int connections, int depth)
+  /**
+   * The lean generator against the agent; besides the rate, records the agent's own CPU per request (its event
+   * loops and inference threads, not the generator's), the figure that does not depend on sharing the cores.
+   */
+  private Measurement raw(String name, AgentUnderTest agent, RawHttpLoad.Request request, int connections, int depth)
       throws Exception {
+    int port = agent.port();
     JitWarmup.until(t -> RawHttpLoad.run(loadVertx, name, port, request, connections, depth, t));
+    Set<Long> loops = agent.eventLoopThreadIds();
     ThreadCpu cpu = new ThreadCpu();
     LoadResult r = RawHttpLoad.run(loadVertx, name, port, request, connections, depth, seconds);
     System.out.println("  CPU µs per call by thread: " + cpu.perCall(r.ok()));
-    return record(Measurement.of(name, connections * depth, r.ok(), r.total() - r.ok(), r.seconds(), r.okMicros()));
+    double agentCpu = cpu.perCall(r.ok(), (id, thread) -> loops.contains(id) || thread.startsWith("mmaas-infer"));
+    return record(Measurement.of(name, connections * depth, r.ok(), r.total() - r.ok(), r.seconds(), r.okMicros())
+        .withServerCpu(agentCpu));
   }
 
   private Measurement record(Measurement m) {
-    System.out.printf(Locale.ROOT, "%-55s %4d conc %10.1f /s  p50 %8.0f us  p99 %8.0f us  errors %d%n",
-        m.name(), m.concurrency(), m.perSecond(), m.p50(), m.p99(), m.errors());
+    System.out.printf(Locale.ROOT, "%-55s %4d conc %10.1f /s  p50 %8.0f us  p99 %8.0f us  errors %d  cpu %.1f us%n",
+        m.name(), m.concurrency(), m.perSecond(), m.p50(), m.p99(), m.errors(), m.serverCpu());
     results.add(m);
     return m;
   }
@@ -298,10 +317,14 @@ final class AgentBench {
             + "load generator in the same process on its own Vert.x.%n%n",
             Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), seconds, INFER_THREADS,
             ServingVerticle.Settings.defaultEventLoops()))
-        .append("| case | concurrency | calls/s | p50 µs | p99 µs | p99.9 µs | errors |\n|---|---|---|---|---|---|---|\n");
+        .append("CPU µs/call: the CPU time of the side under test per call, measured per thread: for the agent its event "
+            + "loops and inference threads (not the load generator's), for in-process the calling threads. It does not "
+            + "depend on how the cores are shared, so it reads the agent's cost where the calls/s cannot.\n\n")
+        .append("| case | concurrency | calls/s | p50 µs | p99 µs | p99.9 µs | errors | CPU µs/call |\n"
+            + "|---|---|---|---|---|---|---|---|\n");
     for (Measurement m : results) {
-      md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.0f | %.0f | %.0f | %d |%n", m.name(),
-          m.concurrency(), m.perSecond(), m.p50(), m.p99(), m.p999(), m.errors()));
+      md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.0f | %.0f | %.0f | %d | %.1f |%n", m.name(),
+          m.concurrency(), m.perSecond(), m.p50(), m.p99(), m.p999(), m.errors(), m.serverCpu()));
     }
     md.append("\n| ratio | value |\n|---|---|\n");
     ratios.forEach(e -> md.append("| ").append(e.getKey()).append(" | ").append(e.getValue()).append(" |\n"));

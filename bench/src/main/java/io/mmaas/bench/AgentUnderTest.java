@@ -10,9 +10,15 @@ import io.mmaas.agent.runtime.RuntimeOptions;
 import io.mmaas.agent.sync.ReplicaState;
 import io.mmaas.agent.sync.ReplicaStatus;
 import io.mmaas.agent.sync.ReplicaTable;
+import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.VertxInternal;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The real agent's serving stack (ServingVerticle, InferenceService, codecs, batching, OrtModelRuntime) in this
@@ -57,6 +63,17 @@ final class AgentUnderTest implements AutoCloseable {
 
   int port() {
     return serving.actualPort();
+  }
+
+  /** The ids of this agent's event-loop threads (the load generator runs on another Vert.x). */
+  Set<Long> eventLoopThreadIds() {
+    Set<Long> ids = ConcurrentHashMap.newKeySet();
+    List<io.netty.util.concurrent.Future<?>> asked = new ArrayList<>();
+    for (EventExecutor loop : ((VertxInternal) vertx).eventLoopGroup()) {
+      asked.add(loop.submit(() -> ids.add(Thread.currentThread().getId())));
+    }
+    asked.forEach(io.netty.util.concurrent.Future::syncUninterruptibly);
+    return ids;
   }
 
   /** Runs (batches) counted for a model so far. */

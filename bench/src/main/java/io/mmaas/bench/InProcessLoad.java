@@ -2,6 +2,7 @@ package io.mmaas.bench;
 
 import io.mmaas.agent.runtime.ModelRuntime;
 import io.mmaas.agent.runtime.Tensor;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -17,6 +18,7 @@ final class InProcessLoad {
     Recorder recorder = new Recorder(3);
     AtomicLong calls = new AtomicLong();
     AtomicLong errors = new AtomicLong();
+    AtomicLong cpuNanos = new AtomicLong();
     long start = System.nanoTime();
     long end = start + (long) (seconds * 1e9);
     List<Thread> workers = new ArrayList<>();
@@ -32,6 +34,8 @@ final class InProcessLoad {
             errors.incrementAndGet();
           }
         }
+        // the session runs on the calling thread (one intra-op thread): this thread's CPU is the calls' CPU
+        cpuNanos.addAndGet(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
       }, "in-process-" + t);
       workers.add(worker);
       worker.start();
@@ -40,6 +44,7 @@ final class InProcessLoad {
       worker.join();
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
-    return Measurement.of(name, threads, calls.get(), errors.get(), elapsed, recorder.getIntervalHistogram());
+    return Measurement.of(name, threads, calls.get(), errors.get(), elapsed, recorder.getIntervalHistogram())
+        .withServerCpu(cpuNanos.get() / 1e3 / Math.max(1, calls.get()));
   }
 }

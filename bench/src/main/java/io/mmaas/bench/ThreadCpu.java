@@ -6,6 +6,7 @@ import java.lang.management.ThreadMXBean;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiPredicate;
 
 /** CPU time per thread group (name without its number) between two snapshots: where a run's CPU went. */
 final class ThreadCpu {
@@ -22,6 +23,19 @@ final class ThreadCpu {
       }
     }
     return cpu;
+  }
+
+  /** Microseconds of CPU since construction of the threads {@code include} accepts (id, name), divided by calls. */
+  double perCall(long calls, BiPredicate<Long, String> include) {
+    Map<Long, Long> after = snapshot();
+    double micros = 0;
+    for (Map.Entry<Long, Long> e : after.entrySet()) {
+      ThreadInfo info = THREADS.getThreadInfo(e.getKey());
+      if (info != null && include.test(e.getKey(), info.getThreadName())) {
+        micros += (e.getValue() - before.getOrDefault(e.getKey(), 0L)) / 1e3;
+      }
+    }
+    return micros / Math.max(1, calls);
   }
 
   /** Microseconds of CPU per thread group since construction, divided by {@code calls}. */
