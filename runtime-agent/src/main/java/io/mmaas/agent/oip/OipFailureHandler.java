@@ -1,7 +1,9 @@
 package io.mmaas.agent.oip;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -19,21 +21,30 @@ final class OipFailureHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    Throwable failure = ctx.failure();
-    int status = statusOf(failure, ctx.statusCode());
+    answer(ctx.request(), ctx.failure(), ctx.statusCode());
+  }
+
+  /**
+   * Answers a failed request, unless an answer was already sent.
+   *
+   * @param status the status asked for, or 0 (or less) to derive it from {@code failure}
+   * @return completes once the answer is written
+   */
+  Future<Void> answer(HttpServerRequest request, Throwable failure, int status) {
+    status = statusOf(failure, status);
     String message = messageOf(failure, status);
-    String request = ctx.request().method() + " " + ctx.request().path();
     if (status >= 500 && status != 503) {
-      log.error("{} failed: {}", request, message, failure);
+      log.error("{} {} failed: {}", request.method(), request.path(), message, failure);
       message = "internal error";
     } else if (status == 503) {
-      log.warn("{} -> 503: {}", request, message);
-    } else {
-      log.debug("{} -> {}: {}", request, status, message);
+      log.warn("{} {} -> 503: {}", request.method(), request.path(), message);
+    } else if (log.isDebugEnabled()) {
+      log.debug("{} {} -> {}: {}", request.method(), request.path(), status, message);
     }
-    if (!ctx.response().ended()) {
-      OipHandler.json(ctx, status, new JsonObject().put("error", message));
+    if (request.response().ended()) {
+      return Future.succeededFuture();
     }
+    return OipHandler.json(request.response(), status, new JsonObject().put("error", message));
   }
 
   private static int statusOf(Throwable failure, int status) {

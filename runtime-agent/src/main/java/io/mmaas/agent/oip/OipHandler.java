@@ -1,7 +1,9 @@
 package io.mmaas.agent.oip;
 
 import io.mmaas.agent.metrics.AgentMetrics;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -65,32 +67,45 @@ final class OipHandler {
   }
 
   void infer(RoutingContext ctx) {
-    long headerLength = -1;
-    String header = ctx.request().getHeader(HEADER_LENGTH);
-    if (header != null) {
-      try {
-        headerLength = Long.parseLong(header.trim());
-      } catch (NumberFormatException e) {
-        headerLength = -2;
-      }
-      if (headerLength < 0) {
-        ctx.fail(new InvalidInputException(HEADER_LENGTH + " must be a non-negative integer"));
-        return;
-      }
+    long headerLength;
+    try {
+      headerLength = headerLength(ctx.request().getHeader(HEADER_LENGTH));
+    } catch (InvalidInputException e) {
+      ctx.fail(e);
+      return;
     }
     service
         .infer(target(ctx), ctx.body().buffer(), headerLength)
-        .onSuccess(encoded -> {
-          var response = ctx.response().setStatusCode(200);
-          if (encoded.binary()) {
-            response.putHeader(HttpHeaders.CONTENT_TYPE, BINARY)
-                .putHeader(HEADER_LENGTH, Integer.toString(encoded.headerLength()));
-          } else {
-            response.putHeader(HttpHeaders.CONTENT_TYPE, JSON);
-          }
-          response.end(encoded.body());
-        })
+        .onSuccess(encoded -> writeEncoded(ctx.response(), encoded))
         .onFailure(ctx::fail);
+  }
+
+  /** The binary extension's header length, -1 when the header is absent (a plain JSON body). */
+  static long headerLength(String header) throws InvalidInputException {
+    if (header == null) {
+      return -1;
+    }
+    try {
+      long length = Long.parseLong(header.trim());
+      if (length >= 0) {
+        return length;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new InvalidInputException(HEADER_LENGTH + " must be a non-negative integer");
+  }
+
+  /** A 200 with the encoded answer: JSON, or the binary extension with its header length. */
+  static void writeEncoded(HttpServerResponse response, InferResponseWriter.Encoded encoded) {
+    response.setStatusCode(200);
+    if (encoded.binary()) {
+      response.putHeader(HttpHeaders.CONTENT_TYPE, BINARY)
+          .putHeader(HEADER_LENGTH, Integer.toString(encoded.headerLength()));
+    } else {
+      response.putHeader(HttpHeaders.CONTENT_TYPE, JSON);
+    }
+    response.end(encoded.body());
   }
 
   void metrics(RoutingContext ctx) {
@@ -111,6 +126,10 @@ final class OipHandler {
   }
 
   static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(body.encode());
+    json(ctx.response(), status, body);
+  }
+
+  static Future<Void> json(HttpServerResponse response, int status, JsonObject body) {
+    return response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(body.encode());
   }
 }

@@ -88,6 +88,7 @@ public final class ServingVerticle extends VerticleBase {
     });
     service = new InferenceService(replicas, runtime, inferWorkers, settings.inferThreads(), settings.maxPending());
     OipHandler oip = new OipHandler(service, servingKey);
+    OipFailureHandler failures = new OipFailureHandler(settings.maxBodyBytes());
     vertx.setPeriodic(SWEEP_MS, id -> service.sweepQueues());
 
     // Port 0 with several servers: a negative port is Vert.x's "random port, shared by every server that asks for
@@ -95,7 +96,7 @@ public final class ServingVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions().setHost(settings.host())
         .setPort(settings.port() == 0 && settings.eventLoops() > 1 ? -1 : settings.port())
         .setTcpNoDelay(true);
-    return server(options, oip).listen().compose(listening -> {
+    return server(options, oip, failures).listen().compose(listening -> {
       server = listening;
       int extra = Math.max(0, settings.eventLoops() - 1);
       if (extra == 0) {
@@ -107,7 +108,7 @@ public final class ServingVerticle extends VerticleBase {
       return vertx.deployVerticle(() -> new VerticleBase() {
         @Override
         public Future<?> start() {
-          return server(shared, oip).listen();
+          return server(shared, oip, failures).listen();
         }
       }, new DeploymentOptions().setInstances(extra)).map(id -> listening);
     }).onSuccess(listening -> log.info(
@@ -116,11 +117,13 @@ public final class ServingVerticle extends VerticleBase {
         settings.maxPending()));
   }
 
-  private HttpServer server(HttpServerOptions options, OipHandler oip) {
-    return vertx.createHttpServer(options).requestHandler(router(oip));
+  /** A server whose inferences take the {@link InferRoute}, and everything else the router. */
+  private HttpServer server(HttpServerOptions options, OipHandler oip, OipFailureHandler failures) {
+    return vertx.createHttpServer(options).requestHandler(
+        new InferRoute(service, servingKey, settings.maxBodyBytes(), failures, router(oip, failures)));
   }
 
-  private Router router(OipHandler oip) {
+  private Router router(OipHandler oip, OipFailureHandler failures) {
     Router router = Router.router(vertx);
     router.get("/v2/health/live").handler(oip::live);
     router.get("/v2/health/ready").handler(oip::ready);
@@ -137,7 +140,7 @@ public final class ServingVerticle extends VerticleBase {
       router.get(model + "/ready").handler(oip::modelReady);
     }
     router.route().handler(ctx -> ctx.fail(404));
-    router.route().failureHandler(new OipFailureHandler(settings.maxBodyBytes()));
+    router.route().failureHandler(failures);
     return router;
   }
 

@@ -402,6 +402,23 @@ class OipHttpTest {
   }
 
   @Test
+  @DisplayName("after refusing a declared body over the limit that waits for 100-continue, the agent closes the connection")
+  void expectContinueRefusedCloses(Vertx vertx, VertxTestContext testContext) {
+    Buffer received = Buffer.buffer();
+    vertx.createNetClient().connect(port, "127.0.0.1").onComplete(testContext.succeeding(socket -> {
+      socket.handler(received::appendBuffer);
+      socket.closeHandler(v -> testContext.verify(() -> {
+        assertThat(received.toString()).startsWith("HTTP/1.1 413").contains("request body is larger than")
+            .doesNotContain("100 Continue");
+        testContext.completeNow();
+      }));
+      socket.write("POST /v2/models/" + MLP + "/infer HTTP/1.1\r\nHost: agent\r\nAuthorization: Bearer " + KEY
+          + "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: " + (MAX_BODY + 1)
+          + "\r\n\r\n");
+    }));
+  }
+
+  @Test
   @DisplayName("infer paths with percent-escapes or dot segments are normalised and served under the same rules")
   void nonPlainInferPaths(VertxTestContext testContext) {
     String escaped = "/v2/models/" + MLP.replace("-", "%2D") + "/infer";
