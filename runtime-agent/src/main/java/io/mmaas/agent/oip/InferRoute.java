@@ -132,7 +132,7 @@ final class InferRoute implements Handler<HttpServerRequest> {
         body = chunk;
       } else {
         if (!owned) {
-          Buffer whole = Buffer.buffer((int) Math.max(declared, 2L * size));
+          Buffer whole = Buffer.buffer((int) Math.min(maxBodyBytes, Math.max(declared, 2L * size)));
           whole.appendBuffer(body);
           body = whole;
           owned = true;
