@@ -9,9 +9,13 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -224,6 +228,38 @@ class QuotasAndUsageTest {
     assertThat(days.getJsonArray("items")).hasSize(7);
     assertThat(days.getJsonArray("items").stream().mapToLong(o -> ((JsonObject) o).getLong("requests")).sum())
         .isEqualTo(10_050);
+  }
+
+  @Test
+  @DisplayName("a concurrency slot is held while a request is in the gateway and released when it ends: answered, refused or the client gone")
+  void concurrencyReleasedOnEveryOutcome() throws Exception {
+    cp.post(admin, "/api/v1/tenants", new JsonObject().put("name", "q-six"));
+    put(admin, "/api/v1/tenants/q-six/quota", new JsonObject().put("requestsPerSecond", 1000).put("burst", 1000)
+        .put("concurrentRequests", 1));
+    String key = cp.post(admin, "/api/v1/tenants/q-six/api-keys", new JsonObject().put("name", "one-at-a-time"))
+        .getString("key");
+    Supplier<HttpResponse<Buffer>> probe = () -> cp.client
+        .getAbs(cp.gatewayUrl() + "/v2/models/none").bearerTokenAuthentication(key).send().await();
+    // answered with an error, one after the other: each ends and frees the slot for the next
+    for (int i = 0; i < 5; i++) {
+      assertThat(probe.get().statusCode()).isEqualTo(404);
+    }
+    URI gateway = URI.create(cp.gatewayUrl());
+    try (Socket held = new Socket(gateway.getHost(), gateway.getPort())) {
+      // admitted, then waiting for a body that does not come: the slot is taken
+      held.getOutputStream().write(("POST /v2/models/none/infer HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer " + key
+          + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"inputs\"")
+          .getBytes(StandardCharsets.US_ASCII));
+      held.getOutputStream().flush();
+      RegistryKeysDeploymentsTest.awaitCondition(() -> probe.get().statusCode() == 429);
+      HttpResponse<Buffer> refused = probe.get();
+      assertThat(refused.statusCode()).isEqualTo(429);
+      assertThat(refused.bodyAsJsonObject().getString("error")).contains("concurrent");
+    } // the client goes away mid-request
+    RegistryKeysDeploymentsTest.awaitCondition(() -> probe.get().statusCode() == 404);
+    for (int i = 0; i < 3; i++) {
+      assertThat(probe.get().statusCode()).isEqualTo(404);
+    }
   }
 
   @Test
