@@ -1,5 +1,6 @@
 package io.mmaas.controlplane.audit;
 
+import io.mmaas.controlplane.http.Csv;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -57,18 +58,10 @@ public record AuditEvent(long seq, UUID id, Instant occurredAt, String actorType
         b.append(',');
       }
       if (cells[i] != null) {
-        b.append(csvCell(cells[i].toString()));
+        b.append(Csv.cell(cells[i].toString()));
       }
     }
     return b.append("\r\n").toString();
-  }
-
-  static String csvCell(String v) {
-    String safe = !v.isEmpty() && "=+-@\t\r".indexOf(v.charAt(0)) >= 0 ? "'" + v : v;
-    if (safe.indexOf(',') < 0 && safe.indexOf('"') < 0 && safe.indexOf('\n') < 0 && safe.indexOf('\r') < 0) {
-      return safe;
-    }
-    return '"' + safe.replace("\"", "\"\"") + '"';
   }
 
   public JsonObject toJson() {

@@ -1,5 +1,6 @@
 package io.mmaas.controlplane.usage;
 
+import io.mmaas.controlplane.http.Csv;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -94,11 +95,11 @@ public final class UsageRepository {
       StringBuilder line = new StringBuilder(128).append(r.getOffsetDateTime("bucket").toInstant());
       if (perModel) {
         Integer version = r.getInteger("version");
-        line.append(',').append(csvField(r.getString("model"))).append(',').append(version == null ? "" : version);
+        line.append(',').append(Csv.cell(r.getString("model"))).append(',').append(version == null ? "" : version);
       }
       if (perKey) {
-        line.append(',').append(r.getString("key_id")).append(',').append(csvField(r.getString("key_name")))
-            .append(',').append(csvField(r.getString("key_prefix")));
+        line.append(',').append(r.getString("key_id")).append(',').append(Csv.cell(r.getString("key_name")))
+            .append(',').append(Csv.cell(r.getString("key_prefix")));
       }
       for (String c : COLUMNS) {
         line.append(',').append(((Number) r.getValue(c)).longValue());
@@ -116,18 +117,5 @@ public final class UsageRepository {
       }
       return out;
     });
-  }
-
-  /**
-   * A CSV field: quoted when it holds a comma, quote or line break, and with a leading quote when a spreadsheet would
-   * read it as a formula (names are chosen by tenants).
-   */
-  static String csvField(String s) {
-    if (s == null) {
-      return "";
-    }
-    String safe = s.startsWith("=") || s.startsWith("+") || s.startsWith("-") || s.startsWith("@") ? "'" + s : s;
-    return safe.contains(",") || safe.contains("\"") || safe.contains("\n") || safe.contains("\r")
-        ? "\"" + safe.replace("\"", "\"\"") + "\"" : safe;
   }
 }

@@ -6,7 +6,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 
 /**
  * The serving port's request handler: {@code POST /v2/models/{replica}[/versions/{version}]/infer}, the one route
@@ -52,8 +51,7 @@ final class InferRoute implements Handler<HttpServerRequest> {
       return;
     }
     if (!servingKey.matches(request.getHeader(HttpHeaders.AUTHORIZATION))) {
-      request.response().putHeader("WWW-Authenticate", "Bearer");
-      failures.answer(request, new UnauthorizedException("missing or invalid serving key"), 401);
+      failures.answer(request, OipHandler.refuseKey(request.response()), 401);
       return;
     }
     long headerLength;

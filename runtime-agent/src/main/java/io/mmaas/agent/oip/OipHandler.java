@@ -39,9 +39,14 @@ final class OipHandler {
     if (servingKey.matches(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))) {
       ctx.next();
     } else {
-      ctx.response().putHeader("WWW-Authenticate", "Bearer");
-      ctx.fail(new UnauthorizedException("missing or invalid serving key"));
+      ctx.fail(refuseKey(ctx.response()));
     }
+  }
+
+  /** The refusal of a request without the serving key: the challenge header on the response, and the failure. */
+  static UnauthorizedException refuseKey(HttpServerResponse response) {
+    response.putHeader("WWW-Authenticate", "Bearer");
+    return new UnauthorizedException("missing or invalid serving key");
   }
 
   void server(RoutingContext ctx) {
