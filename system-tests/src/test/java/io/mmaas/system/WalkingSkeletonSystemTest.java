@@ -2,6 +2,7 @@ package io.mmaas.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mmaas.controlplane.testing.JavaProcess;
 import io.mmaas.onnx.OnnxModels;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 @DisplayName("System: upload an ONNX model, deploy it on an agent process, infer through the gateway")
 class WalkingSkeletonSystemTest {
   static final OnnxModels.Mlp WEIGHTS = OnnxModels.mlpWeights(4, 8, 3, 1234);
+  static final long GATEWAY_TIMEOUT_MS = 3_000;
 
   static SystemFixture sys;
   static WebClient http;
@@ -37,7 +39,9 @@ class WalkingSkeletonSystemTest {
   @BeforeAll
   static void startSystem() throws Exception {
     // three gateway event loops whatever the machine's core count, so the test below exercises more than one
-    sys = SystemFixture.start("skeleton", Map.of("MMAAS_GATEWAY_EVENT_LOOPS", "3"));
+    // a short agent timeout for stalledAgent (the default is 30 s)
+    sys = SystemFixture.start("skeleton", Map.of("MMAAS_GATEWAY_EVENT_LOOPS", "3",
+        "MMAAS_GATEWAY_TIMEOUT_MS", Long.toString(GATEWAY_TIMEOUT_MS)));
     http = sys.http;
     adminUrl = sys.adminUrl;
     gatewayUrl = sys.gatewayUrl;
@@ -202,6 +206,37 @@ class WalkingSkeletonSystemTest {
         .bearerTokenAuthentication(admin).send().await().statusCode()).isEqualTo(200);
     awaitCondition("revoked key refused", () -> infer(key, "scorer", req).statusCode() == 401, Duration.ofSeconds(3));
     assertThat(Duration.between(revokedAt, Instant.now())).isLessThan(Duration.ofSeconds(3));
+  }
+
+  @Test
+  @DisplayName("an agent that stops answering: 504 after the gateway's timeout, the concurrency slot freed, then served again")
+  void stalledAgent() throws Exception {
+    String key = post("/api/v1/tenants/tenant-a/api-keys", new JsonObject().put("name", "one at a time")
+        .put("limits", new JsonObject().put("concurrentRequests", 1))).getString("key");
+    JsonObject req = request(new float[][] {{1, 2, 3, 4}});
+    // metadata is answered by the gateway itself, after admission: 200 when the slot is free, 429 when it is held
+    Supplier<Integer> probe = () -> http.getAbs(gatewayUrl + "/v2/models/scorer").bearerTokenAuthentication(key)
+        .send().await().statusCode();
+    assertThat(infer(key, "scorer", req).statusCode()).isEqualTo(200);
+    JavaProcess agent = sys.agents.get(0);
+    agent.suspend();
+    try {
+      long sent = System.nanoTime();
+      var stalled = http.postAbs(gatewayUrl + "/v2/models/scorer/infer").bearerTokenAuthentication(key)
+          .sendJsonObject(req);
+      awaitCondition("the stalled request holds the key's only slot", () -> probe.get() == 429, Duration.ofSeconds(2));
+      HttpResponse<Buffer> r = stalled.await();
+      long waitedMs = (System.nanoTime() - sent) / 1_000_000;
+      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(504);
+      assertThat(r.bodyAsJsonObject().getString("error")).contains("did not answer within " + GATEWAY_TIMEOUT_MS);
+      assertThat(waitedMs).isBetween(GATEWAY_TIMEOUT_MS - 100, GATEWAY_TIMEOUT_MS + 5_000);
+      // answered, so released: the key may send again while the agent is still stopped
+      assertThat(probe.get()).isEqualTo(200);
+    } finally {
+      agent.resume();
+    }
+    awaitCondition("the agent answers again", () -> infer(key, "scorer", req).statusCode() == 200,
+        Duration.ofSeconds(10));
   }
 
   @Test

@@ -19,13 +19,15 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The data plane: Open Inference Protocol REST for applications, authenticated by the tenant's API key. Model names
  * resolve inside the key's tenant only (another tenant's model is 404); metadata is answered from the routing table;
- * inference is proxied to a READY replica, trying the next one when an agent cannot be reached.
+ * inference is proxied to a READY replica, trying the next one when an agent cannot be reached; an agent that takes
+ * the request and sends nothing for {@code timeoutMs} gets the caller a 504.
  */
 public final class GatewayRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayRoutes.class);
@@ -209,6 +211,18 @@ public final class GatewayRoutes {
           });
         })
         .onFailure(err -> {
+          if (err instanceof TimeoutException) {
+            // The agent took the request and did not answer in time. Another replica is not tried: that would make
+            // the caller wait a second full timeout, and a model that hangs would get every request twice.
+            ctx.put(AdmissionHandler.UPSTREAM_MS, (System.nanoTime() - started) / 1_000_000);
+            LOG.warn("agent {} did not answer for {} within {} ms [{}]", e.agentUrl(), route.model(), timeoutMs,
+                RequestIds.of(ctx));
+            if (!ctx.response().ended()) {
+              error(ctx, 504, "model '" + route.model() + "' did not answer within " + timeoutMs + " ms");
+            }
+            return;
+          }
+          // not reached, refused or reset before answering: the next replica can take the request
           LOG.warn("agent {} unreachable for {} [{}]: {}", e.agentUrl(), route.model(), RequestIds.of(ctx),
               err.getMessage());
           if (attempt + 1 < live.size()) {

@@ -94,6 +94,23 @@ public final class JavaProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** Stops the process where it stands (SIGSTOP): it keeps its sockets, and the kernel still accepts connections. */
+  public void suspend() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** Lets a {@link #suspend suspended} process run again (SIGCONT). */
+  public void resume() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+    if (exit != 0) {
+      throw new IOException("kill -" + name + " " + process.pid() + " exited with " + exit);
+    }
+  }
+
   public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor();
