@@ -40,6 +40,13 @@ public final class QuotasBench {
     try (LoadAverage load = new LoadAverage(); Platform p = Platform.create()) {
       report.line("Two control-plane processes and one runtime-agent process (packaged jars) on a fresh database; "
           + "load generator in this process; everything on 127.0.0.1.%n");
+      Map<String, String> cpTuning = Platform.tuning("CP");
+      Map<String, String> agentTuning = Platform.tuning("AGENT");
+      if (!cpTuning.isEmpty() || !agentTuning.isEmpty()) {
+        report.line("Settings from the environment: control planes %s, agent %s.%n", cpTuning, agentTuning);
+        report.json().put("tuning", new io.vertx.core.json.JsonObject().put("controlPlane", new java.util.HashMap<String, Object>(cpTuning))
+            .put("agent", new java.util.HashMap<String, Object>(agentTuning)));
+      }
       for (String name : new String[] {"quotas-cp1", "quotas-cp2"}) {
         p.startControlPlane(name, Map.of());
       }

@@ -44,6 +44,23 @@ public final class Platform implements AutoCloseable {
     return new Platform(TestDatabase.create(), Files.createTempDirectory("mmaas-bench-"));
   }
 
+  /**
+   * Settings for the started processes from this benchmark's environment, so a run can try a deployment's tuning
+   * without a rebuild: {@code MMAAS_BENCH_CP_<X>} is passed to every control plane as {@code MMAAS_<X>}, and
+   * {@code MMAAS_BENCH_AGENT_<X>} to every agent (e.g. {@code MMAAS_BENCH_CP_GATEWAY_EVENT_LOOPS=1}). Reports list
+   * them.
+   */
+  public static Map<String, String> tuning(String role) {
+    String prefix = "MMAAS_BENCH_" + role + "_";
+    Map<String, String> picked = new java.util.TreeMap<>();
+    System.getenv().forEach((k, v) -> {
+      if (k.startsWith(prefix)) {
+        picked.put("MMAAS_" + k.substring(prefix.length()), v);
+      }
+    });
+    return picked;
+  }
+
   /** Starts one more control-plane replica with the shared settings plus {@code overrides}. */
   public ControlPlaneProcess startControlPlane(String name, Map<String, String> overrides) throws Exception {
     Map<String, String> env = new HashMap<>();
@@ -57,6 +74,7 @@ public final class Platform implements AutoCloseable {
     env.put("MMAAS_DATA_DIR", data.resolve(name).toString());
     env.put("MMAAS_SCHEDULER_INTERVAL_MS", "250");
     env.put("MMAAS_AUDIT_SIGNING_KEY", auditKey.pkcs8Base64());
+    env.putAll(tuning("CP"));
     env.putAll(overrides);
     ControlPlaneProcess cp = ControlPlaneProcess.start(name, env);
     controlPlanes.add(cp);
@@ -75,12 +93,14 @@ public final class Platform implements AutoCloseable {
   public JavaProcess startAgent(String name) throws Exception {
     String token = admin().post("/api/v1/agents/enrollment-tokens", new JsonObject().put("name", name))
         .getString("token");
-    JavaProcess agent = JavaProcess.start(name, "runtime-agent", "768m", Platform.PROCESS_LOGS, Map.of(
+    Map<String, String> env = new HashMap<>(tuning("AGENT"));
+    env.putAll(Map.of(
         "MMAAS_AGENT_CONTROL_PLANE_URL", controlPlanes.get(0).agentApiUrl(),
         "MMAAS_AGENT_ENROLLMENT_TOKEN", token,
         "MMAAS_AGENT_NAME", name,
         "MMAAS_AGENT_PORT", "0",
         "MMAAS_AGENT_DATA_DIR", data.resolve(name).toString()));
+    JavaProcess agent = JavaProcess.start(name, "runtime-agent", "768m", Platform.PROCESS_LOGS, env);
     agents.add(agent);
     return agent;
   }
