@@ -262,6 +262,67 @@ class QuotasAndUsageTest {
     }
   }
 
+  /** The gateway's metrics as series (name with labels) → value; every sample line must parse. */
+  static Map<String, Double> scrape() {
+    HttpResponse<Buffer> r = cp.client.getAbs(cp.agentApiUrl() + "/metrics").send().await();
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.getHeader("Content-Type")).startsWith("text/plain; version=0.0.4");
+    Map<String, Double> series = new java.util.HashMap<>();
+    for (String line : r.bodyAsString().split("\n")) {
+      if (line.startsWith("# HELP ") || line.startsWith("# TYPE ")) {
+        continue;
+      }
+      assertThat(line).matches("[a-z_]+(\\{[a-z]+=\"[^\"]*\"\\})? [0-9.E+-]+");
+      int space = line.lastIndexOf(' ');
+      series.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+    }
+    return series;
+  }
+
+  static double delta(Map<String, Double> before, Map<String, Double> after, String series) {
+    return after.getOrDefault(series, 0.0) - before.getOrDefault(series, 0.0);
+  }
+
+  @Test
+  @DisplayName("operators scrape the gateway's Prometheus metrics: answers by status, refusals by limit, latency, gauges")
+  void gatewayMetrics() {
+    cp.post(admin, "/api/v1/tenants", new JsonObject().put("name", "q-seven"));
+    String key = cp.post(admin, "/api/v1/tenants/q-seven/api-keys", new JsonObject().put("name", "metered")
+        .put("limits", new JsonObject().put("requestsPerSecond", 1).put("burst", 3))).getString("key");
+    Map<String, Double> before = scrape();
+    int notFound = 0;
+    int throttled = 0;
+    for (int i = 0; i < 8; i++) {
+      int status = cp.client.getAbs(cp.gatewayUrl() + "/v2/models/none").bearerTokenAuthentication(key).send().await()
+          .statusCode();
+      if (status == 404) {
+        notFound++;
+      } else if (status == 429) {
+        throttled++;
+      }
+    }
+    assertThat(notFound + throttled).isEqualTo(8);
+    assertThat(throttled).isPositive();
+    assertThat(cp.client.getAbs(cp.gatewayUrl() + "/v2/models/none").send().await().statusCode()).isEqualTo(401);
+    assertThat(cp.client.postAbs(cp.gatewayUrl() + "/v2/models/none/infer").bearerTokenAuthentication("not-a-key")
+        .sendJsonObject(new JsonObject()).await().statusCode()).isEqualTo(401);
+    Map<String, Double> after = scrape();
+    assertThat(delta(before, after, "mmaas_gateway_requests_total{code=\"404\"}")).isEqualTo(notFound);
+    assertThat(delta(before, after, "mmaas_gateway_requests_total{code=\"429\"}")).isEqualTo(throttled);
+    assertThat(delta(before, after, "mmaas_gateway_requests_total{code=\"401\"}")).isEqualTo(2);
+    assertThat(delta(before, after, "mmaas_gateway_throttled_total{reason=\"key_rate\"}")).isEqualTo(throttled);
+    assertThat(delta(before, after, "mmaas_gateway_throttled_total{reason=\"tenant_rate\"}")).isZero();
+    // the one POST is the one inference the histogram counts, in its bucket and in +Inf
+    assertThat(delta(before, after, "mmaas_gateway_infer_duration_seconds_count")).isEqualTo(1);
+    assertThat(delta(before, after, "mmaas_gateway_infer_duration_seconds_bucket{le=\"+Inf\"}")).isEqualTo(1);
+    assertThat(delta(before, after, "mmaas_gateway_infer_duration_seconds_bucket{le=\"60.0\"}")).isEqualTo(1);
+    assertThat(after.get("mmaas_gateway_in_flight")).isZero();
+    assertThat(after.get("mmaas_gateway_replicas")).isEqualTo(1);
+    assertThat(after.get("mmaas_gateway_cached_keys")).isPositive();
+    assertThat(after).containsKeys("mmaas_gateway_routed_versions", "mmaas_usage_pending_rows",
+        "mmaas_usage_flush_failures_total", "mmaas_gateway_agent_errors_total{kind=\"timeout\"}");
+  }
+
   @Test
   @DisplayName("a key's own rate limit is tighter than its tenant's")
   void keyLimits() {

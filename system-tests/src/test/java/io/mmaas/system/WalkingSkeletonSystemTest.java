@@ -218,6 +218,8 @@ class WalkingSkeletonSystemTest {
     Supplier<Integer> probe = () -> http.getAbs(gatewayUrl + "/v2/models/scorer").bearerTokenAuthentication(key)
         .send().await().statusCode();
     assertThat(infer(key, "scorer", req).statusCode()).isEqualTo(200);
+    double timeoutsBefore = metric("mmaas_gateway_agent_errors_total{kind=\"timeout\"}");
+    assertThat(metric("mmaas_gateway_upstream_duration_seconds_count")).isPositive();
     JavaProcess agent = sys.agents.get(0);
     agent.suspend();
     try {
@@ -232,11 +234,23 @@ class WalkingSkeletonSystemTest {
       assertThat(waitedMs).isBetween(GATEWAY_TIMEOUT_MS - 100, GATEWAY_TIMEOUT_MS + 5_000);
       // answered, so released: the key may send again while the agent is still stopped
       assertThat(probe.get()).isEqualTo(200);
+      assertThat(metric("mmaas_gateway_agent_errors_total{kind=\"timeout\"}")).isEqualTo(timeoutsBefore + 1);
     } finally {
       agent.resume();
     }
     awaitCondition("the agent answers again", () -> infer(key, "scorer", req).statusCode() == 200,
         Duration.ofSeconds(10));
+  }
+
+  /** One series of the gateway's Prometheus metrics (served on the agent API listener). */
+  static double metric(String series) {
+    String text = http.getAbs(sys.agentApiUrl + "/metrics").send().await().bodyAsString();
+    for (String line : text.split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1));
+      }
+    }
+    throw new AssertionError(series + " is not in the metrics:\n" + text);
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.mmaas.controlplane.agents.AgentAdminHandler;
 import io.mmaas.controlplane.agents.AgentApiHandler;
 import io.mmaas.controlplane.audit.AuditHandler;
 import io.mmaas.controlplane.audit.DenialAuditor;
+import io.mmaas.controlplane.gateway.GatewayMetrics;
 import io.mmaas.controlplane.auth.AuthHandler;
 import io.mmaas.controlplane.auth.UserHandler;
 import io.mmaas.controlplane.deployments.DeploymentHandler;
@@ -133,8 +134,14 @@ final class ApiRouters {
     }
   }
 
-  static Router agent(Vertx vertx, Config config, DenialAuditor denials, AgentApiHandler api) {
+  /**
+   * The agent API, and the gateway's Prometheus metrics at {@code GET /metrics}: this listener faces the cluster's
+   * internal network (agents, and the operators' scraper), never applications or browsers.
+   */
+  static Router agent(Vertx vertx, Config config, DenialAuditor denials, AgentApiHandler api, GatewayMetrics metrics) {
     Router r = Router.router(vertx);
+    r.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     BodyHandler json = BodyHandler.create(false).setBodyLimit(config.maxJsonBytes());
     r.route().handler(new RequestIds());
     // Bodies wait while authentication and tenant checks run; BodyHandler or the upload stream resume them.

@@ -30,11 +30,12 @@ import io.mmaas.controlplane.deployments.Scheduler;
 import io.mmaas.controlplane.gateway.AdmissionHandler;
 import io.mmaas.controlplane.gateway.ChangeListener;
 import io.mmaas.controlplane.gateway.GatewayMembership;
-import io.mmaas.controlplane.gateway.Limiter;
-import io.mmaas.controlplane.gateway.UsageMeter;
+import io.mmaas.controlplane.gateway.GatewayMetrics;
 import io.mmaas.controlplane.gateway.GatewayRoutes;
 import io.mmaas.controlplane.gateway.KeyAuthenticator;
+import io.mmaas.controlplane.gateway.Limiter;
 import io.mmaas.controlplane.gateway.RoutingTable;
+import io.mmaas.controlplane.gateway.UsageMeter;
 import io.mmaas.controlplane.keys.ApiKeyHandler;
 import io.mmaas.controlplane.keys.ApiKeyRepository;
 import io.mmaas.controlplane.keys.ApiKeyService;
@@ -76,6 +77,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
   private ChangeListener listener;
   private DenialAuditor denials;
   private GatewayMembership membership;
+  private GatewayMetrics metrics;
   private Router adminRouter;
   private volatile int adminPort;
   private volatile int gatewayPort;
@@ -102,6 +104,11 @@ public final class ControlPlaneVerticle extends VerticleBase {
 
   public int agentApiPort() {
     return agentApiPort;
+  }
+
+  /** This replica's gateway metrics (also served at {@code GET /metrics} on the agent API listener). */
+  public GatewayMetrics metrics() {
+    return metrics;
   }
 
   /** The admin password generated on first start, or null. */
@@ -153,7 +160,17 @@ public final class ControlPlaneVerticle extends VerticleBase {
     GatewayMembership membership = new GatewayMembership(pool);
     this.membership = membership;
     UsageMeter meter = new UsageMeter(pool);
-    AdmissionHandler admission = new AdmissionHandler(new Limiter(pool, clock, membership::live), meter, denials, clock);
+    Limiter limiter = new Limiter(pool, clock, membership::live);
+    GatewayMetrics metrics = new GatewayMetrics()
+        .gauge("mmaas_gateway_in_flight", "Data-plane requests admitted and not yet answered on this replica.",
+            limiter::inFlight)
+        .gauge("mmaas_gateway_replicas", "Live gateway replicas sharing each tenant's rate (this one included).",
+            membership::live)
+        .gauge("mmaas_gateway_cached_keys", "API keys whose state this replica holds in memory.", keyAuth::cached)
+        .gauge("mmaas_gateway_routed_versions", "Model versions this replica can route to.", routing::versions)
+        .gauge("mmaas_usage_pending_rows", "Usage rows waiting for the next flush.", meter::pendingRows);
+    this.metrics = metrics;
+    AdmissionHandler admission = new AdmissionHandler(limiter, meter, denials, clock, metrics);
     listener = new ChangeListener(vertx, io.vertx.pgclient.PgConnectOptions.fromUri(config.databaseUrl()),
         ChangeListener.CHANNEL, payload -> {
           if (ChangeListener.ROUTES.equals(payload) || "*".equals(payload)) {
@@ -169,12 +186,12 @@ public final class ControlPlaneVerticle extends VerticleBase {
         new UsageHandler(pool, new UsageRepository(), policy, clock), new RegistryHandler(registry, config.maxModelBytes()),
         new DeploymentHandler(deployments), new AgentAdminHandler(agents),
         new AuditHandler(auditService, auditKey.publicKey())));
-    Router agentApi = ApiRouters.agent(vertx, config, denials, new AgentApiHandler(agents, registry.blobs()));
+    Router agentApi = ApiRouters.agent(vertx, config, denials, new AgentApiHandler(agents, registry.blobs()), metrics);
     adminRouter = admin;
     // One gateway per event loop, each with its own router and agent client (so a request, its call to the agent
     // and the answer stay on one thread); the key cache, limiter, meter and routing table are shared and thread-safe.
     Supplier<Router> gateway = () -> new GatewayRoutes(vertx, keyAuth, routing, denials, clock,
-        config.maxInferBytes(), config.gatewayTimeoutMs()).router(vertx, admission);
+        config.maxInferBytes(), config.gatewayTimeoutMs(), metrics).router(vertx, admission);
 
     return Database.migrate(vertx, config)
         .onSuccess(n -> LOG.info("database migrated ({} migration(s) applied now)", n))
@@ -203,7 +220,10 @@ public final class ControlPlaneVerticle extends VerticleBase {
           listener.start();
           vertx.setPeriodic(1_000, id -> membership.renew());
           vertx.setPeriodic(config.usageFlushMs(), id -> meter.flush()
-              .onFailure(e -> LOG.warn("could not write usage: {}", e.getMessage())));
+              .onFailure(e -> {
+                metrics.usageFlushFailed();
+                LOG.warn("could not write usage: {}", e.getMessage());
+              }));
           vertx.setPeriodic(Math.max(1_000, config.denialWindowMs() / 2), id -> denials.flush());
           vertx.setPeriodic(config.auditCheckpointIntervalMs(), id -> checkpoints.tick()
               .onFailure(e -> LOG.warn("audit checkpoint failed: {}", e.getMessage())));

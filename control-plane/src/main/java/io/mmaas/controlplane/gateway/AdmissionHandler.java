@@ -26,8 +26,11 @@ public final class AdmissionHandler implements Handler<RoutingContext> {
   private final UsageMeter meter;
   private final DenialAuditor denials;
   private final Clock clock;
+  private final GatewayMetrics metrics;
 
-  public AdmissionHandler(Limiter limiter, UsageMeter meter, DenialAuditor denials, Clock clock) {
+  public AdmissionHandler(Limiter limiter, UsageMeter meter, DenialAuditor denials, Clock clock,
+                          GatewayMetrics metrics) {
+    this.metrics = metrics;
     this.limiter = limiter;
     this.meter = meter;
     this.denials = denials;
@@ -56,6 +59,7 @@ public final class AdmissionHandler implements Handler<RoutingContext> {
             ctx.request().bytesRead(), response.bytesWritten(), upstream == null ? 0 : upstream);
       });
       if (!d.allowed()) {
+        metrics.refused(d.refusal());
         denials.record(Callers.from(ctx, Actor.apiKey(p.key().id(), p.key().name(), p.tenantId())),
                 AuditRecord.denied("gateway.throttled", p.tenantId(), "model", ctx.pathParam("model"),
                     new JsonObject().put("reason", d.reason())))

@@ -42,9 +42,11 @@ public final class GatewayRoutes {
   private final Clock clock;
   private final long maxBodyBytes;
   private final long timeoutMs;
+  private final GatewayMetrics metrics;
 
   public GatewayRoutes(Vertx vertx, KeyAuthenticator keys, RoutingTable routes, DenialAuditor denials, Clock clock,
-                       long maxBodyBytes, long timeoutMs) {
+                       long maxBodyBytes, long timeoutMs, GatewayMetrics metrics) {
+    this.metrics = metrics;
     this.keys = keys;
     this.denials = denials;
     this.routes = routes;
@@ -61,6 +63,10 @@ public final class GatewayRoutes {
     // Bodies wait until the key is checked (no unauthenticated buffering); the BodyHandler resumes them.
     router.route().handler(ctx -> {
       ctx.request().pause();
+      long received = System.nanoTime();
+      boolean inference = ctx.request().method() == HttpMethod.POST;
+      ctx.addEndHandler(v -> metrics.answered(ctx.response().getStatusCode(), inference,
+          System.nanoTime() - received));
       ctx.next();
     });
     router.get("/v2/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("live", true)));
@@ -179,11 +185,16 @@ public final class GatewayRoutes {
     agents.request(options)
         .compose(req -> req.send(body))
         .onSuccess(resp -> {
-          ctx.put(AdmissionHandler.UPSTREAM_MS, (System.nanoTime() - started) / 1_000_000);
+          long upstream = System.nanoTime() - started;
+          metrics.upstream(upstream);
+          ctx.put(AdmissionHandler.UPSTREAM_MS, upstream / 1_000_000);
           // 404: the agent no longer has this replica (just unloaded); 503: not ready or overloaded. Both mean
           // "try another replica", and neither means the tenant's model does not exist. Their bodies are small
           // errors: read and dropped, so the connection goes back to the pool.
           boolean replicaUnavailable = resp.statusCode() == 503 || resp.statusCode() == 404;
+          if (replicaUnavailable) {
+            metrics.agentError(GatewayMetrics.AgentError.REPLICA_UNAVAILABLE);
+          }
           if (replicaUnavailable && attempt + 1 < live.size()) {
             resp.body().onComplete(x -> forward(ctx, route, live, attempt + 1, body));
             return;
@@ -205,6 +216,7 @@ public final class GatewayRoutes {
           }
           resp.pipe().endOnFailure(false).to(out).onFailure(err -> {
             // the agent went away mid-answer: the client must not take a truncated body for a whole one
+            metrics.agentError(GatewayMetrics.AgentError.FAILED_MID_ANSWER);
             LOG.warn("agent {} failed while answering for {} [{}]: {}", e.agentUrl(), route.model(),
                 RequestIds.of(ctx), err.getMessage());
             ctx.request().connection().close();
@@ -212,6 +224,7 @@ public final class GatewayRoutes {
         })
         .onFailure(err -> {
           if (err instanceof TimeoutException) {
+            metrics.agentError(GatewayMetrics.AgentError.TIMEOUT);
             // The agent took the request and did not answer in time. Another replica is not tried: that would make
             // the caller wait a second full timeout, and a model that hangs would get every request twice.
             ctx.put(AdmissionHandler.UPSTREAM_MS, (System.nanoTime() - started) / 1_000_000);
@@ -223,6 +236,7 @@ public final class GatewayRoutes {
             return;
           }
           // not reached, refused or reset before answering: the next replica can take the request
+          metrics.agentError(GatewayMetrics.AgentError.UNREACHABLE);
           LOG.warn("agent {} unreachable for {} [{}]: {}", e.agentUrl(), route.model(), RequestIds.of(ctx),
               err.getMessage());
           if (attempt + 1 < live.size()) {

@@ -79,6 +79,11 @@ public final class KeyAuthenticator {
     });
   }
 
+  /** Keys whose state is cached (for metrics). */
+  public long cached() {
+    return cache.size();
+  }
+
   /** Notifications: a key changed (by key id), or everything of a tenant changed ("tenant:" + id), or unknown ("*"). */
   public void evict(String what) {
     if (what == null || what.equals("*")) {

@@ -23,10 +23,10 @@ import java.util.function.IntSupplier;
  */
 public final class Limiter {
   /** The answer for one request: allowed (then {@link #release} must run once it ends) or refused with a 429. */
-  public record Decision(boolean allowed, long retryAfterSeconds, String reason, long limit, long remaining,
-                         Runnable release) {
-    static Decision refuse(long retryAfterSeconds, String reason, long limit) {
-      return new Decision(false, Math.max(1, retryAfterSeconds), reason, limit, 0, () -> { });
+  public record Decision(boolean allowed, long retryAfterSeconds, String reason, GatewayMetrics.Refusal refusal,
+                         long limit, long remaining, Runnable release) {
+    static Decision refuse(long retryAfterSeconds, GatewayMetrics.Refusal refusal, String reason, long limit) {
+      return new Decision(false, Math.max(1, retryAfterSeconds), reason, refusal, limit, 0, () -> { });
     }
   }
 
@@ -64,27 +64,27 @@ public final class Limiter {
     int tenantConcurrency = Math.max(1, q.concurrentRequests() / n);
     if (t.inFlight().incrementAndGet() > tenantConcurrency) {
       t.inFlight().decrementAndGet();
-      return Future.succeededFuture(Decision.refuse(1, "too many concurrent requests for this tenant (limit "
+      return Future.succeededFuture(Decision.refuse(1, GatewayMetrics.Refusal.TENANT_CONCURRENCY, "too many concurrent requests for this tenant (limit "
           + q.concurrentRequests() + ")", q.requestsPerSecond()));
     }
     if (key.maxConcurrent() != null && k.inFlight().incrementAndGet() > Math.max(1, key.maxConcurrent() / n)) {
       k.inFlight().decrementAndGet();
       t.inFlight().decrementAndGet();
-      return Future.succeededFuture(Decision.refuse(1, "too many concurrent requests for this API key (limit "
+      return Future.succeededFuture(Decision.refuse(1, GatewayMetrics.Refusal.KEY_CONCURRENCY, "too many concurrent requests for this API key (limit "
           + key.maxConcurrent() + ")", q.requestsPerSecond()));
     }
     Runnable release = releaser(t, key.maxConcurrent() != null ? k : null);
     long wait = t.bucket().take(now);
     if (wait > 0) {
       release.run();
-      return Future.succeededFuture(Decision.refuse(seconds(wait), "rate limit of " + q.requestsPerSecond()
+      return Future.succeededFuture(Decision.refuse(seconds(wait), GatewayMetrics.Refusal.TENANT_RATE, "rate limit of " + q.requestsPerSecond()
           + " requests/s exceeded for this tenant", q.requestsPerSecond()));
     }
     if (k.bucket() != null) {
       long keyWait = k.bucket().take(now);
       if (keyWait > 0) {
         release.run();
-        return Future.succeededFuture(Decision.refuse(seconds(keyWait), "rate limit of " + key.rateLimitRps()
+        return Future.succeededFuture(Decision.refuse(seconds(keyWait), GatewayMetrics.Refusal.KEY_RATE, "rate limit of " + key.rateLimitRps()
             + " requests/s exceeded for this API key", key.rateLimitRps()));
       }
     }
@@ -95,10 +95,10 @@ public final class Limiter {
       if (!ok) {
         release.run();
         long untilMidnight = 86_400 - LocalTime.ofInstant(clock.instant(), ZoneOffset.UTC).toSecondOfDay();
-        return Decision.refuse(untilMidnight, "daily request quota of " + q.requestsPerDay() + " reached",
+        return Decision.refuse(untilMidnight, GatewayMetrics.Refusal.DAILY_QUOTA, "daily request quota of " + q.requestsPerDay() + " reached",
             q.requestsPerDay());
       }
-      return new Decision(true, 0, null, q.requestsPerSecond(), remaining, release);
+      return new Decision(true, 0, null, null, q.requestsPerSecond(), remaining, release);
     });
   }
 
@@ -121,6 +121,15 @@ public final class Limiter {
 
   private static long seconds(long nanos) {
     return Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
+  }
+
+  /** Requests in flight on this replica, all tenants (for metrics). */
+  public long inFlight() {
+    long n = 0;
+    for (TenantState t : tenants.values()) {
+      n += t.inFlight().get();
+    }
+    return n;
   }
 
   /** Requests in flight for a tenant on this replica (for tests and metrics). */

@@ -81,6 +81,20 @@ public final class RoutingTable {
     return routes != null;
   }
 
+  /** Model versions this gateway can route to now (for metrics). */
+  public long versions() {
+    Map<UUID, Map<String, List<Route>>> snapshot = routes;
+    long n = 0;
+    if (snapshot != null) {
+      for (Map<String, List<Route>> models : snapshot.values()) {
+        for (List<Route> versions : models.values()) {
+          n += versions.size();
+        }
+      }
+    }
+    return n;
+  }
+
   /** The version to serve: drawn by weight when {@code version} is null; null when the model or version is unknown. */
   public Route find(UUID tenantId, String model, String version) {
     Map<UUID, Map<String, List<Route>>> snapshot = routes;

@@ -59,6 +59,11 @@ public final class UsageMeter {
     return a;
   }
 
+  /** Usage rows (tenant, key, model, version, minute) waiting for the next flush (for metrics). */
+  public long pendingRows() {
+    return pending.size();
+  }
+
   /** Writes what was gathered since the last flush; on failure the counts are kept for the next try. */
   public Future<Void> flush() {
     if (pending.isEmpty()) {

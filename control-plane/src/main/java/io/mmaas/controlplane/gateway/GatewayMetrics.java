@@ -1,0 +1,150 @@
+package io.mmaas.controlplane.gateway;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * What an operator watches on one gateway replica, in the Prometheus text format (version 0.0.4): answers by status
+ * code, inference latency end to end and at the agent, refusals by the limit that refused, agent failures by kind,
+ * and gauges read at scrape time (requests in flight, live gateway replicas, cached keys, routes, usage rows waiting
+ * for the next flush). Recording is lock-free (adders), so the hot path pays a few atomic adds per request. No label
+ * holds a tenant, key or model: those are in the usage API, and the series count stays fixed however many tenants
+ * there are.
+ */
+public final class GatewayMetrics {
+  /** Latency buckets, seconds: from half a millisecond (a tiny model next door) to the longest timeout. */
+  private static final double[] SECONDS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
+      5, 10, 30, 60};
+
+  /** Why the limiter refused (the {@code reason} label of {@code mmaas_gateway_throttled_total}). */
+  public enum Refusal { TENANT_RATE, TENANT_CONCURRENCY, KEY_RATE, KEY_CONCURRENCY, DAILY_QUOTA }
+
+  /** What went wrong between the gateway and an agent (the {@code kind} label of {@code mmaas_gateway_agent_errors_total}). */
+  public enum AgentError { UNREACHABLE, TIMEOUT, REPLICA_UNAVAILABLE, FAILED_MID_ANSWER }
+
+  private final Map<Integer, LongAdder> responses = new ConcurrentHashMap<>();
+  private final Map<Refusal, LongAdder> refusals = counters(Refusal.class);
+  private final Map<AgentError, LongAdder> agentErrors = counters(AgentError.class);
+  private final Histogram inferSeconds = new Histogram();
+  private final Histogram upstreamSeconds = new Histogram();
+  private final LongAdder usageFlushFailures = new LongAdder();
+  private final Map<String, LongSupplier> gauges = new TreeMap<>();
+
+  /** One answered gateway request (any route, any outcome); {@code inference} adds it to the latency histogram. */
+  public void answered(int status, boolean inference, long nanos) {
+    responses.computeIfAbsent(status, s -> new LongAdder()).increment();
+    if (inference) {
+      inferSeconds.record(nanos / 1e9);
+    }
+  }
+
+  /** The time from sending a request to an agent to its answer's status line. */
+  public void upstream(long nanos) {
+    upstreamSeconds.record(nanos / 1e9);
+  }
+
+  public void refused(Refusal why) {
+    refusals.get(why).increment();
+  }
+
+  public void agentError(AgentError kind) {
+    agentErrors.get(kind).increment();
+  }
+
+  public void usageFlushFailed() {
+    usageFlushFailures.increment();
+  }
+
+  /** A value read at each scrape, e.g. requests in flight; registered once at start. */
+  public synchronized GatewayMetrics gauge(String name, String help, LongSupplier value) {
+    gauges.put(name + "\u0000" + help, value);
+    return this;
+  }
+
+  /** The exposition text. */
+  public String scrape() {
+    StringBuilder out = new StringBuilder(4096);
+    header(out, "mmaas_gateway_requests_total", "counter", "Gateway answers by HTTP status code.");
+    new TreeMap<>(responses).forEach((code, n) -> out.append("mmaas_gateway_requests_total{code=\"").append(code)
+        .append("\"} ").append(n.sum()).append('\n'));
+    header(out, "mmaas_gateway_infer_duration_seconds", "histogram",
+        "Inference requests from the first byte in to the last byte out, refusals included.");
+    inferSeconds.write(out, "mmaas_gateway_infer_duration_seconds");
+    header(out, "mmaas_gateway_upstream_duration_seconds", "histogram",
+        "From sending a request to an agent to the status line of its answer.");
+    upstreamSeconds.write(out, "mmaas_gateway_upstream_duration_seconds");
+    header(out, "mmaas_gateway_throttled_total", "counter", "Requests refused with 429, by the limit that refused.");
+    refusals.forEach((why, n) -> out.append("mmaas_gateway_throttled_total{reason=\"")
+        .append(why.name().toLowerCase(java.util.Locale.ROOT)).append("\"} ").append(n.sum()).append('\n'));
+    header(out, "mmaas_gateway_agent_errors_total", "counter",
+        "Calls to agents that did not give an answer: unreachable (next replica tried), timeout (504), replica "
+            + "unavailable (503 or 404 from the agent; next replica tried), failed mid-answer (connection closed).");
+    agentErrors.forEach((kind, n) -> out.append("mmaas_gateway_agent_errors_total{kind=\"")
+        .append(kind.name().toLowerCase(java.util.Locale.ROOT)).append("\"} ").append(n.sum()).append('\n'));
+    header(out, "mmaas_usage_flush_failures_total", "counter",
+        "Usage flushes that failed (the counts are kept for the next one).");
+    out.append("mmaas_usage_flush_failures_total ").append(usageFlushFailures.sum()).append('\n');
+    synchronized (this) {
+      gauges.forEach((key, value) -> {
+        int split = key.indexOf('\u0000');
+        String name = key.substring(0, split);
+        header(out, name, "gauge", key.substring(split + 1));
+        out.append(name).append(' ').append(value.getAsLong()).append('\n');
+      });
+    }
+    return out.toString();
+  }
+
+  private static void header(StringBuilder out, String name, String type, String help) {
+    out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+        .append("# TYPE ").append(name).append(' ').append(type).append('\n');
+  }
+
+  private static <E extends Enum<E>> Map<E, LongAdder> counters(Class<E> type) {
+    Map<E, LongAdder> map = new java.util.EnumMap<>(type);
+    for (E e : type.getEnumConstants()) {
+      map.put(e, new LongAdder());
+    }
+    return map;
+  }
+
+  /** Cumulative buckets over {@link #SECONDS}. */
+  private static final class Histogram {
+    private final LongAdder[] buckets = new LongAdder[SECONDS.length];
+    private final LongAdder count = new LongAdder();
+    private final DoubleAdder sum = new DoubleAdder();
+
+    Histogram() {
+      for (int i = 0; i < buckets.length; i++) {
+        buckets[i] = new LongAdder();
+      }
+    }
+
+    void record(double seconds) {
+      for (int i = 0; i < SECONDS.length; i++) {
+        if (seconds <= SECONDS[i]) {
+          buckets[i].increment();
+          break;
+        }
+      }
+      count.increment();
+      sum.add(seconds);
+    }
+
+    void write(StringBuilder out, String name) {
+      long cumulative = 0;
+      for (int i = 0; i < SECONDS.length; i++) {
+        cumulative += buckets[i].sum();
+        out.append(name).append("_bucket{le=\"").append(SECONDS[i]).append("\"} ").append(cumulative).append('\n');
+      }
+      long total = Math.max(count.sum(), cumulative);
+      out.append(name).append("_bucket{le=\"+Inf\"} ").append(total).append('\n')
+          .append(name).append("_sum ").append(sum.sum()).append('\n')
+          .append(name).append("_count ").append(total).append('\n');
+    }
+  }
+}
