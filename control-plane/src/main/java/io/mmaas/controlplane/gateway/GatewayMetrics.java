@@ -2,7 +2,7 @@ package io.mmaas.controlplane.gateway;
 
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -26,7 +26,8 @@ public final class GatewayMetrics {
   /** What went wrong between the gateway and an agent (the {@code kind} label of {@code mmaas_gateway_agent_errors_total}). */
   public enum AgentError { UNREACHABLE, TIMEOUT, REPLICA_UNAVAILABLE, FAILED_MID_ANSWER }
 
-  private final Map<Integer, LongAdder> responses = new ConcurrentHashMap<>();
+  /** By status code (100–599), created on first use: no boxing or map lookup per request. */
+  private final AtomicReferenceArray<LongAdder> responses = new AtomicReferenceArray<>(600);
   private final Map<Refusal, LongAdder> refusals = counters(Refusal.class);
   private final Map<AgentError, LongAdder> agentErrors = counters(AgentError.class);
   private final Histogram inferSeconds = new Histogram();
@@ -36,7 +37,13 @@ public final class GatewayMetrics {
 
   /** One answered gateway request (any route, any outcome); {@code inference} adds it to the latency histogram. */
   public void answered(int status, boolean inference, long nanos) {
-    responses.computeIfAbsent(status, s -> new LongAdder()).increment();
+    int code = status >= 100 && status < 600 ? status : 500;
+    LongAdder n = responses.get(code);
+    if (n == null) {
+      responses.compareAndSet(code, null, new LongAdder());
+      n = responses.get(code);
+    }
+    n.increment();
     if (inference) {
       inferSeconds.record(nanos / 1e9);
     }
@@ -69,8 +76,12 @@ public final class GatewayMetrics {
   public String scrape() {
     StringBuilder out = new StringBuilder(4096);
     header(out, "mmaas_gateway_requests_total", "counter", "Gateway answers by HTTP status code.");
-    new TreeMap<>(responses).forEach((code, n) -> out.append("mmaas_gateway_requests_total{code=\"").append(code)
-        .append("\"} ").append(n.sum()).append('\n'));
+    for (int code = 100; code < 600; code++) {
+      LongAdder n = responses.get(code);
+      if (n != null) {
+        out.append("mmaas_gateway_requests_total{code=\"").append(code).append("\"} ").append(n.sum()).append('\n');
+      }
+    }
     header(out, "mmaas_gateway_infer_duration_seconds", "histogram",
         "Inference requests from the first byte in to the last byte out, refusals included.");
     inferSeconds.write(out, "mmaas_gateway_infer_duration_seconds");
