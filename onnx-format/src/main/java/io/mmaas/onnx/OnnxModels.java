@@ -43,6 +43,36 @@ public final class OnnxModels {
     return ModelWriter.model(IR_VERSION, OPSET, graph.toProto()).toByteArray();
   }
 
+  /**
+   * A deep model for tests of long runs: input "input" FP32 [-1, width] → {@code depth} × (MatMul(w) → Relu) →
+   * output "output" FP32 [-1, width], every layer sharing one [width, width] weight (so the file stays small). Its
+   * run time grows with depth × rows × width², and ONNX Runtime can stop it between any two of its nodes.
+   */
+  public static byte[] chain(int width, int depth, long seed) {
+    if (width < 1 || depth < 1) {
+      throw new IllegalArgumentException("width and depth must be positive: " + width + ", " + depth);
+    }
+    Random random = new Random(seed);
+    // scaled so activations neither vanish nor blow up over many layers
+    float[] w = new float[width * width];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (float) (random.nextGaussian() * Math.sqrt(2.0 / width));
+    }
+    ModelWriter.Graph graph = new ModelWriter.Graph("chain");
+    String previous = "input";
+    for (int layer = 0; layer < depth; layer++) {
+      String product = "m" + layer;
+      String activated = layer == depth - 1 ? "output" : "r" + layer;
+      graph.node(node("MatMul", List.of(previous, "w"), List.of(product)))
+          .node(node("Relu", List.of(product), List.of(activated)));
+      previous = activated;
+    }
+    graph.initializer(floatTensor("w", new long[] {width, width}, w))
+        .input(tensorValue("input", FLOAT, -1, width))
+        .output(tensorValue("output", FLOAT, -1, width));
+    return ModelWriter.model(IR_VERSION, OPSET, graph.toProto()).toByteArray();
+  }
+
   /** Deterministic MLP with in→hidden→out sizes and weights from a seeded generator; same seed, same bytes. */
   public static byte[] mlp(int in, int hidden, int out, long seed) {
     Mlp weights = mlpWeights(in, hidden, out, seed);

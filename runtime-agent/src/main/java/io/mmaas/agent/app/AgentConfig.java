@@ -2,6 +2,7 @@ package io.mmaas.agent.app;
 
 import io.mmaas.agent.oip.ServingVerticle;
 import io.mmaas.agent.runtime.ExecutionProviderPreference;
+import io.mmaas.agent.runtime.OrtModelRuntime;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -24,6 +25,7 @@ import java.util.function.Function;
  * @param inferThreads size of the inference worker pool
  * @param maxPending inference requests admitted at once (more get 503 at once); 0 means 32 per inference thread
  * @param eventLoops event loops serving HTTP; 0 means {@link ServingVerticle.Settings#defaultEventLoops()}
+ * @param maxInferMillis how long one ONNX Runtime run (a request or a batch) may take before it is stopped (504)
  */
 public record AgentConfig(
     String controlPlaneUrl,
@@ -37,7 +39,8 @@ public record AgentConfig(
     long maxBodyBytes,
     int inferThreads,
     int maxPending,
-    int eventLoops) {
+    int eventLoops,
+    long maxInferMillis) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 64L * 1024 * 1024;
 
@@ -54,7 +57,7 @@ public record AgentConfig(
       String advertiseUrl, Path dataDir, ExecutionProviderPreference executionProvider, long maxBodyBytes,
       int inferThreads) {
     this(controlPlaneUrl, enrollmentToken, name, host, port, advertiseUrl, dataDir, executionProvider, maxBodyBytes,
-        inferThreads, 0, 0);
+        inferThreads, 0, 0, OrtModelRuntime.DEFAULT_MAX_RUN_MILLIS);
   }
 
   /** The event loops to start: the configured number, or the default. */
@@ -79,9 +82,11 @@ public record AgentConfig(
         "MMAAS_AGENT_INFER_THREADS", Integer.toString(Runtime.getRuntime().availableProcessors()), v -> intIn(v, 1, 1024));
     Integer pending = reader.get("MMAAS_AGENT_MAX_PENDING", "0", v -> intIn(v, 0, 1_000_000));
     Integer loops = reader.get("MMAAS_AGENT_EVENT_LOOPS", "0", v -> intIn(v, 0, 64));
+    Integer maxInfer = reader.get("MMAAS_AGENT_MAX_INFER_MS", Long.toString(OrtModelRuntime.DEFAULT_MAX_RUN_MILLIS),
+        v -> intIn(v, 10, 86_400_000));
     reader.throwIfInvalid();
     return new AgentConfig(controlPlane, token == null || token.isBlank() ? null : token, name, host, port,
-        advertise, dataDir, provider, maxBody, threads, pending, loops);
+        advertise, dataDir, provider, maxBody, threads, pending, loops, maxInfer);
   }
 
   /** The URL the control plane and the gateway should use to reach this agent, once the port is known. */
@@ -97,7 +102,7 @@ public record AgentConfig(
         + ", advertiseUrl=" + (advertiseUrl == null ? "(http://HOST:PORT)" : advertiseUrl)
         + ", dataDir=" + dataDir + ", executionProvider=" + executionProvider
         + ", maxBodyBytes=" + maxBodyBytes + ", inferThreads=" + inferThreads + ", maxPending=" + maxPending
-        + ", eventLoops=" + effectiveEventLoops() + "]";
+        + ", eventLoops=" + effectiveEventLoops() + ", maxInferMillis=" + maxInferMillis + "]";
   }
 
   private static String defaultName() {

@@ -5,6 +5,7 @@ import io.mmaas.agent.batching.InferenceQueue;
 import io.mmaas.agent.batching.QueueFullException;
 import io.mmaas.agent.metrics.AgentMetrics;
 import io.mmaas.agent.metrics.ModelMetrics;
+import io.mmaas.agent.runtime.InferenceTimeoutException;
 import io.mmaas.agent.runtime.LoadedModel;
 import io.mmaas.agent.runtime.ModelNotLoadedException;
 import io.mmaas.agent.runtime.ModelRuntime;
@@ -237,6 +238,9 @@ public final class InferenceService {
     }
     if (failure instanceof ModelNotFoundException) {
       return 404;
+    }
+    if (failure instanceof InferenceTimeoutException) {
+      return 504;
     }
     return failure instanceof UnavailableException ? 503 : 500;
   }

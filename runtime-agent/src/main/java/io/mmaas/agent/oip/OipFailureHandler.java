@@ -1,5 +1,6 @@
 package io.mmaas.agent.oip;
 
+import io.mmaas.agent.runtime.InferenceTimeoutException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -33,7 +34,9 @@ final class OipFailureHandler implements Handler<RoutingContext> {
   Future<Void> answer(HttpServerRequest request, Throwable failure, int status) {
     status = statusOf(failure, status);
     String message = messageOf(failure, status);
-    if (status >= 500 && status != 503) {
+    if (status == 504) {
+      log.warn("{} {} -> 504: {}", request.method(), request.path(), message);
+    } else if (status >= 500 && status != 503) {
       log.error("{} {} failed: {}", request.method(), request.path(), message, failure);
       message = "internal error";
     } else if (status == 503) {
@@ -59,6 +62,9 @@ final class OipFailureHandler implements Handler<RoutingContext> {
     }
     if (failure instanceof UnavailableException) {
       return 503;
+    }
+    if (failure instanceof InferenceTimeoutException) {
+      return 504;
     }
     return status > 0 ? status : 500;
   }

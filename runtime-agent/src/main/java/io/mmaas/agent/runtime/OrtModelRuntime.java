@@ -49,8 +49,18 @@ public final class OrtModelRuntime implements ModelRuntime {
   private final ExecutionProviderPreference preference;
   private final boolean cudaUsable;
   private final ConcurrentMap<String, OrtReplica> replicas = new ConcurrentHashMap<>();
+  private final RunWatchdog watchdog;
+  /** The default limit on one run: a minute. */
+  public static final long DEFAULT_MAX_RUN_MILLIS = 60_000;
 
+  /** A runtime whose runs may take up to {@link #DEFAULT_MAX_RUN_MILLIS}. */
   public OrtModelRuntime(ExecutionProviderPreference preference) {
+    this(preference, DEFAULT_MAX_RUN_MILLIS);
+  }
+
+  /** @param maxRunMillis how long one run (a request, a batch or a warm-up) may take before it is stopped */
+  public OrtModelRuntime(ExecutionProviderPreference preference, long maxRunMillis) {
+    this.watchdog = new RunWatchdog(maxRunMillis);
     this.env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "mmaas-agent");
     this.preference = preference;
     this.cudaUsable = preference != ExecutionProviderPreference.CPU && probeCuda();
@@ -229,7 +239,7 @@ public final class OrtModelRuntime implements ModelRuntime {
     Set<String> names = new HashSet<>();
     outputs.forEach(o -> names.add(o.name()));
     try {
-      OrtReplica.execute(env, session, outputs, zeros, names);
+      OrtReplica.execute(env, watchdog, session, outputs, zeros, names);
     } catch (InferenceException e) {
       throw new ModelLoadException("load failed: warm-up " + e.getMessage(), e);
     }
@@ -256,7 +266,7 @@ public final class OrtModelRuntime implements ModelRuntime {
     if (replica == null) {
       throw new ModelNotLoadedException(replicaId);
     }
-    return replica.run(env, inputs, outputs);
+    return replica.run(env, watchdog, inputs, outputs);
   }
 
   @Override
@@ -270,6 +280,7 @@ public final class OrtModelRuntime implements ModelRuntime {
     for (String replicaId : List.copyOf(replicas.keySet())) {
       unload(replicaId);
     }
+    watchdog.close();
   }
 
   private static void closeQuietly(OrtSession session) {

@@ -37,23 +37,25 @@ final class OrtReplica {
     return model;
   }
 
-  List<Tensor> run(OrtEnvironment env, List<Tensor> inputs, Set<String> wanted)
+  List<Tensor> run(OrtEnvironment env, RunWatchdog watchdog, List<Tensor> inputs, Set<String> wanted)
       throws ModelNotLoadedException, InferenceException {
     lock.readLock().lock();
     try {
       if (closed) {
         throw new ModelNotLoadedException(model.replicaId());
       }
-      return execute(env, session, model.outputs(), inputs, wanted);
+      return execute(env, watchdog, session, model.outputs(), inputs, wanted);
     } finally {
       lock.readLock().unlock();
     }
   }
 
-  /** Runs {@code session} and copies the wanted outputs out; every native value is closed before returning. */
-  static List<Tensor> execute(
-      OrtEnvironment env, OrtSession session, List<TensorSpec> offered, List<Tensor> inputs, Set<String> wanted)
-      throws InferenceException {
+  /**
+   * Runs {@code session} under the watchdog's time limit and copies the wanted outputs out; every native value is
+   * closed before returning.
+   */
+  static List<Tensor> execute(OrtEnvironment env, RunWatchdog watchdog, OrtSession session, List<TensorSpec> offered,
+      List<Tensor> inputs, Set<String> wanted) throws InferenceException {
     Map<String, OnnxTensor> feed = new LinkedHashMap<>();
     try {
       for (Tensor input : inputs) {
@@ -62,7 +64,18 @@ final class OrtReplica {
       List<TensorSpec> outputs = offered.stream().filter(o -> wanted.contains(o.name())).toList();
       Set<String> names = new LinkedHashSet<>();
       outputs.forEach(o -> names.add(o.name()));
-      try (OrtSession.Result result = session.run(feed, names)) {
+      OrtSession.Result run;
+      RunWatchdog.Slot slot = watchdog.begin();
+      try {
+        run = session.run(feed, names, slot.options());
+      } catch (OrtException e) {
+        if (slot.end()) {
+          throw new InferenceTimeoutException(watchdog.limitMillis(), e);
+        }
+        throw e;
+      }
+      slot.end(); // a run that finished as it was being stopped still has its outputs
+      try (OrtSession.Result result = run) {
         List<Tensor> tensors = new ArrayList<>(outputs.size());
         for (TensorSpec output : outputs) {
           OnnxValue value =

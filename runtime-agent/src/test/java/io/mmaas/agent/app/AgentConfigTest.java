@@ -28,12 +28,14 @@ class AgentConfigTest {
     assertThat(config.maxBodyBytes()).isEqualTo(64L * 1024 * 1024);
     assertThat(config.inferThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(config.effectiveEventLoops()).isEqualTo(Math.min(8, Runtime.getRuntime().availableProcessors()));
+    assertThat(config.maxInferMillis()).isEqualTo(60_000);
   }
 
   @Test
   @DisplayName("values are read from the environment, and an advertised URL overrides HOST:PORT")
   void values() throws ConfigException {
     AgentConfig config = AgentConfig.fromEnv(Map.of(
+        "MMAAS_AGENT_MAX_INFER_MS", "2500",
         "MMAAS_AGENT_CONTROL_PLANE_URL", "https://cp.example:8443/",
         "MMAAS_AGENT_ENROLLMENT_TOKEN", "s3cret-token",
         "MMAAS_AGENT_PORT", "0",
@@ -50,6 +52,7 @@ class AgentConfigTest {
     assertThat(config.maxBodyBytes()).isEqualTo(8L * 1024 * 1024);
     assertThat(config.inferThreads()).isEqualTo(3);
     assertThat(config.effectiveEventLoops()).isEqualTo(5);
+    assertThat(config.maxInferMillis()).isEqualTo(2500);
     assertThat(config.toString()).doesNotContain("s3cret-token").contains("enrollmentToken=****");
   }
 
@@ -62,6 +65,7 @@ class AgentConfigTest {
             "MMAAS_AGENT_MAX_BODY_BYTES", "lots",
             "MMAAS_AGENT_INFER_THREADS", "0",
             "MMAAS_AGENT_EVENT_LOOPS", "-1",
+            "MMAAS_AGENT_MAX_INFER_MS", "5",
             "MMAAS_AGENT_CONTROL_PLANE_URL", "ftp://cp")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("MMAAS_AGENT_PORT='70000' must be an integer in 0..65535")
@@ -69,6 +73,7 @@ class AgentConfigTest {
         .hasMessageContaining("MMAAS_AGENT_MAX_BODY_BYTES='lots'")
         .hasMessageContaining("MMAAS_AGENT_INFER_THREADS='0'")
         .hasMessageContaining("MMAAS_AGENT_EVENT_LOOPS='-1'")
+        .hasMessageContaining("MMAAS_AGENT_MAX_INFER_MS='5'")
         .hasMessageContaining("MMAAS_AGENT_CONTROL_PLANE_URL='ftp://cp' must be an http:// or https:// URL");
   }
 }

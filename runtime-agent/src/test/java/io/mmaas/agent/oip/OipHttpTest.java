@@ -9,6 +9,7 @@ import io.mmaas.agent.runtime.RuntimeOptions;
 import io.mmaas.agent.sync.ReplicaState;
 import io.mmaas.agent.sync.ReplicaStatus;
 import io.mmaas.agent.sync.ReplicaTable;
+import io.mmaas.agent.testing.BinaryBodies;
 import io.mmaas.agent.testing.TwinOutputModel;
 import io.mmaas.onnx.OnnxModels;
 import io.vertx.core.Future;
@@ -140,6 +141,55 @@ class OipHttpTest {
           }
           testContext.completeNow();
         })));
+  }
+
+  @Test
+  @DisplayName("a request whose run goes over the agent's time limit gets 504 naming the limit; the next one is served")
+  void runOverTheTimeLimit() throws Exception {
+    // its own Vert.x: servers on port 0 share one random port per Vert.x instance, and this one must not join the
+    // test's server
+    Vertx vertx = Vertx.vertx();
+    try (OrtModelRuntime limited = new OrtModelRuntime(ExecutionProviderPreference.CPU, 300)) {
+      WebClient client = WebClient.create(vertx);
+      int width = 512;
+      limited.load("deep", Files.write(dir.resolve("deep.onnx"), OnnxModels.chain(width, 300, SEED)),
+          new RuntimeOptions(1, 1));
+      ReplicaTable table = new ReplicaTable();
+      table.put(new ReplicaStatus("deep", "deep", 1, ReplicaState.READY, null, 1));
+      ServingKey key = new ServingKey();
+      key.set(KEY);
+      ServingVerticle serving = new ServingVerticle(new ServingVerticle.Settings("127.0.0.1", 0, 16L << 20, 1),
+          limited, table, key);
+      vertx.deployVerticle(serving).await();
+      // 1,024 rows through 300 layers of 512 × 512: about 160 GFLOP, seconds on one thread
+      int rows = 1024;
+      byte[] zeros = new byte[rows * width * 4];
+      BinaryBodies.Body big = BinaryBodies.of(new JsonObject().put("inputs", new JsonArray().add(
+          new JsonObject().put("name", "input").put("datatype", "FP32").put("shape", new JsonArray().add(rows).add(width))
+              .put("parameters", new JsonObject().put("binary_data_size", zeros.length)))), zeros);
+      long started = System.nanoTime();
+      HttpResponse<Buffer> stopped = client.post(serving.actualPort(), "127.0.0.1", "/v2/models/deep/infer")
+          .putHeader("Authorization", "Bearer " + KEY)
+          .putHeader("Inference-Header-Content-Length", Integer.toString(big.headerLength()))
+          .sendBuffer(big.bytes()).await();
+      long millis = (System.nanoTime() - started) / 1_000_000;
+      assertThat(stopped.statusCode()).as(stopped.bodyAsString()).isEqualTo(504);
+      assertThat(stopped.bodyAsJsonObject().getString("error")).contains("limit of 300 ms");
+      assertThat(millis).isBetween(300L, 3_000L);
+      JsonArray row = new JsonArray();
+      for (int i = 0; i < width; i++) {
+        row.add(0.5);
+      }
+      HttpResponse<Buffer> served = client.post(serving.actualPort(), "127.0.0.1", "/v2/models/deep/infer")
+          .putHeader("Authorization", "Bearer " + KEY)
+          .sendJsonObject(new JsonObject().put("inputs", new JsonArray().add(
+              input("input", "FP32", new JsonArray().add(1).add(width), row)))).await();
+      assertThat(served.statusCode()).as(served.bodyAsString()).isEqualTo(200);
+      assertThat(served.bodyAsJsonObject().getJsonArray("outputs").getJsonObject(0).getJsonArray("shape"))
+          .isEqualTo(new JsonArray().add(1).add(width));
+    } finally {
+      vertx.close().await();
+    }
   }
 
   @Test

@@ -40,6 +40,32 @@ class OrtModelRuntimeTest {
   }
 
   @Test
+  @DisplayName("a run over the time limit is stopped between nodes and fails as a timeout; the next run works")
+  void longRunsAreStopped() throws Exception {
+    Path chain = Files.write(dir.resolve("chain.onnx"), OnnxModels.chain(256, 400, SEED));
+    try (OrtModelRuntime limited = new OrtModelRuntime(ExecutionProviderPreference.CPU, 200)) {
+      limited.load("chain", chain, new RuntimeOptions(1, 1));
+      List<Tensor> one = List.of(Tensor.numeric("input", DataType.FP32, new long[] {1, 256},
+          DataType.FP32.allocate(256)));
+      long started = System.nanoTime();
+      assertThat(limited.infer("chain", one, Set.of("output")).get(0).shape()).containsExactly(1, 256);
+      long oneRowMillis = (System.nanoTime() - started) / 1_000_000;
+      // 4,096 rows: hundreds of times the single row's work, seconds on one thread
+      List<Tensor> many = List.of(Tensor.numeric("input", DataType.FP32, new long[] {4096, 256},
+          DataType.FP32.allocate(4096 * 256)));
+      started = System.nanoTime();
+      assertThatThrownBy(() -> limited.infer("chain", many, Set.of("output")))
+          .isInstanceOf(InferenceTimeoutException.class)
+          .hasMessageContaining("limit of 200 ms");
+      long stoppedAfter = (System.nanoTime() - started) / 1_000_000;
+      assertThat(stoppedAfter).as("stopped after %d ms (one row took %d ms)", stoppedAfter, oneRowMillis)
+          .isBetween(200L, 1_500L);
+      // the flag is cleared: the same thread runs the next request to the end
+      assertThat(limited.infer("chain", one, Set.of("output")).get(0).shape()).containsExactly(1, 256);
+    }
+  }
+
+  @Test
   @DisplayName("an MLP loads on CPU and batch 1 and batch 3 match the reference forward pass within 1e-5")
   void mlpMatchesReference() throws Exception {
     LoadedModel model = runtime.load("mlp-a", mlpFile, RuntimeOptions.DEFAULT);
