@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * <p>Submitting never blocks: a full queue refuses at once ({@link QueueFullException}), so callers shed load
  * instead of adding latency. At most {@code concurrency} runners drain one replica at a time; a runner takes what is
  * queued, decodes it ({@link Job#prepare}, on the runner, never on an event loop), runs it and answers each job
- * ({@link Job#succeeded}) before it returns. A runner keeps draining for up to {@link #SLICE_NANOS} while work is
+ * ({@link Job#succeeded}) before it returns. A job whose caller has gone ({@link Job#abandoned}) is failed with
+ * {@link CallerGoneException} instead, so a backlog left by callers that gave up (a gateway's timeout, a client's)
+ * costs no inference. A runner keeps draining for up to {@link #SLICE_NANOS} while work is
  * queued, so under load the queue costs one hand-off per slice rather than one per request, and then yields its
  * thread so other replicas get their turn.
  *
@@ -47,6 +49,11 @@ public final class InferenceQueue implements AutoCloseable {
     long admittedNanos();
 
     BatchObserver observer();
+
+    /** Whether the caller has gone (closed its connection); such a job is failed before it is decoded or run. */
+    default boolean abandoned() {
+      return false;
+    }
 
     /** Decodes and validates the request; throwing fails this job alone. */
     Prepared prepare() throws Exception;
@@ -202,6 +209,10 @@ public final class InferenceQueue implements AutoCloseable {
     List<Entry> ready = new ArrayList<>(jobs.size());
     for (Job job : jobs) {
       job.observer().queued(started - job.admittedNanos());
+      if (job.abandoned()) {
+        job.failed(new CallerGoneException());
+        continue;
+      }
       try {
         Prepared prepared = job.prepare();
         List<Tensor> inputs = inModelOrder(prepared.inputs());

@@ -84,7 +84,7 @@ final class InferRoute implements Handler<HttpServerRequest> {
   }
 
   private void infer(HttpServerRequest request, InferenceService.Target target, Buffer body, long headerLength) {
-    service.infer(target, body, headerLength).onComplete(done -> {
+    service.infer(target, body, headerLength, InferenceService.Caller.of(request.response())).onComplete(done -> {
       if (done.succeeded()) {
         OipHandler.writeEncoded(request.response(), done.result());
       } else {

@@ -1,6 +1,7 @@
 package io.mmaas.agent.oip;
 
 import io.mmaas.agent.batching.BatchObserver;
+import io.mmaas.agent.batching.CallerGoneException;
 import io.mmaas.agent.batching.InferenceQueue;
 import io.mmaas.agent.batching.QueueFullException;
 import io.mmaas.agent.metrics.AgentMetrics;
@@ -88,11 +89,31 @@ public final class InferenceService {
   }
 
   /**
+   * Whether a request's caller is still there: the HTTP layer sets {@link #gone} (on its event loop) when the
+   * connection closes before the answer, and the runner reads it before decoding.
+   */
+  static final class Caller {
+    private volatile boolean gone;
+
+    /** Marks the caller gone when {@code response}'s connection closes before the response ends. */
+    static Caller of(io.vertx.core.http.HttpServerResponse response) {
+      Caller caller = new Caller();
+      response.closeHandler(v -> caller.gone = true);
+      return caller;
+    }
+
+    boolean gone() {
+      return gone;
+    }
+  }
+
+  /**
    * Runs an OIP request; the future holds the encoded response and completes on the caller's context.
    *
    * @param headerLength the Inference-Header-Content-Length, or -1 for a plain JSON body
+   * @param caller its request is dropped without work when it has gone by the time a runner takes it; may be null
    */
-  Future<InferResponseWriter.Encoded> infer(Target target, Buffer body, long headerLength) {
+  Future<InferResponseWriter.Encoded> infer(Target target, Buffer body, long headerLength, Caller caller) {
     Serving serving;
     try {
       serving = resolve(target);
@@ -110,7 +131,7 @@ public final class InferenceService {
     ContextInternal context = (ContextInternal) Vertx.currentContext();
     Promise<InferResponseWriter.Encoded> promise = Promise.promise();
     OipJob job = new OipJob(serving, body == null ? Buffer.buffer() : body, headerLength, admitted, observed, context,
-        promise);
+        promise, caller);
     queue(serving.model()).submit(job);
     return promise.future();
   }
@@ -124,11 +145,13 @@ public final class InferenceService {
     private final ModelMetrics observed;
     private final ContextInternal context;
     private final Promise<InferResponseWriter.Encoded> promise;
+    private final Caller caller;
     private InferRequest request;
     private boolean answered;
 
     OipJob(Serving serving, Buffer body, long headerLength, long admitted, ModelMetrics observed,
-        ContextInternal context, Promise<InferResponseWriter.Encoded> promise) {
+        ContextInternal context, Promise<InferResponseWriter.Encoded> promise, Caller caller) {
+      this.caller = caller;
       this.serving = serving;
       this.body = body;
       this.headerLength = headerLength;
@@ -146,6 +169,11 @@ public final class InferenceService {
     @Override
     public BatchObserver observer() {
       return observed;
+    }
+
+    @Override
+    public boolean abandoned() {
+      return caller != null && caller.gone();
     }
 
     @Override
@@ -241,6 +269,9 @@ public final class InferenceService {
     }
     if (failure instanceof InferenceTimeoutException) {
       return 504;
+    }
+    if (failure instanceof CallerGoneException) {
+      return 499; // as nginx counts a request whose client closed the connection first
     }
     return failure instanceof UnavailableException ? 503 : 500;
   }

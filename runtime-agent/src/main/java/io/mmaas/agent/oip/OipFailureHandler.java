@@ -1,5 +1,6 @@
 package io.mmaas.agent.oip;
 
+import io.mmaas.agent.batching.CallerGoneException;
 import io.mmaas.agent.runtime.InferenceTimeoutException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Future;
@@ -44,7 +45,7 @@ final class OipFailureHandler implements Handler<RoutingContext> {
     } else if (log.isDebugEnabled()) {
       log.debug("{} {} -> {}: {}", request.method(), request.path(), status, message);
     }
-    if (request.response().ended()) {
+    if (request.response().ended() || request.response().closed()) {
       return Future.succeededFuture();
     }
     return OipHandler.json(request.response(), status, new JsonObject().put("error", message));
@@ -65,6 +66,9 @@ final class OipFailureHandler implements Handler<RoutingContext> {
     }
     if (failure instanceof InferenceTimeoutException) {
       return 504;
+    }
+    if (failure instanceof CallerGoneException) {
+      return 499; // nobody to answer; logged at debug level
     }
     return status > 0 ? status : 500;
   }

@@ -80,7 +80,7 @@ final class OipHandler {
       return;
     }
     service
-        .infer(target(ctx), ctx.body().buffer(), headerLength)
+        .infer(target(ctx), ctx.body().buffer(), headerLength, InferenceService.Caller.of(ctx.response()))
         .onSuccess(encoded -> writeEncoded(ctx.response(), encoded))
         .onFailure(ctx::fail);
   }

@@ -50,8 +50,8 @@ public final class OrtModelRuntime implements ModelRuntime {
   private final boolean cudaUsable;
   private final ConcurrentMap<String, OrtReplica> replicas = new ConcurrentHashMap<>();
   private final RunWatchdog watchdog;
-  /** The default limit on one run: a minute. */
-  public static final long DEFAULT_MAX_RUN_MILLIS = 60_000;
+  /** The default limit on one run: below the gateway's 30 s timeout, so a caller gets the agent's explicit 504. */
+  public static final long DEFAULT_MAX_RUN_MILLIS = 25_000;
 
   /** A runtime whose runs may take up to {@link #DEFAULT_MAX_RUN_MILLIS}. */
   public OrtModelRuntime(ExecutionProviderPreference preference) {

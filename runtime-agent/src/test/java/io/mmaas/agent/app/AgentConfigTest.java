@@ -28,7 +28,7 @@ class AgentConfigTest {
     assertThat(config.maxBodyBytes()).isEqualTo(64L * 1024 * 1024);
     assertThat(config.inferThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(config.effectiveEventLoops()).isEqualTo(Math.min(8, Runtime.getRuntime().availableProcessors()));
-    assertThat(config.maxInferMillis()).isEqualTo(60_000);
+    assertThat(config.maxInferMillis()).isEqualTo(25_000);
   }
 
   @Test

@@ -193,6 +193,59 @@ class OipHttpTest {
   }
 
   @Test
+  @DisplayName("a request whose caller closed the connection while it waited is dropped without running (499 in the metrics)")
+  void abandonedRequestsAreNotRun() throws Exception {
+    Vertx vertx = Vertx.vertx(); // its own Vert.x, as in runOverTheTimeLimit
+    try (OrtModelRuntime runtime = new OrtModelRuntime(ExecutionProviderPreference.CPU)) {
+      WebClient client = WebClient.create(vertx);
+      int width = 512;
+      runtime.load("deep", Files.write(dir.resolve("deep-2.onnx"), OnnxModels.chain(width, 300, SEED)),
+          new RuntimeOptions(1, 1));
+      ReplicaTable table = new ReplicaTable();
+      table.put(new ReplicaStatus("deep", "deep", 1, ReplicaState.READY, null, 1));
+      ServingKey key = new ServingKey();
+      key.set(KEY);
+      // one inference thread: the second request waits behind the first
+      ServingVerticle serving = new ServingVerticle(new ServingVerticle.Settings("127.0.0.1", 0, 16L << 20, 1),
+          runtime, table, key);
+      vertx.deployVerticle(serving).await();
+      int rows = 512; // about 80 GFLOP: a second or more on one thread
+      byte[] zeros = new byte[rows * width * 4];
+      BinaryBodies.Body big = BinaryBodies.of(new JsonObject().put("inputs", new JsonArray().add(
+          new JsonObject().put("name", "input").put("datatype", "FP32").put("shape", new JsonArray().add(rows).add(width))
+              .put("parameters", new JsonObject().put("binary_data_size", zeros.length)))), zeros);
+      Future<HttpResponse<Buffer>> first = client.post(serving.actualPort(), "127.0.0.1", "/v2/models/deep/infer")
+          .putHeader("Authorization", "Bearer " + KEY)
+          .putHeader("Inference-Header-Content-Length", Integer.toString(big.headerLength()))
+          .sendBuffer(big.bytes());
+      Thread.sleep(300);
+      StringBuilder row = new StringBuilder();
+      for (int i = 0; i < width; i++) {
+        row.append(i == 0 ? "" : ",").append("0.5");
+      }
+      String small = "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1," + width
+          + "],\"data\":[" + row + "]}]}";
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", serving.actualPort())) {
+        socket.getOutputStream().write(("POST /v2/models/deep/infer HTTP/1.1\r\nHost: agent\r\nAuthorization: Bearer "
+            + KEY + "\r\nContent-Type: application/json\r\nContent-Length: " + small.length() + "\r\n\r\n" + small)
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        Thread.sleep(300); // read and queued behind the first
+      } // gone
+      assertThat(first.await().statusCode()).isEqualTo(200);
+      String metrics = "";
+      for (int i = 0; i < 50 && !metrics.contains("code=\"499\""); i++) {
+        Thread.sleep(20);
+        metrics = client.get(serving.actualPort(), "127.0.0.1", "/metrics").send().await().bodyAsString();
+      }
+      assertThat(metrics).contains("mmaas_agent_requests_total{model=\"deep\",version=\"1\",code=\"499\"} 1")
+          .contains("mmaas_agent_requests_total{model=\"deep\",version=\"1\",code=\"200\"} 1");
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
   @DisplayName("the request id is echoed and the gateway's model name and version headers are used")
   void idAndGatewayNames(VertxTestContext testContext) {
     post("/v2/models/" + MLP + "/infer")
