@@ -235,6 +235,22 @@ class WalkingSkeletonSystemTest {
       // answered, so released: the key may send again while the agent is still stopped
       assertThat(probe.get()).isEqualTo(200);
       assertThat(metric("mmaas_gateway_agent_errors_total{kind=\"timeout\"}")).isEqualTo(timeoutsBefore + 1);
+
+      // a caller that leaves while its request is at the (still stopped) agent: the gateway cancels the call
+      double cancelledBefore = metric("mmaas_gateway_cancelled_total");
+      java.net.URI gateway = java.net.URI.create(gatewayUrl);
+      String body = req.encode();
+      try (java.net.Socket caller = new java.net.Socket(gateway.getHost(), gateway.getPort())) {
+        caller.getOutputStream().write(("POST /v2/models/scorer/infer HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer "
+            + key + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        caller.getOutputStream().flush();
+        awaitCondition("the request is at the agent, holding the slot", () -> probe.get() == 429,
+            Duration.ofSeconds(2));
+      }
+      awaitCondition("the call cancelled", () -> metric("mmaas_gateway_cancelled_total") == cancelledBefore + 1,
+          Duration.ofSeconds(2));
+      assertThat(probe.get()).isEqualTo(200);
     } finally {
       agent.resume();
     }

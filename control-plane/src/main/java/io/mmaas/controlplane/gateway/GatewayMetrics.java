@@ -33,6 +33,7 @@ public final class GatewayMetrics {
   private final Histogram inferSeconds = new Histogram();
   private final Histogram upstreamSeconds = new Histogram();
   private final LongAdder usageFlushFailures = new LongAdder();
+  private final LongAdder cancelled = new LongAdder();
   private final Map<String, LongSupplier> gauges = new TreeMap<>();
 
   /** One answered gateway request (any route, any outcome); {@code inference} adds it to the latency histogram. */
@@ -60,6 +61,11 @@ public final class GatewayMetrics {
 
   public void agentError(AgentError kind) {
     agentErrors.get(kind).increment();
+  }
+
+  /** A caller left while its request was at an agent; the call was cancelled. */
+  public void cancelled() {
+    cancelled.increment();
   }
 
   public void usageFlushFailed() {
@@ -96,6 +102,9 @@ public final class GatewayMetrics {
             + "unavailable (503 or 404 from the agent; next replica tried), failed mid-answer (connection closed).");
     agentErrors.forEach((kind, n) -> out.append("mmaas_gateway_agent_errors_total{kind=\"")
         .append(kind.name().toLowerCase(java.util.Locale.ROOT)).append("\"} ").append(n.sum()).append('\n'));
+    header(out, "mmaas_gateway_cancelled_total", "counter",
+        "Calls to agents cancelled because the caller closed its connection before the answer.");
+    out.append("mmaas_gateway_cancelled_total ").append(cancelled.sum()).append('\n');
     header(out, "mmaas_usage_flush_failures_total", "counter",
         "Usage flushes that failed (the counts are kept for the next one).");
     out.append("mmaas_usage_flush_failures_total ").append(usageFlushFailures.sum()).append('\n');

@@ -183,7 +183,17 @@ public final class GatewayRoutes {
     }
     long started = System.nanoTime();
     agents.request(options)
-        .compose(req -> req.send(body))
+        .compose(req -> {
+          // A caller that leaves before the answer cancels the call: the agent's connection is reset, and the agent
+          // drops the request unrun if it is still queued there.
+          ctx.response().closeHandler(v -> {
+            if (!ctx.response().ended()) {
+              metrics.cancelled();
+              req.reset();
+            }
+          });
+          return req.send(body);
+        })
         .onSuccess(resp -> {
           long upstream = System.nanoTime() - started;
           metrics.upstream(upstream);
