@@ -143,89 +143,80 @@ class OipHttpTest {
         })));
   }
 
-  @Test
-  @DisplayName("a request whose run goes over the agent's time limit gets 504 naming the limit; the next one is served")
-  void runOverTheTimeLimit() throws Exception {
-    // its own Vert.x: servers on port 0 share one random port per Vert.x instance, and this one must not join the
-    // test's server
-    Vertx vertx = Vertx.vertx();
-    try (OrtModelRuntime limited = new OrtModelRuntime(ExecutionProviderPreference.CPU, 300)) {
-      WebClient client = WebClient.create(vertx);
-      int width = 512;
-      limited.load("deep", Files.write(dir.resolve("deep.onnx"), OnnxModels.chain(width, 300, SEED)),
-          new RuntimeOptions(1, 1));
+  /**
+   * An agent serving a deep chain model (300 layers of 512 × 512) as replica "deep" with one inference thread, on its
+   * own Vert.x: servers on port 0 share one random port per Vert.x instance, and this one must not join the test's.
+   */
+  private record DeepAgent(Vertx vertx, OrtModelRuntime runtime, WebClient client, int port) implements AutoCloseable {
+    static final int WIDTH = 512;
+
+    static DeepAgent start(OrtModelRuntime runtime, String file) throws Exception {
+      runtime.load("deep", Files.write(dir.resolve(file), OnnxModels.chain(WIDTH, 300, SEED)), new RuntimeOptions(1, 1));
       ReplicaTable table = new ReplicaTable();
       table.put(new ReplicaStatus("deep", "deep", 1, ReplicaState.READY, null, 1));
       ServingKey key = new ServingKey();
       key.set(KEY);
+      Vertx vertx = Vertx.vertx();
       ServingVerticle serving = new ServingVerticle(new ServingVerticle.Settings("127.0.0.1", 0, 16L << 20, 1),
-          limited, table, key);
+          runtime, table, key);
       vertx.deployVerticle(serving).await();
-      // 1,024 rows through 300 layers of 512 × 512: about 160 GFLOP, seconds on one thread
-      int rows = 1024;
-      byte[] zeros = new byte[rows * width * 4];
-      BinaryBodies.Body big = BinaryBodies.of(new JsonObject().put("inputs", new JsonArray().add(
-          new JsonObject().put("name", "input").put("datatype", "FP32").put("shape", new JsonArray().add(rows).add(width))
+      return new DeepAgent(vertx, runtime, WebClient.create(vertx), serving.actualPort());
+    }
+
+    /** {@code rows} rows of zeros as a binary tensor: 1,024 rows are about 160 GFLOP, seconds on one thread. */
+    Future<HttpResponse<Buffer>> inferRows(int rows) {
+      byte[] zeros = new byte[rows * WIDTH * 4];
+      BinaryBodies.Body body = BinaryBodies.of(new JsonObject().put("inputs", new JsonArray().add(
+          new JsonObject().put("name", "input").put("datatype", "FP32").put("shape", new JsonArray().add(rows).add(WIDTH))
               .put("parameters", new JsonObject().put("binary_data_size", zeros.length)))), zeros);
+      return client.post(port, "127.0.0.1", "/v2/models/deep/infer").putHeader("Authorization", "Bearer " + KEY)
+          .putHeader("Inference-Header-Content-Length", Integer.toString(body.headerLength())).sendBuffer(body.bytes());
+    }
+
+    /** One row of 0.5 as plain JSON. */
+    static String oneRow() {
+      StringBuilder row = new StringBuilder();
+      for (int i = 0; i < WIDTH; i++) {
+        row.append(i == 0 ? "" : ",").append("0.5");
+      }
+      return "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1," + WIDTH + "],\"data\":[" + row
+          + "]}]}";
+    }
+
+    @Override
+    public void close() {
+      runtime.close();
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  @DisplayName("a request whose run goes over the agent's time limit gets 504 naming the limit; the next one is served")
+  void runOverTheTimeLimit() throws Exception {
+    try (DeepAgent agent = DeepAgent.start(new OrtModelRuntime(ExecutionProviderPreference.CPU, 300), "deep.onnx")) {
       long started = System.nanoTime();
-      HttpResponse<Buffer> stopped = client.post(serving.actualPort(), "127.0.0.1", "/v2/models/deep/infer")
-          .putHeader("Authorization", "Bearer " + KEY)
-          .putHeader("Inference-Header-Content-Length", Integer.toString(big.headerLength()))
-          .sendBuffer(big.bytes()).await();
+      HttpResponse<Buffer> stopped = agent.inferRows(1024).await();
       long millis = (System.nanoTime() - started) / 1_000_000;
       assertThat(stopped.statusCode()).as(stopped.bodyAsString()).isEqualTo(504);
       assertThat(stopped.bodyAsJsonObject().getString("error")).contains("limit of 300 ms");
       assertThat(millis).isBetween(300L, 3_000L);
-      JsonArray row = new JsonArray();
-      for (int i = 0; i < width; i++) {
-        row.add(0.5);
-      }
-      HttpResponse<Buffer> served = client.post(serving.actualPort(), "127.0.0.1", "/v2/models/deep/infer")
-          .putHeader("Authorization", "Bearer " + KEY)
-          .sendJsonObject(new JsonObject().put("inputs", new JsonArray().add(
-              input("input", "FP32", new JsonArray().add(1).add(width), row)))).await();
+      HttpResponse<Buffer> served = agent.client().post(agent.port(), "127.0.0.1", "/v2/models/deep/infer")
+          .putHeader("Authorization", "Bearer " + KEY).putHeader("Content-Type", "application/json")
+          .sendBuffer(Buffer.buffer(DeepAgent.oneRow())).await();
       assertThat(served.statusCode()).as(served.bodyAsString()).isEqualTo(200);
       assertThat(served.bodyAsJsonObject().getJsonArray("outputs").getJsonObject(0).getJsonArray("shape"))
-          .isEqualTo(new JsonArray().add(1).add(width));
-    } finally {
-      vertx.close().await();
+          .isEqualTo(new JsonArray().add(1).add(DeepAgent.WIDTH));
     }
   }
 
   @Test
   @DisplayName("a request whose caller closed the connection while it waited is dropped without running (499 in the metrics)")
   void abandonedRequestsAreNotRun() throws Exception {
-    Vertx vertx = Vertx.vertx(); // its own Vert.x, as in runOverTheTimeLimit
-    try (OrtModelRuntime runtime = new OrtModelRuntime(ExecutionProviderPreference.CPU)) {
-      WebClient client = WebClient.create(vertx);
-      int width = 512;
-      runtime.load("deep", Files.write(dir.resolve("deep-2.onnx"), OnnxModels.chain(width, 300, SEED)),
-          new RuntimeOptions(1, 1));
-      ReplicaTable table = new ReplicaTable();
-      table.put(new ReplicaStatus("deep", "deep", 1, ReplicaState.READY, null, 1));
-      ServingKey key = new ServingKey();
-      key.set(KEY);
-      // one inference thread: the second request waits behind the first
-      ServingVerticle serving = new ServingVerticle(new ServingVerticle.Settings("127.0.0.1", 0, 16L << 20, 1),
-          runtime, table, key);
-      vertx.deployVerticle(serving).await();
-      int rows = 512; // about 80 GFLOP: a second or more on one thread
-      byte[] zeros = new byte[rows * width * 4];
-      BinaryBodies.Body big = BinaryBodies.of(new JsonObject().put("inputs", new JsonArray().add(
-          new JsonObject().put("name", "input").put("datatype", "FP32").put("shape", new JsonArray().add(rows).add(width))
-              .put("parameters", new JsonObject().put("binary_data_size", zeros.length)))), zeros);
-      Future<HttpResponse<Buffer>> first = client.post(serving.actualPort(), "127.0.0.1", "/v2/models/deep/infer")
-          .putHeader("Authorization", "Bearer " + KEY)
-          .putHeader("Inference-Header-Content-Length", Integer.toString(big.headerLength()))
-          .sendBuffer(big.bytes());
+    try (DeepAgent agent = DeepAgent.start(new OrtModelRuntime(ExecutionProviderPreference.CPU), "deep-2.onnx")) {
+      Future<HttpResponse<Buffer>> first = agent.inferRows(512); // a second or more on the one inference thread
       Thread.sleep(300);
-      StringBuilder row = new StringBuilder();
-      for (int i = 0; i < width; i++) {
-        row.append(i == 0 ? "" : ",").append("0.5");
-      }
-      String small = "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1," + width
-          + "],\"data\":[" + row + "]}]}";
-      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", serving.actualPort())) {
+      String small = DeepAgent.oneRow();
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", agent.port())) {
         socket.getOutputStream().write(("POST /v2/models/deep/infer HTTP/1.1\r\nHost: agent\r\nAuthorization: Bearer "
             + KEY + "\r\nContent-Type: application/json\r\nContent-Length: " + small.length() + "\r\n\r\n" + small)
             .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
@@ -236,12 +227,10 @@ class OipHttpTest {
       String metrics = "";
       for (int i = 0; i < 50 && !metrics.contains("code=\"499\""); i++) {
         Thread.sleep(20);
-        metrics = client.get(serving.actualPort(), "127.0.0.1", "/metrics").send().await().bodyAsString();
+        metrics = agent.client().get(agent.port(), "127.0.0.1", "/metrics").send().await().bodyAsString();
       }
       assertThat(metrics).contains("mmaas_agent_requests_total{model=\"deep\",version=\"1\",code=\"499\"} 1")
           .contains("mmaas_agent_requests_total{model=\"deep\",version=\"1\",code=\"200\"} 1");
-    } finally {
-      vertx.close().await();
     }
   }
 
