@@ -1,7 +1,8 @@
 package io.mmaas.controlplane.gateway;
 
+import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
@@ -34,7 +35,9 @@ public final class GatewayMetrics {
   private final Histogram upstreamSeconds = new Histogram();
   private final LongAdder usageFlushFailures = new LongAdder();
   private final LongAdder cancelled = new LongAdder();
-  private final Map<String, LongSupplier> gauges = new TreeMap<>();
+  private final List<Gauge> gauges = new CopyOnWriteArrayList<>();
+
+  private record Gauge(String name, String help, LongSupplier value) {}
 
   /** One answered gateway request (any route, any outcome); {@code inference} adds it to the latency histogram. */
   public void answered(int status, boolean inference, long nanos) {
@@ -73,8 +76,8 @@ public final class GatewayMetrics {
   }
 
   /** A value read at each scrape, e.g. requests in flight; registered once at start. */
-  public synchronized GatewayMetrics gauge(String name, String help, LongSupplier value) {
-    gauges.put(name + "\u0000" + help, value);
+  public GatewayMetrics gauge(String name, String help, LongSupplier value) {
+    gauges.add(new Gauge(name, help, value));
     return this;
   }
 
@@ -89,7 +92,7 @@ public final class GatewayMetrics {
       }
     }
     header(out, "mmaas_gateway_infer_duration_seconds", "histogram",
-        "Inference requests from the first byte in to the last byte out, refusals included.");
+        "POST (inference) requests, from their arrival to the last byte of the answer, refusals included.");
     inferSeconds.write(out, "mmaas_gateway_infer_duration_seconds");
     header(out, "mmaas_gateway_upstream_duration_seconds", "histogram",
         "From sending a request to an agent to the status line of its answer.");
@@ -108,13 +111,9 @@ public final class GatewayMetrics {
     header(out, "mmaas_usage_flush_failures_total", "counter",
         "Usage flushes that failed (the counts are kept for the next one).");
     out.append("mmaas_usage_flush_failures_total ").append(usageFlushFailures.sum()).append('\n');
-    synchronized (this) {
-      gauges.forEach((key, value) -> {
-        int split = key.indexOf('\u0000');
-        String name = key.substring(0, split);
-        header(out, name, "gauge", key.substring(split + 1));
-        out.append(name).append(' ').append(value.getAsLong()).append('\n');
-      });
+    for (Gauge gauge : gauges) {
+      header(out, gauge.name(), "gauge", gauge.help());
+      out.append(gauge.name()).append(' ').append(gauge.value().getAsLong()).append('\n');
     }
     return out.toString();
   }
