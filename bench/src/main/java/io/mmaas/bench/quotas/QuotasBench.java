@@ -44,7 +44,8 @@ public final class QuotasBench {
       Map<String, String> agentTuning = Platform.tuning("AGENT");
       if (!cpTuning.isEmpty() || !agentTuning.isEmpty()) {
         report.line("Settings from the environment: control planes %s, agent %s.%n", cpTuning, agentTuning);
-        report.json().put("tuning", new io.vertx.core.json.JsonObject().put("controlPlane", new java.util.HashMap<String, Object>(cpTuning))
+        report.json().put("tuning", new io.vertx.core.json.JsonObject()
+            .put("controlPlane", new java.util.HashMap<String, Object>(cpTuning))
             .put("agent", new java.util.HashMap<String, Object>(agentTuning)));
       }
       for (String name : new String[] {"quotas-cp1", "quotas-cp2"}) {

@@ -24,7 +24,7 @@ public final class GatewayMetrics {
   /** Why the limiter refused (the {@code reason} label of {@code mmaas_gateway_throttled_total}). */
   public enum Refusal { TENANT_RATE, TENANT_CONCURRENCY, KEY_RATE, KEY_CONCURRENCY, DAILY_QUOTA }
 
-  /** What went wrong between the gateway and an agent (the {@code kind} label of {@code mmaas_gateway_agent_errors_total}). */
+  /** What went wrong calling an agent (the {@code kind} label of {@code mmaas_gateway_agent_errors_total}). */
   public enum AgentError { UNREACHABLE, TIMEOUT, REPLICA_UNAVAILABLE, FAILED_MID_ANSWER }
 
   /** By status code (100–599), created on first use: no boxing or map lookup per request. */

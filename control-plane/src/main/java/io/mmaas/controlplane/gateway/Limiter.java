@@ -1,5 +1,6 @@
 package io.mmaas.controlplane.gateway;
 
+import io.mmaas.controlplane.gateway.GatewayMetrics.Refusal;
 import io.mmaas.controlplane.keys.ApiKey;
 import io.mmaas.controlplane.quotas.Quota;
 import io.vertx.core.Future;
@@ -64,27 +65,31 @@ public final class Limiter {
     int tenantConcurrency = Math.max(1, q.concurrentRequests() / n);
     if (t.inFlight().incrementAndGet() > tenantConcurrency) {
       t.inFlight().decrementAndGet();
-      return Future.succeededFuture(Decision.refuse(1, GatewayMetrics.Refusal.TENANT_CONCURRENCY, "too many concurrent requests for this tenant (limit "
+      return Future.succeededFuture(Decision.refuse(1, Refusal.TENANT_CONCURRENCY,
+          "too many concurrent requests for this tenant (limit "
           + q.concurrentRequests() + ")", q.requestsPerSecond()));
     }
     if (key.maxConcurrent() != null && k.inFlight().incrementAndGet() > Math.max(1, key.maxConcurrent() / n)) {
       k.inFlight().decrementAndGet();
       t.inFlight().decrementAndGet();
-      return Future.succeededFuture(Decision.refuse(1, GatewayMetrics.Refusal.KEY_CONCURRENCY, "too many concurrent requests for this API key (limit "
+      return Future.succeededFuture(Decision.refuse(1, Refusal.KEY_CONCURRENCY,
+          "too many concurrent requests for this API key (limit "
           + key.maxConcurrent() + ")", q.requestsPerSecond()));
     }
     Runnable release = releaser(t, key.maxConcurrent() != null ? k : null);
     long wait = t.bucket().take(now);
     if (wait > 0) {
       release.run();
-      return Future.succeededFuture(Decision.refuse(seconds(wait), GatewayMetrics.Refusal.TENANT_RATE, "rate limit of " + q.requestsPerSecond()
+      return Future.succeededFuture(Decision.refuse(seconds(wait), Refusal.TENANT_RATE,
+          "rate limit of " + q.requestsPerSecond()
           + " requests/s exceeded for this tenant", q.requestsPerSecond()));
     }
     if (k.bucket() != null) {
       long keyWait = k.bucket().take(now);
       if (keyWait > 0) {
         release.run();
-        return Future.succeededFuture(Decision.refuse(seconds(keyWait), GatewayMetrics.Refusal.KEY_RATE, "rate limit of " + key.rateLimitRps()
+        return Future.succeededFuture(Decision.refuse(seconds(keyWait), Refusal.KEY_RATE,
+            "rate limit of " + key.rateLimitRps()
             + " requests/s exceeded for this API key", key.rateLimitRps()));
       }
     }
@@ -95,7 +100,8 @@ public final class Limiter {
       if (!ok) {
         release.run();
         long untilMidnight = 86_400 - LocalTime.ofInstant(clock.instant(), ZoneOffset.UTC).toSecondOfDay();
-        return Decision.refuse(untilMidnight, GatewayMetrics.Refusal.DAILY_QUOTA, "daily request quota of " + q.requestsPerDay() + " reached",
+        return Decision.refuse(untilMidnight, Refusal.DAILY_QUOTA,
+            "daily request quota of " + q.requestsPerDay() + " reached",
             q.requestsPerDay());
       }
       return new Decision(true, 0, null, null, q.requestsPerSecond(), remaining, release);

@@ -65,7 +65,8 @@ public final class AgentVerticle extends VerticleBase {
     return vertx
         .executeBlocking(() -> Files.createDirectories(config.dataDir()))
         .compose(dir -> artifacts.init())
-        .compose(ready -> vertx.executeBlocking(() -> new OrtModelRuntime(config.executionProvider(), config.maxInferMillis())))
+        .compose(ready -> vertx.executeBlocking(
+            () -> new OrtModelRuntime(config.executionProvider(), config.maxInferMillis())))
         .compose(ortRuntime -> {
           runtime = ortRuntime;
           serving = new ServingVerticle(

@@ -20,6 +20,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -96,7 +97,7 @@ public final class InferenceService {
     private volatile boolean gone;
 
     /** Marks the caller gone when {@code response}'s connection closes before the response ends. */
-    static Caller of(io.vertx.core.http.HttpServerResponse response) {
+    static Caller of(HttpServerResponse response) {
       Caller caller = new Caller();
       response.closeHandler(v -> caller.gone = true);
       return caller;
