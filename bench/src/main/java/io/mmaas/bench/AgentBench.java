@@ -5,6 +5,7 @@ import io.mmaas.agent.runtime.RuntimeOptions;
 import io.mmaas.agent.runtime.Tensor;
 import io.mmaas.bench.load.LoadResult;
 import io.mmaas.bench.load.RawHttpLoad;
+import io.mmaas.bench.report.LoadAverage;
 import io.mmaas.onnx.OnnxModels;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -297,6 +298,9 @@ final class AgentBench {
     return Math.round(over.perSecond() / under.perSecond() * 1000) / 1000.0;
   }
 
+  /** Load and hypervisor steal over the whole run, for the report. */
+  private final LoadAverage machine = new LoadAverage();
+
   private void write(Path dir) throws Exception {
     Files.createDirectories(dir);
     String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
@@ -309,6 +313,7 @@ final class AgentBench {
         .put("secondsPerCase", seconds)
         .put("inferThreads", INFER_THREADS)
         .put("eventLoops", ServingVerticle.Settings.defaultEventLoops())
+        .put("machine", machine.toJson())
         .put("results", rows).put("ratios", ratios).put("notes", new JsonArray(notes));
     Files.writeString(dir.resolve("agent-" + stamp + ".json"), json.encodePrettily());
     StringBuilder md = new StringBuilder("# Agent benchmark " + stamp + "\n\n")
@@ -330,6 +335,8 @@ final class AgentBench {
     ratios.forEach(e -> md.append("| ").append(e.getKey()).append(" | ").append(e.getValue()).append(" |\n"));
     md.append('\n');
     notes.forEach(n -> md.append("- ").append(n).append('\n'));
+    md.append("\nMachine: ").append(machine.describe()).append(".\n");
+    machine.close();
     Files.writeString(dir.resolve("agent-" + stamp + ".md"), md.toString());
     System.out.println(md);
   }
