@@ -157,6 +157,7 @@ MMaaS is running.
   Web console     http://127.0.0.1:$CONSOLE_PORT        (sign in as admin / $MMAAS_ADMIN_PASSWORD)
   Admin API       $ADMIN/api/v1
   Gateway (OIP)   $GATEWAY/v2
+  Metrics         http://127.0.0.1:$AGENT_API_PORT/metrics (gateway), http://127.0.0.1:$AGENT_PORT/metrics (agent)
   Logs            $LOGS
   Stop            ./deploy/local/down.sh
 
