@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.mmaas.agent.runtime.ExecutionProviderPreference;
+import io.mmaas.agent.runtime.ModelRuntime;
 import io.mmaas.agent.runtime.OrtModelRuntime;
 import io.mmaas.agent.runtime.RuntimeOptions;
 import io.mmaas.agent.sync.ReplicaState;
 import io.mmaas.agent.sync.ReplicaStatus;
 import io.mmaas.agent.sync.ReplicaTable;
 import io.mmaas.agent.testing.BinaryBodies;
+import io.mmaas.agent.testing.GatedRuntime;
 import io.mmaas.agent.testing.TwinOutputModel;
 import io.mmaas.onnx.OnnxModels;
 import io.vertx.core.Future;
@@ -144,48 +146,49 @@ class OipHttpTest {
   }
 
   /**
-   * An agent serving a deep chain model (300 layers of 512 × 512) as replica "deep" with one inference thread, on its
-   * own Vert.x: servers on port 0 share one random port per Vert.x instance, and this one must not join the test's.
+   * An agent with one inference thread on its own Vert.x (servers on port 0 share one random port per Vert.x
+   * instance, and this one must not join the test's server).
    */
-  private record DeepAgent(Vertx vertx, OrtModelRuntime runtime, WebClient client, int port) implements AutoCloseable {
-    static final int WIDTH = 512;
+  private record OwnAgent(Vertx vertx, WebClient client, int port) implements AutoCloseable {
+    static final int DEEP_WIDTH = 512;
 
-    static DeepAgent start(OrtModelRuntime runtime, String file) throws Exception {
-      runtime.load("deep", Files.write(dir.resolve(file), OnnxModels.chain(WIDTH, 300, SEED)), new RuntimeOptions(1, 1));
-      ReplicaTable table = new ReplicaTable();
-      table.put(new ReplicaStatus("deep", "deep", 1, ReplicaState.READY, null, 1));
+    static OwnAgent start(ModelRuntime runtime, ReplicaTable table) {
       ServingKey key = new ServingKey();
       key.set(KEY);
       Vertx vertx = Vertx.vertx();
       ServingVerticle serving = new ServingVerticle(new ServingVerticle.Settings("127.0.0.1", 0, 16L << 20, 1),
           runtime, table, key);
       vertx.deployVerticle(serving).await();
-      return new DeepAgent(vertx, runtime, WebClient.create(vertx), serving.actualPort());
+      return new OwnAgent(vertx, WebClient.create(vertx), serving.actualPort());
     }
 
-    /** {@code rows} rows of zeros as a binary tensor: 1,024 rows are about 160 GFLOP, seconds on one thread. */
-    Future<HttpResponse<Buffer>> inferRows(int rows) {
-      byte[] zeros = new byte[rows * WIDTH * 4];
+    /** Loads a deep chain model (300 layers of 512 × 512) as replica "deep" and serves it. */
+    static OwnAgent deep(OrtModelRuntime runtime) throws Exception {
+      runtime.load("deep", Files.write(dir.resolve("deep.onnx"), OnnxModels.chain(DEEP_WIDTH, 300, SEED)),
+          new RuntimeOptions(1, 1));
+      ReplicaTable table = new ReplicaTable();
+      table.put(new ReplicaStatus("deep", "deep", 1, ReplicaState.READY, null, 1));
+      return start(runtime, table);
+    }
+
+    /** {@code rows} rows of zeros for the deep model, binary: 1,024 rows are about 160 GFLOP. */
+    Future<HttpResponse<Buffer>> inferDeepRows(int rows) {
+      byte[] zeros = new byte[rows * DEEP_WIDTH * 4];
       BinaryBodies.Body body = BinaryBodies.of(new JsonObject().put("inputs", new JsonArray().add(
-          new JsonObject().put("name", "input").put("datatype", "FP32").put("shape", new JsonArray().add(rows).add(WIDTH))
+          new JsonObject().put("name", "input").put("datatype", "FP32")
+              .put("shape", new JsonArray().add(rows).add(DEEP_WIDTH))
               .put("parameters", new JsonObject().put("binary_data_size", zeros.length)))), zeros);
       return client.post(port, "127.0.0.1", "/v2/models/deep/infer").putHeader("Authorization", "Bearer " + KEY)
           .putHeader("Inference-Header-Content-Length", Integer.toString(body.headerLength())).sendBuffer(body.bytes());
     }
 
-    /** One row of 0.5 as plain JSON. */
-    static String oneRow() {
-      StringBuilder row = new StringBuilder();
-      for (int i = 0; i < WIDTH; i++) {
-        row.append(i == 0 ? "" : ",").append("0.5");
-      }
-      return "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1," + WIDTH + "],\"data\":[" + row
-          + "]}]}";
+    /** This agent's Prometheus text. */
+    String metrics() {
+      return client.get(port, "127.0.0.1", "/metrics").send().await().bodyAsString();
     }
 
     @Override
     public void close() {
-      runtime.close();
       vertx.close().await();
     }
   }
@@ -193,45 +196,58 @@ class OipHttpTest {
   @Test
   @DisplayName("a request whose run goes over the agent's time limit gets 504 naming the limit; the next one is served")
   void runOverTheTimeLimit() throws Exception {
-    try (DeepAgent agent = DeepAgent.start(new OrtModelRuntime(ExecutionProviderPreference.CPU, 300), "deep.onnx")) {
+    try (OrtModelRuntime limited = new OrtModelRuntime(ExecutionProviderPreference.CPU, 300);
+         OwnAgent agent = OwnAgent.deep(limited)) {
       long started = System.nanoTime();
-      HttpResponse<Buffer> stopped = agent.inferRows(1024).await();
+      HttpResponse<Buffer> stopped = agent.inferDeepRows(1024).await();
       long millis = (System.nanoTime() - started) / 1_000_000;
       assertThat(stopped.statusCode()).as(stopped.bodyAsString()).isEqualTo(504);
       assertThat(stopped.bodyAsJsonObject().getString("error")).contains("limit of 300 ms");
       assertThat(millis).isBetween(300L, 3_000L);
-      HttpResponse<Buffer> served = agent.client().post(agent.port(), "127.0.0.1", "/v2/models/deep/infer")
-          .putHeader("Authorization", "Bearer " + KEY).putHeader("Content-Type", "application/json")
-          .sendBuffer(Buffer.buffer(DeepAgent.oneRow())).await();
+      HttpResponse<Buffer> served = agent.inferDeepRows(1).await();
       assertThat(served.statusCode()).as(served.bodyAsString()).isEqualTo(200);
       assertThat(served.bodyAsJsonObject().getJsonArray("outputs").getJsonObject(0).getJsonArray("shape"))
-          .isEqualTo(new JsonArray().add(1).add(DeepAgent.WIDTH));
+          .isEqualTo(new JsonArray().add(1).add(OwnAgent.DEEP_WIDTH));
     }
   }
 
   @Test
   @DisplayName("a request whose caller closed the connection while it waited is dropped without running (499 in the metrics)")
   void abandonedRequestsAreNotRun() throws Exception {
-    try (DeepAgent agent = DeepAgent.start(new OrtModelRuntime(ExecutionProviderPreference.CPU), "deep-2.onnx")) {
-      Future<HttpResponse<Buffer>> first = agent.inferRows(512); // a second or more on the one inference thread
-      Thread.sleep(300);
-      String small = DeepAgent.oneRow();
+    GatedRuntime gated = new GatedRuntime(runtime);
+    try (OwnAgent agent = OwnAgent.start(gated, replicas)) {
+      // the first request holds the one inference thread at the gate
+      Future<HttpResponse<Buffer>> first = agent.client().post(agent.port(), "127.0.0.1", "/v2/models/" + MLP + "/infer")
+          .putHeader("Authorization", "Bearer " + KEY).sendJsonObject(mlpRequest(ROWS));
+      awaitTrue(() -> gated.waiting() == 1);
+      String second = mlpRequest(ROWS).encode();
       try (java.net.Socket socket = new java.net.Socket("127.0.0.1", agent.port())) {
-        socket.getOutputStream().write(("POST /v2/models/deep/infer HTTP/1.1\r\nHost: agent\r\nAuthorization: Bearer "
-            + KEY + "\r\nContent-Type: application/json\r\nContent-Length: " + small.length() + "\r\n\r\n" + small)
-            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        socket.getOutputStream().write(("POST /v2/models/" + MLP + "/infer HTTP/1.1\r\nHost: agent\r\n"
+            + "Authorization: Bearer " + KEY + "\r\nContent-Type: application/json\r\nContent-Length: "
+            + second.length() + "\r\n\r\n" + second).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
-        Thread.sleep(300); // read and queued behind the first
-      } // gone
+        awaitTrue(() -> agent.metrics().contains("mmaas_agent_pending_requests 2")); // queued behind the first
+      } // the caller goes away
+      Thread.sleep(200); // the idle event loop sees the closed connection
+      gated.open(2);
       assertThat(first.await().statusCode()).isEqualTo(200);
-      String metrics = "";
-      for (int i = 0; i < 50 && !metrics.contains("code=\"499\""); i++) {
-        Thread.sleep(20);
-        metrics = agent.client().get(agent.port(), "127.0.0.1", "/metrics").send().await().bodyAsString();
-      }
-      assertThat(metrics).contains("mmaas_agent_requests_total{model=\"deep\",version=\"1\",code=\"499\"} 1")
-          .contains("mmaas_agent_requests_total{model=\"deep\",version=\"1\",code=\"200\"} 1");
+      awaitTrue(() -> agent.metrics().contains("mmaas_agent_pending_requests 0"));
+      String metrics = agent.metrics();
+      assertThat(metrics).contains("mmaas_agent_requests_total{model=\"mlp\",version=\"3\",code=\"499\"} 1")
+          .contains("mmaas_agent_requests_total{model=\"mlp\",version=\"3\",code=\"200\"} 1");
+      assertThat(gated.waiting()).isZero();
+      // the second never reached the runtime: of the two permits, one is left for the next request
+      assertThat(agent.client().post(agent.port(), "127.0.0.1", "/v2/models/" + MLP + "/infer")
+          .putHeader("Authorization", "Bearer " + KEY).sendJsonObject(mlpRequest(ROWS)).await().statusCode())
+          .isEqualTo(200);
     }
+  }
+
+  private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    for (int i = 0; i < 250 && !condition.getAsBoolean(); i++) {
+      Thread.sleep(20);
+    }
+    assertThat(condition.getAsBoolean()).as("condition within 5 s").isTrue();
   }
 
   @Test
