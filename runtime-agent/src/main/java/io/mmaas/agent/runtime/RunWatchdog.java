@@ -58,7 +58,7 @@ final class RunWatchdog implements AutoCloseable {
 
   private Slot newSlot() {
     try {
-      Slot slot = new Slot(new RunOptions());
+      Slot slot = new Slot(new RunOptions(), Thread.currentThread());
       slots.add(slot);
       return slot;
     } catch (OrtException e) {
@@ -69,12 +69,22 @@ final class RunWatchdog implements AutoCloseable {
   private void check() {
     long now = System.nanoTime();
     for (Slot slot : slots) {
+      if (!slot.owner.isAlive()) { // a thread that ran sessions and ended (a pool shrinking, a test's thread)
+        slots.remove(slot);
+        slot.options.close();
+        continue;
+      }
       try {
         slot.stopIfOver(now, limitNanos);
       } catch (OrtException | RuntimeException e) {
         log.warn("could not stop a run that went over {} ms: {}", limitMillis, e.toString());
       }
     }
+  }
+
+  /** Threads with run options now (for tests). */
+  int threads() {
+    return slots.size();
   }
 
   @Override
@@ -85,12 +95,14 @@ final class RunWatchdog implements AutoCloseable {
   /** One thread's run options and the state of its run. */
   static final class Slot {
     private final RunOptions options;
+    private final Thread owner;
     private long started; // guarded by this
     private boolean running; // guarded by this
     private boolean stopped; // guarded by this
 
-    private Slot(RunOptions options) {
+    private Slot(RunOptions options, Thread owner) {
       this.options = options;
+      this.owner = owner;
     }
 
     RunOptions options() {
