@@ -20,6 +20,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -182,12 +183,14 @@ public final class GatewayRoutes {
       options.putHeader("Inference-Header-Content-Length", headerLength);
     }
     long started = System.nanoTime();
+    AtomicBoolean answered = new AtomicBoolean();
     agents.request(options)
         .compose(req -> {
-          // A caller that leaves before the answer cancels the call: the agent's connection is reset, and the agent
-          // drops the request unrun if it is still queued there.
-          ctx.response().closeHandler(v -> {
-            if (!ctx.response().ended()) {
+          // A caller that leaves before the agent answers cancels the call: the agent's connection is reset, and the
+          // agent drops the request unrun if it is still queued there. (An end handler, not the response's close
+          // handler: Vert.x Web's end handlers, which release the concurrency slot and meter the request, hang on it.)
+          ctx.addEndHandler(ended -> {
+            if (ended.failed() && !answered.get()) {
               metrics.cancelled();
               req.reset();
             }
@@ -195,6 +198,7 @@ public final class GatewayRoutes {
           return req.send(body);
         })
         .onSuccess(resp -> {
+          answered.set(true);
           long upstream = System.nanoTime() - started;
           metrics.upstream(upstream);
           ctx.put(AdmissionHandler.UPSTREAM_MS, upstream / 1_000_000);
@@ -233,6 +237,7 @@ public final class GatewayRoutes {
           });
         })
         .onFailure(err -> {
+          answered.set(true);
           if (err instanceof TimeoutException) {
             metrics.agentError(GatewayMetrics.AgentError.TIMEOUT);
             // The agent took the request and did not answer in time. Another replica is not tried: that would make

@@ -24,6 +24,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 import io.netty.buffer.ByteBuf;
 import java.util.List;
 import java.util.Map;
@@ -100,6 +101,20 @@ public final class InferenceService {
     static Caller of(HttpServerResponse response) {
       Caller caller = new Caller();
       response.closeHandler(v -> caller.gone = true);
+      return caller;
+    }
+
+    /**
+     * The same for a request served by the router: through an end handler, since Vert.x Web keeps the response's
+     * close handler for its own end handlers (replacing it would silence them).
+     */
+    static Caller of(RoutingContext ctx) {
+      Caller caller = new Caller();
+      ctx.addEndHandler(ended -> {
+        if (ended.failed()) {
+          caller.gone = true;
+        }
+      });
       return caller;
     }
 

@@ -80,7 +80,7 @@ final class OipHandler {
       return;
     }
     service
-        .infer(target(ctx), ctx.body().buffer(), headerLength, InferenceService.Caller.of(ctx.response()))
+        .infer(target(ctx), ctx.body().buffer(), headerLength, InferenceService.Caller.of(ctx))
         .onSuccess(encoded -> writeEncoded(ctx.response(), encoded))
         .onFailure(ctx::fail);
   }

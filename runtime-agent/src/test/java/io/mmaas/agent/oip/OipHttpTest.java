@@ -221,22 +221,27 @@ class OipHttpTest {
           .putHeader("Authorization", "Bearer " + KEY).sendJsonObject(mlpRequest(ROWS));
       awaitTrue(() -> gated.waiting() == 1);
       String second = mlpRequest(ROWS).encode();
-      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", agent.port())) {
-        socket.getOutputStream().write(("POST /v2/models/" + MLP + "/infer HTTP/1.1\r\nHost: agent\r\n"
-            + "Authorization: Bearer " + KEY + "\r\nContent-Type: application/json\r\nContent-Length: "
-            + second.length() + "\r\n\r\n" + second).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        socket.getOutputStream().flush();
-        awaitTrue(() -> agent.metrics().contains("mmaas_agent_pending_requests 2")); // queued behind the first
-      } // the caller goes away
-      Thread.sleep(200); // the idle event loop sees the closed connection
-      gated.open(2);
+      // two callers that leave while queued: one on the infer route, one on a path the router serves (escaped)
+      try (java.net.Socket direct = new java.net.Socket("127.0.0.1", agent.port());
+           java.net.Socket routed = new java.net.Socket("127.0.0.1", agent.port())) {
+        for (var call : List.of(Map.entry(direct, "/v2/models/" + MLP + "/infer"),
+            Map.entry(routed, "/v2/models/" + MLP.replace("-", "%2D") + "/infer"))) {
+          call.getKey().getOutputStream().write(("POST " + call.getValue() + " HTTP/1.1\r\nHost: agent\r\n"
+              + "Authorization: Bearer " + KEY + "\r\nContent-Type: application/json\r\nContent-Length: "
+              + second.length() + "\r\n\r\n" + second).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          call.getKey().getOutputStream().flush();
+        }
+        awaitTrue(() -> agent.metrics().contains("mmaas_agent_pending_requests 3")); // queued behind the first
+      } // the callers go away
+      Thread.sleep(200); // the idle event loop sees the closed connections
+      gated.open(3);
       assertThat(first.await().statusCode()).isEqualTo(200);
       awaitTrue(() -> agent.metrics().contains("mmaas_agent_pending_requests 0"));
       String metrics = agent.metrics();
-      assertThat(metrics).contains("mmaas_agent_requests_total{model=\"mlp\",version=\"3\",code=\"499\"} 1")
+      assertThat(metrics).contains("mmaas_agent_requests_total{model=\"mlp\",version=\"3\",code=\"499\"} 2")
           .contains("mmaas_agent_requests_total{model=\"mlp\",version=\"3\",code=\"200\"} 1");
       assertThat(gated.waiting()).isZero();
-      // the second never reached the runtime: of the two permits, one is left for the next request
+      // the abandoned ones never reached the runtime: of the three permits, two are left for the next requests
       assertThat(agent.client().post(agent.port(), "127.0.0.1", "/v2/models/" + MLP + "/infer")
           .putHeader("Authorization", "Bearer " + KEY).sendJsonObject(mlpRequest(ROWS)).await().statusCode())
           .isEqualTo(200);
