@@ -49,8 +49,8 @@ final class RunWatchdog implements AutoCloseable {
     return limitMillis;
   }
 
-  /** This thread's slot, marked as running from now; {@link Slot#end} must follow. */
-  Slot begin() {
+  /** This thread's slot, marked as running from now; {@link Slot#end} should follow. */
+  Slot begin() throws OrtException {
     Slot slot = local.get();
     slot.begin();
     return slot;
@@ -109,7 +109,15 @@ final class RunWatchdog implements AutoCloseable {
       return options;
     }
 
-    private synchronized void begin() {
+    /**
+     * Starts a run. A previous run on this thread that ended without {@link #end} (an unexpected exception) may have
+     * been marked stopped since: that stop is cleared here, so it cannot fall on this run.
+     */
+    private synchronized void begin() throws OrtException {
+      if (stopped) {
+        stopped = false;
+        options.setTerminate(false);
+      }
       started = System.nanoTime();
       running = true;
     }

@@ -32,6 +32,17 @@ class RunWatchdogTest {
   }
 
   @Test
+  @DisplayName("a run that ended without end() (an unexpected exception) does not get the next run on its thread stopped")
+  void aMissedEndDoesNotStopTheNextRun() throws Exception {
+    try (RunWatchdog watchdog = new RunWatchdog(20)) {
+      watchdog.begin(); // never ended
+      Thread.sleep(200); // the watchdog has marked it over the limit
+      RunWatchdog.Slot next = watchdog.begin();
+      assertThat(next.end()).isFalse();
+    }
+  }
+
+  @Test
   @DisplayName("a run that ends in time is not marked stopped")
   void runsInTimeAreNotStopped() throws Exception {
     try (RunWatchdog watchdog = new RunWatchdog(1_000)) {
