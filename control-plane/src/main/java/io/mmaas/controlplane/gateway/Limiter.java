@@ -24,10 +24,15 @@ import java.util.function.IntSupplier;
  */
 public final class Limiter {
   /** The answer for one request: allowed (then {@link #release} must run once it ends) or refused with a 429. */
-  public record Decision(boolean allowed, long retryAfterSeconds, String reason, GatewayMetrics.Refusal refusal,
-                         long limit, long remaining, Runnable release) {
-    static Decision refuse(long retryAfterSeconds, GatewayMetrics.Refusal refusal, String reason, long limit) {
-      return new Decision(false, Math.max(1, retryAfterSeconds), reason, refusal, limit, 0, () -> { });
+  public record Decision(long retryAfterSeconds, String reason, Refusal refusal, long limit, long remaining,
+                         Runnable release) {
+    static Decision refuse(long retryAfterSeconds, Refusal refusal, String reason, long limit) {
+      return new Decision(Math.max(1, retryAfterSeconds), reason, refusal, limit, 0, () -> { });
+    }
+
+    /** Admitted: no limit refused it. */
+    public boolean allowed() {
+      return refusal == null;
     }
   }
 
@@ -104,7 +109,7 @@ public final class Limiter {
             "daily request quota of " + q.requestsPerDay() + " reached",
             q.requestsPerDay());
       }
-      return new Decision(true, 0, null, null, q.requestsPerSecond(), remaining, release);
+      return new Decision(0, null, null, q.requestsPerSecond(), remaining, release);
     });
   }
 

@@ -1,12 +1,10 @@
 package io.mmaas.agent.oip;
 
 import io.mmaas.agent.batching.BatchObserver;
-import io.mmaas.agent.batching.CallerGoneException;
 import io.mmaas.agent.batching.InferenceQueue;
 import io.mmaas.agent.batching.QueueFullException;
 import io.mmaas.agent.metrics.AgentMetrics;
 import io.mmaas.agent.metrics.ModelMetrics;
-import io.mmaas.agent.runtime.InferenceTimeoutException;
 import io.mmaas.agent.runtime.LoadedModel;
 import io.mmaas.agent.runtime.ModelNotLoadedException;
 import io.mmaas.agent.runtime.ModelRuntime;
@@ -209,7 +207,7 @@ public final class InferenceService {
     public void failed(Throwable failure) {
       Throwable shown = shown(failure);
       if (!answered) {
-        finish(statusOf(shown));
+        finish(OipFailureHandler.statusOf(shown, 500));
       }
       Outbox.post(context, () -> promise.tryFail(shown));
     }
@@ -271,25 +269,6 @@ public final class InferenceService {
 
   private static InferResponseWriter.Encoded encode(Serving serving, InferRequest request, List<Tensor> outputs) {
     return InferCodec.encode(serving.names(), request.id(), outputs, request.binaryOutputs());
-  }
-
-  private static int statusOf(Throwable failure) {
-    if (failure == null) {
-      return 200;
-    }
-    if (failure instanceof InvalidInputException) {
-      return 400;
-    }
-    if (failure instanceof ModelNotFoundException) {
-      return 404;
-    }
-    if (failure instanceof InferenceTimeoutException) {
-      return 504;
-    }
-    if (failure instanceof CallerGoneException) {
-      return 499; // as nginx counts a request whose client closed the connection first
-    }
-    return failure instanceof UnavailableException ? 503 : 500;
   }
 
   /** OIP model metadata. */

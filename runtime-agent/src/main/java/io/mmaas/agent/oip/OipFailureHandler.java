@@ -51,7 +51,11 @@ final class OipFailureHandler implements Handler<RoutingContext> {
     return OipHandler.json(request.response(), status, new JsonObject().put("error", message));
   }
 
-  private static int statusOf(Throwable failure, int status) {
+  /**
+   * The status a failure is answered (and counted) with, for the router, the infer route and the agent's metrics
+   * alike; {@code status} when the failure does not decide it, 500 when that is 0 or less.
+   */
+  static int statusOf(Throwable failure, int status) {
     if (failure instanceof InvalidInputException) {
       return 400;
     }
@@ -68,7 +72,7 @@ final class OipFailureHandler implements Handler<RoutingContext> {
       return 504;
     }
     if (failure instanceof CallerGoneException) {
-      return 499; // nobody to answer; logged at debug level
+      return 499; // as nginx counts a request whose client closed the connection first; logged at debug level
     }
     return status > 0 ? status : 500;
   }
