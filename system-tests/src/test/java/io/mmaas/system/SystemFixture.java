@@ -83,13 +83,20 @@ final class SystemFixture implements AutoCloseable {
 
   /** Enrolls and starts one more runtime agent process. */
   JavaProcess startAgent(String name) throws Exception {
+    return startAgent(name, Map.of());
+  }
+
+  /** Enrolls and starts one more runtime agent process with the test settings plus {@code overrides}. */
+  JavaProcess startAgent(String name, Map<String, String> overrides) throws Exception {
     String token = post("/api/v1/agents/enrollment-tokens", new JsonObject().put("name", name)).getString("token");
-    JavaProcess agent = JavaProcess.start(name, "runtime-agent", "512m", PROCESS_LOGS, Map.of(
+    Map<String, String> env = new HashMap<>(Map.of(
         "MMAAS_AGENT_CONTROL_PLANE_URL", agentApiUrl,
         "MMAAS_AGENT_ENROLLMENT_TOKEN", token,
         "MMAAS_AGENT_NAME", name,
         "MMAAS_AGENT_PORT", "0",
         "MMAAS_AGENT_DATA_DIR", data.resolve(name).toString()));
+    env.putAll(overrides);
+    JavaProcess agent = JavaProcess.start(name, "runtime-agent", "512m", PROCESS_LOGS, env);
     agents.add(agent);
     return agent;
   }

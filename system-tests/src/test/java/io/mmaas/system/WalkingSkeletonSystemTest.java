@@ -54,7 +54,8 @@ class WalkingSkeletonSystemTest {
     post("/api/v1/tenants/tenant-b/models", new JsonObject().put("name", "other"));
     sys.upload("tenant-a", "scorer", OnnxModels.mlp(4, 8, 3, 1234));
     post("/api/v1/tenants/tenant-a/deployments", new JsonObject().put("model", "scorer").put("replicas", 1));
-    sys.startAgent("system-agent-1");
+    // one inference thread, so abandonedRequestIsNotRun can keep it busy with a single long request
+    sys.startAgent("system-agent-1", Map.of("MMAAS_AGENT_INFER_THREADS", "1"));
     awaitCondition("model ready through the gateway", () -> http.getAbs(gatewayUrl + "/v2/models/scorer/ready")
         .bearerTokenAuthentication(keyA).send().await().statusCode() == 200, Duration.ofSeconds(90));
   }
@@ -261,15 +262,87 @@ class WalkingSkeletonSystemTest {
         Duration.ofSeconds(10));
   }
 
-  /** One series of the gateway's Prometheus metrics (served on the agent API listener). */
-  static double metric(String series) {
-    String text = http.getAbs(sys.agentApiUrl + "/metrics").send().await().bodyAsString();
+  @Test
+  @DisplayName("a caller that leaves while its request waits at the agent: the gateway cancels the call and the agent "
+      + "drops it unrun")
+  void abandonedRequestIsNotRun() throws Exception {
+    post("/api/v1/tenants/tenant-b/models", new JsonObject().put("name", "slow"));
+    sys.upload("tenant-b", "slow", OnnxModels.chain(256, 200, 7));
+    post("/api/v1/tenants/tenant-b/deployments", new JsonObject().put("model", "slow").put("replicas", 1));
+    awaitCondition("the slow model ready", () -> http.getAbs(gatewayUrl + "/v2/models/slow/ready")
+        .bearerTokenAuthentication(keyB).send().await().statusCode() == 200, Duration.ofSeconds(60));
+    String agentUrl = http.getAbs(adminUrl + "/api/v1/agents").bearerTokenAuthentication(admin).send().await()
+        .bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getString("servingUrl");
+    // rows for a run of about 1.5 s on this host, measured (the gateway's timeout in this class is 3 s)
+    assertThat(infer(keyB, "slow", zeros(16)).statusCode()).isEqualTo(200);
+    long t0 = System.nanoTime();
+    assertThat(infer(keyB, "slow", zeros(64)).statusCode()).isEqualTo(200);
+    double msPerRow = (System.nanoTime() - t0) / 1e6 / 64;
+    int rows = (int) Math.max(64, Math.min(4096, 1_500 / msPerRow));
+    double ran = agentMetric(agentUrl, "mmaas_agent_requests_total{model=\"slow\",version=\"1\",code=\"200\"}");
+    double dropped = agentMetricOrZero(agentUrl,
+        "mmaas_agent_requests_total{model=\"slow\",version=\"1\",code=\"499\"}");
+    double cancelledBefore = metric("mmaas_gateway_cancelled_total");
+    double unreachableBefore = metric("mmaas_gateway_agent_errors_total{kind=\"unreachable\"}");
+
+    var busy = http.postAbs(gatewayUrl + "/v2/models/slow/infer").bearerTokenAuthentication(keyB)
+        .sendJsonObject(zeros(rows));
+    awaitCondition("the long request at the agent's only inference thread",
+        () -> agentMetric(agentUrl, "mmaas_agent_pending_requests") == 1, Duration.ofSeconds(2));
+    java.net.URI gateway = java.net.URI.create(gatewayUrl);
+    String body = zeros(1).encode();
+    try (java.net.Socket caller = new java.net.Socket(gateway.getHost(), gateway.getPort())) {
+      caller.getOutputStream().write(("POST /v2/models/slow/infer HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer "
+          + keyB + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      caller.getOutputStream().flush();
+      awaitCondition("the second request queued behind it at the agent",
+          () -> agentMetric(agentUrl, "mmaas_agent_pending_requests") == 2, Duration.ofSeconds(2));
+    }
+    awaitCondition("the call cancelled", () -> metric("mmaas_gateway_cancelled_total") == cancelledBefore + 1,
+        Duration.ofSeconds(2));
+    HttpResponse<Buffer> first = busy.await();
+    assertThat(first.statusCode()).as(first.bodyAsString()).isEqualTo(200);
+    awaitCondition("the abandoned request dropped at the agent (499), never run",
+        () -> agentMetricOrZero(agentUrl, "mmaas_agent_requests_total{model=\"slow\",version=\"1\",code=\"499\"}")
+            == dropped + 1, Duration.ofSeconds(5));
+    assertThat(agentMetric(agentUrl, "mmaas_agent_requests_total{model=\"slow\",version=\"1\",code=\"200\"}"))
+        .as("only the long request ran").isEqualTo(ran + 1);
+    assertThat(agentMetric(agentUrl, "mmaas_agent_pending_requests")).isZero();
+    // a cancelled call is not an unreachable agent, and is not tried on another replica
+    assertThat(metric("mmaas_gateway_agent_errors_total{kind=\"unreachable\"}")).isEqualTo(unreachableBefore);
+  }
+
+  /** An all-zero [rows, 256] FP32 request for the "slow" chain model (its run time does not depend on values). */
+  static JsonObject zeros(int rows) {
+    JsonArray data = new JsonArray(new java.util.ArrayList<>(java.util.Collections.nCopies(rows * 256, 0)));
+    return new JsonObject().put("inputs", new JsonArray().add(new JsonObject().put("name", "input")
+        .put("datatype", "FP32").put("shape", new JsonArray().add(rows).add(256)).put("data", data)));
+  }
+
+  static double agentMetric(String agentUrl, String series) {
+    return parseMetric(http.getAbs(agentUrl + "/metrics").send().await().bodyAsString(), series, null);
+  }
+
+  static double agentMetricOrZero(String agentUrl, String series) {
+    return parseMetric(http.getAbs(agentUrl + "/metrics").send().await().bodyAsString(), series, 0.0);
+  }
+
+  static double parseMetric(String text, String series, Double absent) {
     for (String line : text.split("\n")) {
       if (line.startsWith(series + " ")) {
         return Double.parseDouble(line.substring(series.length() + 1));
       }
     }
+    if (absent != null) {
+      return absent;
+    }
     throw new AssertionError(series + " is not in the metrics:\n" + text);
+  }
+
+  /** One series of the gateway's Prometheus metrics (served on the agent API listener). */
+  static double metric(String series) {
+    return parseMetric(http.getAbs(sys.agentApiUrl + "/metrics").send().await().bodyAsString(), series, null);
   }
 
   @Test

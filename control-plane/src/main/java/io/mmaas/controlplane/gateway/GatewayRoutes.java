@@ -6,7 +6,9 @@ import io.mmaas.controlplane.auth.Actor;
 import io.mmaas.controlplane.http.Callers;
 import io.mmaas.controlplane.http.RequestIds;
 import io.mmaas.controlplane.keys.ApiKey;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -35,6 +37,8 @@ public final class GatewayRoutes {
   static final String PRINCIPAL = "principal";
   /** The version a request was routed to, for metering. */
   static final String ROUTE = "route";
+  /** Fails a call the gateway dropped because its caller had already left. */
+  private static final VertxException CALLER_LEFT = new VertxException("the caller left", true);
 
   private final KeyAuthenticator keys;
   private final DenialAuditor denials;
@@ -169,6 +173,9 @@ public final class GatewayRoutes {
 
   private void forward(RoutingContext ctx, RoutingTable.Route route, List<RoutingTable.Endpoint> live, int attempt,
                        Buffer body) {
+    if (ctx.response().closed()) {
+      return; // the caller left (before a retry on the next replica): nothing more to send
+    }
     RoutingTable.Endpoint e = live.get(attempt);
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
         .setHost(e.host()).setPort(e.port()).setSsl(e.ssl()).setURI(e.inferPath())
@@ -186,6 +193,12 @@ public final class GatewayRoutes {
     AtomicBoolean answered = new AtomicBoolean();
     agents.request(options)
         .compose(req -> {
+          if (ctx.response().closed()) {
+            // the caller left while this waited for a connection to the agent: nothing is sent
+            metrics.cancelled();
+            req.reset();
+            return Future.failedFuture(CALLER_LEFT);
+          }
           // A caller that leaves before the agent answers cancels the call: the agent's connection is reset, and the
           // agent drops the request unrun if it is still queued there. (An end handler, not the response's close
           // handler: Vert.x Web's end handlers, which release the concurrency slot and meter the request, hang on it.)
@@ -238,6 +251,11 @@ public final class GatewayRoutes {
         })
         .onFailure(err -> {
           answered.set(true);
+          if (ctx.response().closed()) {
+            // cancelled because the caller left (counted where it was cancelled): no one to answer, and another
+            // replica must not be given the work either
+            return;
+          }
           if (err instanceof TimeoutException) {
             metrics.agentError(GatewayMetrics.AgentError.TIMEOUT);
             // The agent took the request and did not answer in time. Another replica is not tried: that would make
