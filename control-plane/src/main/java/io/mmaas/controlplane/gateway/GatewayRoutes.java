@@ -205,7 +205,14 @@ public final class GatewayRoutes {
           ctx.addEndHandler(ended -> {
             if (ended.failed() && !answered.get()) {
               metrics.cancelled();
-              req.reset();
+              try {
+                req.reset();
+              } catch (RuntimeException ex) {
+                // Vert.x Web runs end handlers newest first and stops at one that throws: the admission's handler,
+                // which frees the concurrency slot, comes after this one and must still run
+                LOG.warn("could not cancel the call to agent {} [{}]: {}", e.agentUrl(), RequestIds.of(ctx),
+                    ex.toString());
+              }
             }
           });
           return req.send(body);
