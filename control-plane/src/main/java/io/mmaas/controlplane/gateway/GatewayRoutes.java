@@ -38,6 +38,8 @@ public final class GatewayRoutes {
   /** The version a request was routed to, for metering. */
   static final String ROUTE = "route";
   /** Fails a call the gateway dropped because its caller had already left. */
+  /** The largest piece of an agent's answer handed on to the caller in one write. */
+  static final int ANSWER_PIECE_BYTES = 64 * 1024;
   private static final VertxException CALLER_LEFT = new VertxException("the caller left", true);
 
   private final KeyAuthenticator keys;
@@ -58,8 +60,10 @@ public final class GatewayRoutes {
     this.clock = clock;
     this.maxBodyBytes = maxBodyBytes;
     this.timeoutMs = timeoutMs;
-    this.agents = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2_000),
-        new PoolOptions().setHttp1MaxSize(64));
+    // Answers stream through in the pieces the HTTP decoder cuts them into, each one write (and flush) to the caller:
+    // 64 KB pieces rather than the default 8 KB make a 196 KB embedding answer 3-4 writes instead of 24.
+    this.agents = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2_000)
+        .setMaxChunkSize(ANSWER_PIECE_BYTES), new PoolOptions().setHttp1MaxSize(64));
   }
 
   public Router router(Vertx vertx, io.vertx.core.Handler<RoutingContext> admission) {
