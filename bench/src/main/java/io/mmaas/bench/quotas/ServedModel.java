@@ -60,6 +60,12 @@ record ServedModel(String tenant, String model, Buffer request, String apiKey, S
     return Target.json(name, cp.gatewayPort(), "/v2/models/" + model + "/infer", apiKey, request);
   }
 
+  /** The direct call sent to {@code port} instead: a proxy there forwards it to the agent unchanged. */
+  Target relayed(String name, int port) {
+    Target direct = direct(name);
+    return new Target(name, port, direct.path(), direct.headers(), direct.body());
+  }
+
   /** Inference at the agent itself with its serving key, bypassing the gateway. */
   Target direct(String name) {
     int port = Integer.parseInt(agentUrl.replaceAll(".*:(\\d+)/?$", "$1"));

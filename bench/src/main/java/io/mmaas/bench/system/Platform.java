@@ -22,7 +22,7 @@ import java.util.UUID;
  */
 public final class Platform implements AutoCloseable {
   /** Where the processes' output goes. */
-  static final Path PROCESS_LOGS = JavaProcess.repoRoot().resolve("bench/target/process-logs");
+  public static final Path PROCESS_LOGS = JavaProcess.repoRoot().resolve("bench/target/process-logs");
   public static final String ADMIN_PASSWORD = "bench-admin-password-0123";
   private static final String SERVING_SECRET = "bench-agent-serving-secret-0123456789abcdef";
 

@@ -49,10 +49,24 @@ public final class JavaProcess implements AutoCloseable {
    */
   public static JavaProcess start(String name, String module, String heap, Path logs, Map<String, String> env)
       throws IOException {
+    return launch(name, List.of("-Xmx" + heap, "-jar", jar(module).toString()), logs, env);
+  }
+
+  /** Starts {@code mainClass} from {@code classpath} with {@code args}, the same way (a benchmark's helper process). */
+  public static JavaProcess startMain(String name, Path classpath, String mainClass, String heap, Path logs,
+                                      Map<String, String> env, String... args) throws IOException {
+    List<String> javaArgs = new ArrayList<>(List.of("-Xmx" + heap, "-cp", classpath.toString(), mainClass));
+    javaArgs.addAll(List.of(args));
+    return launch(name, javaArgs, logs, env);
+  }
+
+  private static JavaProcess launch(String name, List<String> javaArgs, Path logs, Map<String, String> env)
+      throws IOException {
     Files.createDirectories(logs);
     Path log = logs.resolve(name + ".log");
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + heap, "-jar", jar(module).toString()));
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(javaArgs);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("MMAAS_"));
     pb.environment().putAll(env);
