@@ -37,9 +37,9 @@ public final class GatewayRoutes {
   static final String PRINCIPAL = "principal";
   /** The version a request was routed to, for metering. */
   static final String ROUTE = "route";
-  /** Fails a call the gateway dropped because its caller had already left. */
   /** The largest piece of an agent's answer handed on to the caller in one write. */
   static final int ANSWER_PIECE_BYTES = 64 * 1024;
+  /** Fails a call the gateway dropped because its caller had already left. */
   private static final VertxException CALLER_LEFT = new VertxException("the caller left", true);
 
   private final KeyAuthenticator keys;
