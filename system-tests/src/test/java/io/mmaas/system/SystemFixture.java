@@ -36,6 +36,9 @@ final class SystemFixture implements AutoCloseable {
   final List<JavaProcess> agents = new ArrayList<>();
   final Vertx vertx;
   final WebClient http;
+  /** The control plane's secret that agents' serving keys derive from (a test may call an agent directly). */
+  static final String SERVING_SECRET = "system-test-agent-secret-0123456789abcdef";
+
   final String adminUrl;
   final String gatewayUrl;
   final String agentApiUrl;
@@ -70,7 +73,7 @@ final class SystemFixture implements AutoCloseable {
     env.put("MMAAS_GATEWAY_PORT", "0");
     env.put("MMAAS_AGENT_API_PORT", "0");
     env.put("MMAAS_JWT_SECRET", "system-test-jwt-secret-0123456789abcdef");
-    env.put("MMAAS_AGENT_SERVING_SECRET", "system-test-agent-secret-0123456789abcdef");
+    env.put("MMAAS_AGENT_SERVING_SECRET", SERVING_SECRET);
     env.put("MMAAS_ADMIN_PASSWORD", ADMIN_PASSWORD);
     env.put("MMAAS_DATA_DIR", data.resolve("control-plane").toString());
     env.put("MMAAS_SCHEDULER_INTERVAL_MS", "250");
