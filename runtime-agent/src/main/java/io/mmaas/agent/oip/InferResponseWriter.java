@@ -1,6 +1,7 @@
 package io.mmaas.agent.oip;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.mmaas.agent.runtime.DataType;
 import io.mmaas.agent.runtime.Fp16;
 import io.mmaas.agent.runtime.Tensor;
 import io.vertx.core.buffer.Buffer;
@@ -37,8 +38,11 @@ final class InferResponseWriter {
   private InferResponseWriter() {}
 
   static Encoded write(ModelNames names, String id, List<Tensor> outputs, Set<String> binary) {
-    Buffer tail = binary.isEmpty() ? null : Buffer.buffer();
-    Buffer out = Buffer.buffer(256 + outputs.size() * 64);
+    // Both buffers sized up front: a 196 KB embedding or a 1 MB tensor is then copied into each once, instead of
+    // again at every doubling of a buffer that started small.
+    int binaryBytes = binaryBytes(outputs, binary);
+    Buffer tail = binary.isEmpty() ? null : Buffer.buffer(binaryBytes);
+    Buffer out = Buffer.buffer(256 + outputs.size() * 64 + binaryBytes);
     try (JsonGenerator json = JsonSupport.FACTORY.createGenerator(new BufferOutput(out))) {
       json.writeStartObject();
       json.writeStringField("model_name", names.name());
@@ -134,6 +138,17 @@ final class InferResponseWriter {
         }
       }
     }
+  }
+
+  /** The bytes the binary outputs will take (strings, whose size encoding finds out, count as none). */
+  private static int binaryBytes(List<Tensor> outputs, Set<String> binary) {
+    long bytes = 0;
+    for (Tensor tensor : outputs) {
+      if (binary.contains(tensor.name()) && tensor.datatype() != DataType.BYTES) {
+        bytes += tensor.elementCount() * tensor.datatype().elementBytes();
+      }
+    }
+    return (int) Math.min(bytes, Integer.MAX_VALUE - 1_024);
   }
 
   /** Appends to a Vert.x buffer, avoiding a second copy of the response. */
