@@ -149,6 +149,74 @@ class DeploymentLifecycleSystemTest {
 
   @Test
   @Order(2)
+  @DisplayName("a caller that leaves while a replica runs its request: the call is cancelled, not retried on the other "
+      + "replica")
+  void cancelledCallIsNotRetried() throws Exception {
+    sys.post(TENANT + "/models", new JsonObject().put("name", "slow"));
+    sys.upload("shop", "slow", OnnxModels.chain(256, 200, 7));
+    String slow = sys.post(TENANT + "/deployments", new JsonObject().put("model", "slow").put("replicas", 2))
+        .getString("id");
+    try {
+      sys.await("both replicas of the slow model READY", () -> "READY".equals(
+          sys.get(TENANT + "/deployments/" + slow).getString("state")), Duration.ofSeconds(60));
+      sys.await("the gateway routes to it", () -> inferSlow(1).statusCode() == 200, Duration.ofSeconds(10));
+      List<String> agentUrls = sys.get("/api/v1/agents").getJsonArray("items").stream()
+          .map(a -> ((JsonObject) a).getString("servingUrl")).toList();
+      // rows for a run of about 2 s on this host, measured
+      long t0 = System.nanoTime();
+      assertThat(inferSlow(64).statusCode()).isEqualTo(200);
+      int rows = (int) Math.max(64, Math.min(8192, 2_000 / ((System.nanoTime() - t0) / 1e6 / 64)));
+      String ok = "mmaas_agent_requests_total{model=\"slow\",version=\"1\",code=\"200\"}";
+      double ranBefore = agentSum(agentUrls, ok);
+      double cancelledBefore = gatewayMetric("mmaas_gateway_cancelled_total");
+      double unreachableBefore = gatewayMetric("mmaas_gateway_agent_errors_total{kind=\"unreachable\"}");
+
+      java.net.URI gateway = java.net.URI.create(sys.gatewayUrl);
+      String body = SystemFixture.chainZeros(rows).encode();
+      try (java.net.Socket caller = new java.net.Socket(gateway.getHost(), gateway.getPort())) {
+        caller.getOutputStream().write(("POST /v2/models/slow/infer HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer "
+            + key + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+            .getBytes(StandardCharsets.US_ASCII));
+        caller.getOutputStream().flush();
+        sys.await("the request running on one replica",
+            () -> agentSum(agentUrls, "mmaas_agent_pending_requests") == 1, Duration.ofSeconds(5));
+      }
+      sys.await("the call cancelled", () -> gatewayMetric("mmaas_gateway_cancelled_total") == cancelledBefore + 1,
+          Duration.ofSeconds(5));
+      // the run in progress cannot be stopped and ends; before the fix the gateway then also sent the request to the
+      // other replica, which ran it a second time for a caller that had gone
+      sys.await("nothing left running", () -> agentSum(agentUrls, "mmaas_agent_pending_requests") == 0,
+          Duration.ofSeconds(30));
+      Thread.sleep(300);
+      assertThat(agentSum(agentUrls, "mmaas_agent_pending_requests")).isZero();
+      assertThat(agentSum(agentUrls, ok)).as("runs of the abandoned request").isEqualTo(ranBefore + 1);
+      assertThat(gatewayMetric("mmaas_gateway_agent_errors_total{kind=\"unreachable\"}")).isEqualTo(unreachableBefore);
+    } finally {
+      assertThat(sys.call(HttpMethod.DELETE, TENANT + "/deployments/" + slow, null).statusCode()).isIn(200, 204);
+    }
+  }
+
+  static HttpResponse<Buffer> inferSlow(int rows) {
+    return sys.http.postAbs(sys.gatewayUrl + "/v2/models/slow/infer").bearerTokenAuthentication(key)
+        .sendJsonObject(SystemFixture.chainZeros(rows)).await();
+  }
+
+  /** One series summed over the agents' metrics (0 where an agent has none yet). */
+  static double agentSum(List<String> agentUrls, String series) {
+    double sum = 0;
+    for (String url : agentUrls) {
+      sum += SystemFixture.parseMetric(sys.http.getAbs(url + "/metrics").send().await().bodyAsString(), series, 0.0);
+    }
+    return sum;
+  }
+
+  static double gatewayMetric(String series) {
+    return SystemFixture.parseMetric(sys.http.getAbs(sys.agentApiUrl + "/metrics").send().await().bodyAsString(),
+        series, null);
+  }
+
+  @Test
+  @Order(3)
   @DisplayName("a 10% canary of v2 gets 10% (±3 points) of 2,000 requests once its replicas are READY")
   void canarySplit() throws Exception {
     sys.post(TENANT + "/deployments/" + deployment + "/rollout", new JsonObject().put("version", 2).put("weight", 10));
@@ -161,7 +229,7 @@ class DeploymentLifecycleSystemTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   @DisplayName("promoting v2 moves all traffic to it and retires v1's replicas once v2 is fully READY")
   void promote() throws Exception {
     sys.post(TENANT + "/deployments/" + deployment + "/promote", new JsonObject().put("version", 2));
@@ -175,7 +243,7 @@ class DeploymentLifecycleSystemTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   @DisplayName("rollback restores the previous weights; v1 serves again once it is READY")
   void rollback() throws Exception {
     sys.post(TENANT + "/deployments/" + deployment + "/rollback", new JsonObject());
@@ -190,7 +258,7 @@ class DeploymentLifecycleSystemTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   @DisplayName("a version that fails to load shows why, and every request keeps being served by the others")
   void failedLoad() throws Exception {
     AtomicBoolean running = new AtomicBoolean(true);
@@ -222,7 +290,7 @@ class DeploymentLifecycleSystemTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   @DisplayName("after kill -9 of an agent under load, its replicas are READY elsewhere and few requests fail")
   void failover() throws Exception {
     sys.post(TENANT + "/deployments/" + deployment + "/promote", new JsonObject().put("version", 1));

@@ -7,6 +7,7 @@ import io.mmaas.controlplane.testing.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -159,5 +160,28 @@ final class SystemFixture implements AutoCloseable {
     controlPlane.close();
     vertx.close().await();
     db.close();
+  }
+
+  /**
+   * An all-zero [rows, 256] FP32 request for {@code OnnxModels.chain(256, depth, seed)}: its run time grows with the
+   * rows and does not depend on the values.
+   */
+  static JsonObject chainZeros(int rows) {
+    JsonArray data = new JsonArray(new ArrayList<>(java.util.Collections.nCopies(rows * 256, 0)));
+    return new JsonObject().put("inputs", new JsonArray().add(new JsonObject().put("name", "input")
+        .put("datatype", "FP32").put("shape", new JsonArray().add(rows).add(256)).put("data", data)));
+  }
+
+  /** The value of one series in a Prometheus text page; {@code absent} when it is not there (null: fail). */
+  static double parseMetric(String text, String series, Double absent) {
+    for (String line : text.split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1));
+      }
+    }
+    if (absent != null) {
+      return absent;
+    }
+    throw new AssertionError(series + " is not in the metrics:\n" + text);
   }
 }

@@ -286,10 +286,11 @@ class WalkingSkeletonSystemTest {
     // rows for a run of about 4 s on this host, measured, leave the rest of the test seconds of margin even on a
     // loaded machine.
     String servingKey = new io.mmaas.controlplane.agents.AgentSecrets(SystemFixture.SERVING_SECRET
-        .getBytes(java.nio.charset.StandardCharsets.UTF_8)).servingKey(java.util.UUID.fromString(agentRow.getString("id")));
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .servingKey(java.util.UUID.fromString(agentRow.getString("id")));
     java.util.function.IntFunction<io.vertx.core.Future<HttpResponse<Buffer>>> direct = rows ->
         http.postAbs(agentUrl + "/v2/models/" + replica + "/infer").bearerTokenAuthentication(servingKey)
-            .sendJsonObject(zeros(rows));
+            .sendJsonObject(SystemFixture.chainZeros(rows));
     assertThat(direct.apply(16).await().statusCode()).isEqualTo(200);
     long t0 = System.nanoTime();
     assertThat(direct.apply(64).await().statusCode()).isEqualTo(200);
@@ -305,7 +306,7 @@ class WalkingSkeletonSystemTest {
     awaitCondition("the long request at the agent's only inference thread",
         () -> agentMetric(agentUrl, "mmaas_agent_pending_requests") == 1, Duration.ofSeconds(5));
     java.net.URI gateway = java.net.URI.create(gatewayUrl);
-    String body = zeros(1).encode();
+    String body = SystemFixture.chainZeros(1).encode();
     try (java.net.Socket caller = new java.net.Socket(gateway.getHost(), gateway.getPort())) {
       caller.getOutputStream().write(("POST /v2/models/slow/infer HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer "
           + keyB + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
@@ -328,36 +329,19 @@ class WalkingSkeletonSystemTest {
     assertThat(metric("mmaas_gateway_agent_errors_total{kind=\"unreachable\"}")).isEqualTo(unreachableBefore);
   }
 
-  /** An all-zero [rows, 256] FP32 request for the "slow" chain model (its run time does not depend on values). */
-  static JsonObject zeros(int rows) {
-    JsonArray data = new JsonArray(new java.util.ArrayList<>(java.util.Collections.nCopies(rows * 256, 0)));
-    return new JsonObject().put("inputs", new JsonArray().add(new JsonObject().put("name", "input")
-        .put("datatype", "FP32").put("shape", new JsonArray().add(rows).add(256)).put("data", data)));
-  }
-
   static double agentMetric(String agentUrl, String series) {
-    return parseMetric(http.getAbs(agentUrl + "/metrics").send().await().bodyAsString(), series, null);
+    return SystemFixture.parseMetric(http.getAbs(agentUrl + "/metrics").send().await().bodyAsString(), series,
+        null);
   }
 
   static double agentMetricOrZero(String agentUrl, String series) {
-    return parseMetric(http.getAbs(agentUrl + "/metrics").send().await().bodyAsString(), series, 0.0);
-  }
-
-  static double parseMetric(String text, String series, Double absent) {
-    for (String line : text.split("\n")) {
-      if (line.startsWith(series + " ")) {
-        return Double.parseDouble(line.substring(series.length() + 1));
-      }
-    }
-    if (absent != null) {
-      return absent;
-    }
-    throw new AssertionError(series + " is not in the metrics:\n" + text);
+    return SystemFixture.parseMetric(http.getAbs(agentUrl + "/metrics").send().await().bodyAsString(), series, 0.0);
   }
 
   /** One series of the gateway's Prometheus metrics (served on the agent API listener). */
   static double metric(String series) {
-    return parseMetric(http.getAbs(sys.agentApiUrl + "/metrics").send().await().bodyAsString(), series, null);
+    return SystemFixture.parseMetric(http.getAbs(sys.agentApiUrl + "/metrics").send().await().bodyAsString(), series,
+        null);
   }
 
   @Test
