@@ -205,14 +205,13 @@ class DeploymentLifecycleSystemTest {
   static double agentSum(List<String> agentUrls, String series) {
     double sum = 0;
     for (String url : agentUrls) {
-      sum += SystemFixture.parseMetric(sys.http.getAbs(url + "/metrics").send().await().bodyAsString(), series, 0.0);
+      sum += sys.metric(url, series, 0.0);
     }
     return sum;
   }
 
   static double gatewayMetric(String series) {
-    return SystemFixture.parseMetric(sys.http.getAbs(sys.agentApiUrl + "/metrics").send().await().bodyAsString(),
-        series, null);
+    return sys.gatewayMetric(series);
   }
 
   @Test

@@ -172,8 +172,17 @@ final class SystemFixture implements AutoCloseable {
         .put("datatype", "FP32").put("shape", new JsonArray().add(rows).add(256)).put("data", data)));
   }
 
-  /** The value of one series in a Prometheus text page; {@code absent} when it is not there (null: fail). */
-  static double parseMetric(String text, String series, Double absent) {
+  /** One series of the gateway's Prometheus metrics (served on the agent API listener); fails when it is not there. */
+  double gatewayMetric(String series) {
+    return metric(agentApiUrl, series, null);
+  }
+
+  /**
+   * One series of the Prometheus metrics a process serves at {@code baseUrl + "/metrics"}; {@code absent} when the
+   * page does not have it (a counter nothing has touched yet), or a failure when that is null.
+   */
+  double metric(String baseUrl, String series, Double absent) {
+    String text = http.getAbs(baseUrl + "/metrics").send().await().bodyAsString();
     for (String line : text.split("\n")) {
       if (line.startsWith(series + " ")) {
         return Double.parseDouble(line.substring(series.length() + 1));

@@ -296,15 +296,14 @@ class WalkingSkeletonSystemTest {
     assertThat(direct.apply(64).await().statusCode()).isEqualTo(200);
     double msPerRow = (System.nanoTime() - t0) / 1e6 / 64;
     int rows = (int) Math.max(64, Math.min(8192, 4_000 / msPerRow));
-    double ran = agentMetric(agentUrl, "mmaas_agent_requests_total{model=\"slow\",version=\"1\",code=\"200\"}");
-    double dropped = agentMetricOrZero(agentUrl,
-        "mmaas_agent_requests_total{model=\"slow\",version=\"1\",code=\"499\"}");
+    double ran = sys.metric(agentUrl, "mmaas_agent_requests_total{model=\"slow\",version=\"1\",code=\"200\"}", null);
+    double dropped = sys.metric(agentUrl, "mmaas_agent_requests_total{model=\"slow\",version=\"1\",code=\"499\"}", 0.0);
     double cancelledBefore = metric("mmaas_gateway_cancelled_total");
     double unreachableBefore = metric("mmaas_gateway_agent_errors_total{kind=\"unreachable\"}");
 
     var busy = direct.apply(rows);
     awaitCondition("the long request at the agent's only inference thread",
-        () -> agentMetric(agentUrl, "mmaas_agent_pending_requests") == 1, Duration.ofSeconds(5));
+        () -> sys.metric(agentUrl, "mmaas_agent_pending_requests", null) == 1, Duration.ofSeconds(5));
     java.net.URI gateway = java.net.URI.create(gatewayUrl);
     String body = SystemFixture.chainZeros(1).encode();
     try (java.net.Socket caller = new java.net.Socket(gateway.getHost(), gateway.getPort())) {
@@ -313,35 +312,24 @@ class WalkingSkeletonSystemTest {
           .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       caller.getOutputStream().flush();
       awaitCondition("the second request, through the gateway, queued behind it at the agent",
-          () -> agentMetric(agentUrl, "mmaas_agent_pending_requests") == 2, Duration.ofSeconds(5));
+          () -> sys.metric(agentUrl, "mmaas_agent_pending_requests", null) == 2, Duration.ofSeconds(5));
     }
     awaitCondition("the call cancelled", () -> metric("mmaas_gateway_cancelled_total") == cancelledBefore + 1,
         Duration.ofSeconds(5));
     HttpResponse<Buffer> first = busy.await();
     assertThat(first.statusCode()).as(first.bodyAsString()).isEqualTo(200);
     awaitCondition("the abandoned request dropped at the agent (499), never run",
-        () -> agentMetricOrZero(agentUrl, "mmaas_agent_requests_total{model=\"slow\",version=\"1\",code=\"499\"}")
+        () -> sys.metric(agentUrl, "mmaas_agent_requests_total{model=\"slow\",version=\"1\",code=\"499\"}", 0.0)
             == dropped + 1, Duration.ofSeconds(10));
-    assertThat(agentMetric(agentUrl, "mmaas_agent_requests_total{model=\"slow\",version=\"1\",code=\"200\"}"))
+    assertThat(sys.metric(agentUrl, "mmaas_agent_requests_total{model=\"slow\",version=\"1\",code=\"200\"}", null))
         .as("only the long request ran").isEqualTo(ran + 1);
-    assertThat(agentMetric(agentUrl, "mmaas_agent_pending_requests")).isZero();
+    assertThat(sys.metric(agentUrl, "mmaas_agent_pending_requests", null)).isZero();
     // a cancelled call is not an unreachable agent, and is not tried on another replica
     assertThat(metric("mmaas_gateway_agent_errors_total{kind=\"unreachable\"}")).isEqualTo(unreachableBefore);
   }
 
-  static double agentMetric(String agentUrl, String series) {
-    return SystemFixture.parseMetric(http.getAbs(agentUrl + "/metrics").send().await().bodyAsString(), series,
-        null);
-  }
-
-  static double agentMetricOrZero(String agentUrl, String series) {
-    return SystemFixture.parseMetric(http.getAbs(agentUrl + "/metrics").send().await().bodyAsString(), series, 0.0);
-  }
-
-  /** One series of the gateway's Prometheus metrics (served on the agent API listener). */
   static double metric(String series) {
-    return SystemFixture.parseMetric(http.getAbs(sys.agentApiUrl + "/metrics").send().await().bodyAsString(), series,
-        null);
+    return sys.gatewayMetric(series);
   }
 
   @Test

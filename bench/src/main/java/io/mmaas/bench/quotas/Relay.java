@@ -1,23 +1,23 @@
 package io.mmaas.bench.quotas;
 
+import io.mmaas.controlplane.gateway.GatewayRoutes;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
 /**
  * The least a gateway can be, for case d's floor: an HTTP/1.1 relay that forwards each POST to one agent and pipes the
  * answer back, with nothing else (no key check, no limits, no routing, no metering, no metrics), built on the same
- * Vert.x HTTP server and client, with the same transport, event-loop count and client settings as the control plane's
- * gateway. Run as its own process, so its CPU per request is what relaying alone costs on this machine.
+ * Vert.x HTTP server and client, with the same transport, event-loop count and agent client
+ * ({@link GatewayRoutes#agentClient}) as the control plane's gateway. Run as its own process, so its CPU per request
+ * is what relaying alone costs on this machine.
  *
  * <p>{@code java -cp bench-app.jar io.mmaas.bench.quotas.Relay <listen port> <agent port> [event loops]}
  */
@@ -52,8 +52,7 @@ public final class Relay {
 
     @Override
     public Future<?> start() {
-      agent = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2_000)
-          .setMaxChunkSize(64 * 1024), new PoolOptions().setHttp1MaxSize(64));
+      agent = GatewayRoutes.agentClient(vertx);
       return vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost("127.0.0.1").setMaxHeaderSize(16 * 1024)
               .setIdleTimeout(120))
           .requestHandler(this::relay).listen();

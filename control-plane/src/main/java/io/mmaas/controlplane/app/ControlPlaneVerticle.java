@@ -77,7 +77,6 @@ public final class ControlPlaneVerticle extends VerticleBase {
   private ChangeListener listener;
   private DenialAuditor denials;
   private GatewayMembership membership;
-  private GatewayMetrics metrics;
   private Router adminRouter;
   private volatile int adminPort;
   private volatile int gatewayPort;
@@ -104,11 +103,6 @@ public final class ControlPlaneVerticle extends VerticleBase {
 
   public int agentApiPort() {
     return agentApiPort;
-  }
-
-  /** This replica's gateway metrics (also served at {@code GET /metrics} on the agent API listener). */
-  public GatewayMetrics metrics() {
-    return metrics;
   }
 
   /** The admin password generated on first start, or null. */
@@ -169,7 +163,6 @@ public final class ControlPlaneVerticle extends VerticleBase {
         .gauge("mmaas_gateway_cached_keys", "API keys whose state this replica holds in memory.", keyAuth::cached)
         .gauge("mmaas_gateway_routed_versions", "Model versions this replica can route to.", routing::versions)
         .gauge("mmaas_usage_pending_rows", "Usage rows waiting for the next flush.", meter::pendingRows);
-    this.metrics = metrics;
     AdmissionHandler admission = new AdmissionHandler(limiter, meter, denials, clock, metrics);
     listener = new ChangeListener(vertx, io.vertx.pgclient.PgConnectOptions.fromUri(config.databaseUrl()),
         ChangeListener.CHANNEL, payload -> {

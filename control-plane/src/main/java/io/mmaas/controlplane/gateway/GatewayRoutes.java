@@ -12,6 +12,7 @@ import io.vertx.core.VertxException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -60,9 +61,16 @@ public final class GatewayRoutes {
     this.clock = clock;
     this.maxBodyBytes = maxBodyBytes;
     this.timeoutMs = timeoutMs;
-    // Answers stream through in the pieces the HTTP decoder cuts them into, each one write (and flush) to the caller:
-    // 64 KB pieces rather than the default 8 KB make a 196 KB embedding answer 3-4 writes instead of 24.
-    this.agents = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2_000)
+    this.agents = agentClient(vertx);
+  }
+
+  /**
+   * The HTTP client one gateway event loop calls agents with (public so the benchmark's bare relay uses the very same
+   * settings). Answers stream through in the pieces its decoder cuts them into, each one write (and flush) to the
+   * caller: 64 KB pieces rather than the default 8 KB make a 196 KB embedding answer 3-4 writes instead of 24.
+   */
+  public static HttpClient agentClient(Vertx vertx) {
+    return vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2_000)
         .setMaxChunkSize(ANSWER_PIECE_BYTES), new PoolOptions().setHttp1MaxSize(64));
   }
 
@@ -199,8 +207,7 @@ public final class GatewayRoutes {
         .compose(req -> {
           if (ctx.response().closed()) {
             // the caller left while this waited for a connection to the agent: nothing is sent
-            metrics.cancelled();
-            req.reset();
+            cancel(ctx, e, req);
             return Future.failedFuture(CALLER_LEFT);
           }
           // A caller that leaves before the agent answers cancels the call: the agent's connection is reset, and the
@@ -208,15 +215,7 @@ public final class GatewayRoutes {
           // handler: Vert.x Web's end handlers, which release the concurrency slot and meter the request, hang on it.)
           ctx.addEndHandler(ended -> {
             if (ended.failed() && !answered.get()) {
-              metrics.cancelled();
-              try {
-                req.reset();
-              } catch (RuntimeException ex) {
-                // Vert.x Web runs end handlers newest first and stops at one that throws: the admission's handler,
-                // which frees the concurrency slot, comes after this one and must still run
-                LOG.warn("could not cancel the call to agent {} [{}]: {}", e.agentUrl(), RequestIds.of(ctx),
-                    ex.toString());
-              }
+              cancel(ctx, e, req);
             }
           });
           return req.send(body);
@@ -289,6 +288,18 @@ public final class GatewayRoutes {
             error(ctx, 503, "model '" + route.model() + "' is unavailable right now");
           }
         });
+  }
+
+  /** Counts and resets a call to an agent whose caller has left. */
+  private void cancel(RoutingContext ctx, RoutingTable.Endpoint e, HttpClientRequest req) {
+    metrics.cancelled();
+    try {
+      req.reset();
+    } catch (RuntimeException ex) {
+      // Vert.x Web runs end handlers newest first and stops at one that throws: the admission's handler, which frees
+      // the concurrency slot, runs after the one this is called from and must still run
+      LOG.warn("could not cancel the call to agent {} [{}]: {}", e.agentUrl(), RequestIds.of(ctx), ex.toString());
+    }
   }
 
   private static String contentType(RoutingContext ctx) {
