@@ -26,6 +26,7 @@ import java.util.function.Function;
  * @param maxPending inference requests admitted at once (more get 503 at once); 0 means 32 per inference thread
  * @param eventLoops event loops serving HTTP; 0 means {@link ServingVerticle.Settings#defaultEventLoops()}
  * @param maxInferMillis how long one ONNX Runtime run (a request or a batch) may take before it is stopped (504)
+ * @param hosts how model hosts are isolated, limited and restarted
  */
 public record AgentConfig(
     String controlPlaneUrl,
@@ -40,7 +41,8 @@ public record AgentConfig(
     int inferThreads,
     int maxPending,
     int eventLoops,
-    long maxInferMillis) {
+    long maxInferMillis,
+    Hosts hosts) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 64L * 1024 * 1024;
 
@@ -50,6 +52,34 @@ public record AgentConfig(
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(executionProvider, "executionProvider");
+    Objects.requireNonNull(hosts, "hosts");
+  }
+
+  /**
+   * The model hosts' settings.
+   *
+   * @param memoryBytes each host's memory ceiling (0: none)
+   * @param threads each host's thread budget: its inference threads and the most threads one operator may use
+   * @param maxTasks the most threads (tasks) a host's process may have, where cgroups can enforce it (0: none)
+   * @param heapBytes each host JVM's heap ceiling
+   * @param javaOptions more JVM options for hosts
+   * @param ports the ports hosts listen on ({first, last}), null for ephemeral ports
+   * @param quarantineCrashes crashes within {@code quarantineWindowSeconds} that quarantine a replica
+   */
+  public record Hosts(io.mmaas.agent.hosts.Isolation isolation, long memoryBytes, int threads, int maxTasks,
+      long heapBytes, String javaOptions, int[] ports, int quarantineCrashes, int quarantineWindowSeconds) {
+    /** The defaults on a node with {@code cores} cores and {@code memory} bytes. */
+    public static Hosts defaults(int cores, long memory) {
+      return new Hosts(io.mmaas.agent.hosts.Isolation.TENANT, memory / 2, cores, 4096, 1L << 30, "", null, 3, 600);
+    }
+
+    @Override
+    public String toString() {
+      return "Hosts[isolation=" + isolation + ", memoryBytes=" + memoryBytes + ", threads=" + threads
+          + ", maxTasks=" + maxTasks + ", heapBytes=" + heapBytes + ", javaOptions='" + javaOptions + "', ports="
+          + (ports == null ? "ephemeral" : ports[0] + "-" + ports[1]) + ", quarantine=" + quarantineCrashes
+          + " crashes in " + quarantineWindowSeconds + " s]";
+    }
   }
 
   /** Configuration with the default admission bound. */
@@ -57,7 +87,35 @@ public record AgentConfig(
       String advertiseUrl, Path dataDir, ExecutionProviderPreference executionProvider, long maxBodyBytes,
       int inferThreads) {
     this(controlPlaneUrl, enrollmentToken, name, host, port, advertiseUrl, dataDir, executionProvider, maxBodyBytes,
-        inferThreads, 0, 0, OrtModelRuntime.DEFAULT_MAX_RUN_MILLIS);
+        inferThreads, 0, 0, OrtModelRuntime.DEFAULT_MAX_RUN_MILLIS,
+        Hosts.defaults(Runtime.getRuntime().availableProcessors(), nodeMemory()));
+  }
+
+  /** The same configuration with other host settings. */
+  public AgentConfig withHosts(Hosts hosts) {
+    return new AgentConfig(controlPlaneUrl, enrollmentToken, name, host, port, advertiseUrl, dataDir,
+        executionProvider, maxBodyBytes, inferThreads, maxPending, eventLoops, maxInferMillis, hosts);
+  }
+
+  /** The node's memory from /proc/meminfo; 8 GiB where it cannot be read. */
+  static long nodeMemory() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/meminfo"))) {
+        if (line.startsWith("MemTotal:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // not Linux
+    }
+    return 8L << 30;
+  }
+
+  /** The URL the gateway uses for a model host listening on {@code port}: the advertised URL's scheme and host. */
+  public String hostUrl(int port) {
+    URI base = URI.create(servingUrl(this.port == 0 ? 1 : this.port));
+    return base.getScheme() + "://" + (base.getHost().contains(":") ? "[" + base.getHost() + "]" : base.getHost())
+        + ":" + port;
   }
 
   /** The event loops to start: the configured number, or the default. */
@@ -84,9 +142,66 @@ public record AgentConfig(
     Integer loops = reader.get("MMAAS_AGENT_EVENT_LOOPS", "0", v -> intIn(v, 0, 64));
     Integer maxInfer = reader.get("MMAAS_AGENT_MAX_INFER_MS", Long.toString(OrtModelRuntime.DEFAULT_MAX_RUN_MILLIS),
         v -> intIn(v, 10, 86_400_000));
+    int cores = Runtime.getRuntime().availableProcessors();
+    Hosts defaults = Hosts.defaults(cores, nodeMemory());
+    io.mmaas.agent.hosts.Isolation isolation =
+        reader.get("MMAAS_AGENT_ISOLATION", "tenant", io.mmaas.agent.hosts.Isolation::parse);
+    Long hostMemory = reader.get("MMAAS_AGENT_HOST_MEMORY_BYTES", Long.toString(defaults.memoryBytes()),
+        v -> v.trim().equals("0") ? 0L : bigBytes(v));
+    Integer hostThreads = reader.get("MMAAS_AGENT_HOST_THREADS", Integer.toString(threads == null ? cores : threads),
+        v -> intIn(v, 1, 1024));
+    Integer hostTasks = reader.get("MMAAS_AGENT_HOST_MAX_TASKS", Integer.toString(defaults.maxTasks()),
+        v -> intIn(v, 0, 1_000_000));
+    Long hostHeap = reader.get("MMAAS_AGENT_HOST_HEAP_BYTES", Long.toString(defaults.heapBytes()),
+        AgentConfig::bigBytes);
+    String hostJava = env.getOrDefault("MMAAS_AGENT_HOST_JAVA_OPTS", "");
+    int[] hostPorts = reader.get("MMAAS_AGENT_HOST_PORTS", "0", AgentConfig::portRange);
+    Integer crashes = reader.get("MMAAS_AGENT_QUARANTINE_CRASHES", "3", v -> intIn(v, 1, 1000));
+    Integer window = reader.get("MMAAS_AGENT_QUARANTINE_WINDOW_SECONDS", "600", v -> intIn(v, 1, 86_400 * 7));
     reader.throwIfInvalid();
     return new AgentConfig(controlPlane, token == null || token.isBlank() ? null : token, name, host, port,
-        advertise, dataDir, provider, maxBody, threads, pending, loops, maxInfer);
+        advertise, dataDir, provider, maxBody, threads, pending, loops, maxInfer,
+        new Hosts(isolation, hostMemory, hostThreads, hostTasks, hostHeap, hostJava,
+            hostPorts.length == 0 ? null : hostPorts, crashes, window));
+  }
+
+  /** "0" (ephemeral ports) or "FIRST-LAST". */
+  private static int[] portRange(String value) {
+    String text = value.trim();
+    if (text.equals("0")) {
+      return new int[0];
+    }
+    String[] parts = text.split("-");
+    if (parts.length != 2) {
+      throw new IllegalArgumentException("must be 0 or a range such as 9100-9199");
+    }
+    int first = intIn(parts[0], 1, 65535);
+    int last = intIn(parts[1], 1, 65535);
+    if (last < first) {
+      throw new IllegalArgumentException("must be a range FIRST-LAST with FIRST <= LAST");
+    }
+    return new int[] {first, last};
+  }
+
+  /** A byte count that may exceed 2 GiB (memory ceilings). */
+  private static long bigBytes(String value) {
+    String text = value.trim();
+    long unit = 1;
+    for (Map.Entry<String, Long> suffix : Map.of("KiB", 1L << 10, "MiB", 1L << 20, "GiB", 1L << 30).entrySet()) {
+      if (text.endsWith(suffix.getKey())) {
+        unit = suffix.getValue();
+        text = text.substring(0, text.length() - suffix.getKey().length()).trim();
+      }
+    }
+    try {
+      long bytes = Math.multiplyExact(Long.parseLong(text), unit);
+      if (bytes < (16L << 20)) {
+        throw new IllegalArgumentException("must be at least 16MiB");
+      }
+      return bytes;
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new IllegalArgumentException("must be a byte count such as 1073741824 or 1GiB");
+    }
   }
 
   /** The URL the control plane and the gateway should use to reach this agent, once the port is known. */
@@ -102,7 +217,7 @@ public record AgentConfig(
         + ", advertiseUrl=" + (advertiseUrl == null ? "(http://HOST:PORT)" : advertiseUrl)
         + ", dataDir=" + dataDir + ", executionProvider=" + executionProvider
         + ", maxBodyBytes=" + maxBodyBytes + ", inferThreads=" + inferThreads + ", maxPending=" + maxPending
-        + ", eventLoops=" + effectiveEventLoops() + ", maxInferMillis=" + maxInferMillis + "]";
+        + ", eventLoops=" + effectiveEventLoops() + ", maxInferMillis=" + maxInferMillis + ", hosts=" + hosts + "]";
   }
 
   private static String defaultName() {

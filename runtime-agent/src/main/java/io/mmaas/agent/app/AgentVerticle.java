@@ -9,10 +9,12 @@ import io.mmaas.agent.controlplane.Enrollment;
 import io.mmaas.agent.controlplane.HeartbeatLoop;
 import io.mmaas.agent.controlplane.HostProbe;
 import io.mmaas.agent.controlplane.IdentityStore;
+import io.mmaas.agent.hosts.HostLimits;
+import io.mmaas.agent.hosts.HostSupervisor;
+import io.mmaas.agent.hosts.ProviderProbe;
 import io.mmaas.agent.oip.ServingKey;
 import io.mmaas.agent.oip.ServingVerticle;
-import io.mmaas.agent.runtime.ModelRuntime;
-import io.mmaas.agent.runtime.OrtModelRuntime;
+import io.mmaas.agent.sync.Quarantine;
 import io.mmaas.agent.sync.Reconciler;
 import io.mmaas.agent.sync.ReplicaTable;
 import io.vertx.core.Future;
@@ -23,13 +25,18 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Wires the agent: runtime → serving API (listening first, so the advertised URL carries the real port) →
- * enrollment → artifact cache, reconciler and heartbeat. Enrollment runs in the background and retries while the
+ * Wires the agent, the node's supervisor: its own port (health, metrics; listening first, so the advertised URL
+ * carries the real port) → execution-provider probe (in a short-lived host) → enrollment → artifact cache, host
+ * supervisor, reconciler and heartbeat. ONNX Runtime never runs in this process: replicas run in model hosts. Enrollment runs in the background and retries while the
  * control plane is unreachable; {@link #enrolled()} fails only when enrollment cannot succeed.
  */
 public final class AgentVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(AgentVerticle.class);
   /** Loads (download included) running at once. */
   static final int MAX_CONCURRENT_LOADS = 2;
 
@@ -39,13 +46,13 @@ public final class AgentVerticle extends VerticleBase {
   private final ServingKey servingKey = new ServingKey();
   private final ReplicaTable replicas = new ReplicaTable();
 
-  private ModelRuntime runtime;
-  private ServingVerticle serving;
+  private AgentServer server;
   private WorkerExecutor loadWorkers;
   private HttpClient artifactClient;
   private WebClient webClient;
   private ControlPlaneClient controlPlane;
   private ArtifactStore artifacts;
+  private HostSupervisor hosts;
   private Reconciler reconciler;
   private HeartbeatLoop heartbeat;
 
@@ -62,40 +69,43 @@ public final class AgentVerticle extends VerticleBase {
     controlPlane = new ControlPlaneClient(webClient, config.controlPlaneUrl());
     artifacts = new ArtifactStore(vertx, config.dataDir().resolve("artifacts"),
         new ArtifactDownloader(vertx, artifactClient, config.controlPlaneUrl(), () -> enrolled.future().result().credential()));
+    server = new AgentServer(vertx, servingKey, () -> hosts, () -> hosts == null ? "" : hosts.metrics());
     return vertx
         .executeBlocking(() -> Files.createDirectories(config.dataDir()))
         .compose(dir -> artifacts.init())
-        .compose(ready -> vertx.executeBlocking(
-            () -> new OrtModelRuntime(config.executionProvider(), config.maxInferMillis())))
-        .compose(ortRuntime -> {
-          runtime = ortRuntime;
-          serving = new ServingVerticle(
-              new ServingVerticle.Settings(config.host(), config.port(), config.maxBodyBytes(), config.inferThreads(),
-                  config.maxPending() > 0
-                      ? config.maxPending()
-                      : ServingVerticle.Settings.defaultMaxPending(config.inferThreads()),
-                  config.effectiveEventLoops()),
-              runtime, replicas, servingKey);
-          return vertx.deployVerticle(serving);
-        })
-        .onSuccess(deployed -> enrollAndSync(config.servingUrl(serving.actualPort())));
+        .compose(ready -> server.listen(config.host(), config.port()))
+        .onSuccess(listening -> enrollAndSync(config.servingUrl(server.actualPort())));
   }
 
   private void enrollAndSync(String servingUrl) {
     Enrollment enrollment = new Enrollment(
         vertx, new IdentityStore(config.dataDir()), controlPlane, config.enrollmentToken(), config.name());
     vertx
-        .executeBlocking(() -> HostProbe.probe(runtime.availableProviders()))
-        .compose(capabilities -> enrollment.ensureEnrolled(servingUrl, capabilities)
-            .onSuccess(identity -> startSync(identity, servingUrl, capabilities)))
+        .executeBlocking(() -> ProviderProbe.probe(config.executionProvider()))
+        .compose(providers -> vertx.executeBlocking(() -> HostProbe.probe(providers.available()))
+            .compose(capabilities -> enrollment.ensureEnrolled(servingUrl, capabilities)
+                .onSuccess(identity -> startSync(identity, servingUrl, providers.executionProvider(), capabilities))))
         .onComplete(enrolled);
   }
 
-  private void startSync(AgentIdentity identity, String servingUrl, Capabilities capabilities) {
+  private void startSync(AgentIdentity identity, String servingUrl, String executionProvider,
+      Capabilities capabilities) {
     servingKey.set(identity.servingKey());
-    reconciler = new Reconciler(vertx, replicas, artifacts, runtime, loadWorkers, clock, MAX_CONCURRENT_LOADS,
+    AgentConfig.Hosts options = config.hosts();
+    HostLimits limits = HostLimits.detect(identity.agentId(), options.memoryBytes(), options.maxTasks());
+    log.info("model hosts: isolation {}, limits {}", options.isolation(), limits);
+    hosts = new HostSupervisor(vertx,
+        new HostSupervisor.Settings(options.isolation(), config.host(), config::hostUrl,
+            config.dataDir().resolve("hosts"), config.maxBodyBytes(), Math.min(config.inferThreads(), options.threads()),
+            config.maxPending() > 0 ? config.maxPending()
+                : ServingVerticle.Settings.defaultMaxPending(config.inferThreads()),
+            config.effectiveEventLoops(), config.maxInferMillis(), config.executionProvider(), options.threads(),
+            options.heapBytes(), options.javaOptions(), options.ports()),
+        limits, identity::servingKey, clock);
+    reconciler = new Reconciler(vertx, replicas, artifacts, hosts, loadWorkers, clock, MAX_CONCURRENT_LOADS,
+        new Quarantine(options.quarantineCrashes(), Duration.ofSeconds(options.quarantineWindowSeconds()), clock),
         () -> heartbeat.beatSoon());
-    heartbeat = new HeartbeatLoop(vertx, controlPlane, identity, servingUrl, runtime.executionProvider(), capabilities,
+    heartbeat = new HeartbeatLoop(vertx, controlPlane, identity, servingUrl, executionProvider, capabilities,
         reconciler, replicas);
     heartbeat.start();
   }
@@ -105,12 +115,9 @@ public final class AgentVerticle extends VerticleBase {
     if (heartbeat != null) {
       heartbeat.stop();
     }
-    Future<Void> unloaded = reconciler != null ? reconciler.stop() : Future.succeededFuture();
-    return unloaded
-        .eventually(() -> runtime == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
-          runtime.close();
-          return null;
-        }))
+    Future<Void> stopped = reconciler != null ? reconciler.stop() : hosts != null ? hosts.stop() : Future.succeededFuture();
+    return stopped
+        .eventually(() -> server.close())
         .eventually(() -> {
           webClient.close();
           return artifactClient.close();
@@ -123,8 +130,13 @@ public final class AgentVerticle extends VerticleBase {
     return enrolled.future();
   }
 
-  /** The port the serving API listens on. */
+  /** The port of the agent's own server (health, metrics). */
   public int servingPort() {
-    return serving.actualPort();
+    return server.actualPort();
+  }
+
+  /** What the agent observes of its replicas (for tests). */
+  public ReplicaTable replicas() {
+    return replicas;
   }
 }

@@ -44,7 +44,9 @@ final class AgentApiJson {
           .put("replicaId", status.replicaId())
           .put("state", status.state().name())
           .put("reason", status.reason())
-          .put("memoryBytes", status.memoryBytes()));
+          .put("memoryBytes", status.memoryBytes())
+          .put("servingUrl", status.servingUrl())
+          .put("quarantined", status.quarantined()));
     }
     return new JsonObject()
         .put("agentId", report.agentId())
@@ -105,7 +107,11 @@ final class AgentApiJson {
               maxBatchSize > 1 ? RuntimeOptions.DEFAULT_QUEUE_DELAY_MICROS : 0L));
     }
     return new DesiredReplica(
-        text(item, "replicaId"), text(item, "modelName"), number(item, "version").longValue(), artifact, runtime);
+        text(item, "replicaId"), text(item, "modelName"), number(item, "version").longValue(), artifact, runtime,
+        item.getString("tenantId"), item.getString("deploymentId"),
+        item.getValue("warmUp") instanceof JsonArray samples ? samples : new JsonArray(),
+        Boolean.TRUE.equals(item.getValue("quarantined")),
+        item.getValue("retry") instanceof Number retry ? retry.intValue() : 0);
   }
 
   private static String text(JsonObject object, String field) {

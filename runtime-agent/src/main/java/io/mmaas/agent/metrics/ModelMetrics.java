@@ -74,7 +74,7 @@ public final class ModelMetrics implements BatchObserver {
     batch.write(out, "mmaas_agent_batch_size", labels);
   }
 
-  static String escape(String value) {
+  public static String escape(String value) {
     return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
   }
 }

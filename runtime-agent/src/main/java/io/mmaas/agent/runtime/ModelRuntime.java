@@ -18,6 +18,15 @@ public interface ModelRuntime extends AutoCloseable {
    */
   LoadedModel load(String replicaId, Path onnxFile, RuntimeOptions options) throws ModelLoadException;
 
+  /**
+   * Loads as {@link #load(String, Path, RuntimeOptions)}, with or without the runtime's own warm-up run (a model host
+   * runs warm-up itself, as a phase of its own). Runtimes without a warm-up of their own ignore the flag.
+   */
+  default LoadedModel load(String replicaId, Path onnxFile, RuntimeOptions options, boolean warmUp)
+      throws ModelLoadException {
+    return load(replicaId, onnxFile, options);
+  }
+
   /** Closes the replica's session once calls in progress on it finish; unknown ids are ignored. */
   void unload(String replicaId);
 

@@ -100,6 +100,18 @@ public final class OrtModelRuntime implements ModelRuntime {
 
   @Override
   public LoadedModel load(String replicaId, Path onnxFile, RuntimeOptions options) throws ModelLoadException {
+    return load(replicaId, onnxFile, options, true);
+  }
+
+  /**
+   * Loads {@code onnxFile}; with {@code warmUp} it also runs the model once on zeros (every dynamic dimension 1). A
+   * warm-up that fails (zeros are no valid input for models whose inputs are shapes, indices or divisors) is logged
+   * and the replica serves anyway: warm-up only moves the first request's one-off costs forward. A model host runs
+   * its warm-up itself (with the version's samples, or these zeros) so that it can record it as its own phase.
+   */
+  @Override
+  public LoadedModel load(String replicaId, Path onnxFile, RuntimeOptions options, boolean warmUp)
+      throws ModelLoadException {
     if (replicas.containsKey(replicaId)) {
       throw new ModelLoadException("replica " + replicaId + " is already loaded");
     }
@@ -115,7 +127,9 @@ public final class OrtModelRuntime implements ModelRuntime {
     try {
       List<TensorSpec> inputs = inputSpecs(session.getInputInfo());
       List<TensorSpec> outputs = outputSpecs(replicaId, session.getOutputInfo());
-      warmUp(session, inputs, outputs);
+      if (warmUp) {
+        warmUp(replicaId, session, inputs, outputs);
+      }
       long memory = Math.max(fileSize, ProcessMemory.snapshot().nativeGrowthSince(before));
       LoadedModel model = new LoadedModel(replicaId, inputs, outputs, provider, memory, options);
       OrtReplica replica = new OrtReplica(session, model);
@@ -233,15 +247,14 @@ public final class OrtModelRuntime implements ModelRuntime {
     return OrtTensors.dataType(tensor.onnxType).map(type -> new TensorSpec(info.getName(), type, shape));
   }
 
-  private void warmUp(OrtSession session, List<TensorSpec> inputs, List<TensorSpec> outputs)
-      throws ModelLoadException {
+  private void warmUp(String replicaId, OrtSession session, List<TensorSpec> inputs, List<TensorSpec> outputs) {
     List<Tensor> zeros = inputs.stream().map(OrtTensors::zeros).toList();
     Set<String> names = new HashSet<>();
     outputs.forEach(o -> names.add(o.name()));
     try {
       OrtReplica.execute(env, watchdog, session, outputs, zeros, names);
     } catch (InferenceException e) {
-      throw new ModelLoadException("load failed: warm-up " + e.getMessage(), e);
+      log.info("replica {}: warm-up on zeros failed, serving anyway: {}", replicaId, e.getMessage());
     }
   }
 

@@ -17,7 +17,7 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /** Converts between {@link Tensor} and ONNX Runtime tensors without going through Java arrays. */
-final class OrtTensors {
+public final class OrtTensors {
   private OrtTensors() {}
 
   static Optional<DataType> dataType(OnnxTensorType type) {
@@ -95,7 +95,7 @@ final class OrtTensors {
   }
 
   /** A zero-filled tensor for {@code spec}, with every dynamic dimension set to 1 (the warm-up input). */
-  static Tensor zeros(TensorSpec spec) {
+  public static Tensor zeros(TensorSpec spec) {
     long[] shape = spec.shape().stream().mapToLong(d -> d < 0 ? 1 : d).toArray();
     int count = Math.toIntExact(Tensor.elementCount(shape));
     if (spec.datatype() == DataType.BYTES) {

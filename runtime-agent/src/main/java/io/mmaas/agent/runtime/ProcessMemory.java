@@ -15,15 +15,15 @@ import java.util.OptionalLong;
  * non-heap, direct buffers) over the same interval. Loads running in parallel see each other's growth, and the
  * allocator may keep freed pages; callers combine this with the model file size (see {@link OrtModelRuntime}).
  */
-final class ProcessMemory {
+public final class ProcessMemory {
   private static final Path STATUS = Path.of("/proc/self/status");
 
   private ProcessMemory() {}
 
   /** One reading: resident bytes (empty where /proc is unavailable) and JVM-committed bytes. */
-  record Snapshot(OptionalLong residentBytes, long jvmBytes) {
+  public record Snapshot(OptionalLong residentBytes, long jvmBytes) {
     /** Bytes outside the JVM's own accounting that appeared since {@code before}; 0 when unknown or negative. */
-    long nativeGrowthSince(Snapshot before) {
+    public long nativeGrowthSince(Snapshot before) {
       if (residentBytes.isEmpty() || before.residentBytes.isEmpty()) {
         return 0;
       }
@@ -32,7 +32,7 @@ final class ProcessMemory {
     }
   }
 
-  static Snapshot snapshot() {
+  public static Snapshot snapshot() {
     return new Snapshot(residentBytes(), jvmBytes());
   }
 

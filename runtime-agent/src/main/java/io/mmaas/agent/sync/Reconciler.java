@@ -2,9 +2,7 @@ package io.mmaas.agent.sync;
 
 import io.mmaas.agent.artifacts.ArtifactException;
 import io.mmaas.agent.artifacts.ArtifactStore;
-import io.mmaas.agent.runtime.LoadedModel;
-import io.mmaas.agent.runtime.ModelLoadException;
-import io.mmaas.agent.runtime.ModelRuntime;
+import io.mmaas.agent.hosts.HostSupervisor;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,16 +16,21 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Drives the local model set toward the desired state (controller pattern): read desired, observe what is loaded
- * or in flight, act (download + load what is missing, at most {@code maxConcurrentLoads} at a time; unload what is
- * no longer wanted), write status to the {@link ReplicaTable}. A failed replica is retried with backoff measured on
- * the injected {@link Clock}; every heartbeat answer runs a pass, so the agent converges again after a restart or a
- * partition.
+ * or in flight, act (download + load what is missing into its model host, at most {@code maxConcurrentLoads} at a
+ * time; unload what is no longer wanted), write status to the {@link ReplicaTable}. A failed replica is retried with
+ * backoff measured on the injected {@link Clock}; every heartbeat answer runs a pass, so the agent converges again
+ * after a restart or a partition.
+ *
+ * <p>When a host dies, every replica in it leaves READY at once (reported right away, so the gateway stops routing to
+ * it) and is loaded again on the next pass, which restarts the host; the replicas that were running count the crash
+ * in the {@link Quarantine}, and a quarantined replica stays FAILED with its reason.
  *
  * <p>All methods run on the agent verticle's context; blocking work goes to worker pools.
  */
@@ -35,13 +38,13 @@ public final class Reconciler {
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
   private static final Backoff RETRY = new Backoff(Duration.ofSeconds(5), Duration.ofMinutes(5));
 
-  private final Vertx vertx;
   private final ReplicaTable table;
   private final ArtifactStore artifacts;
-  private final ModelRuntime runtime;
-  private final WorkerExecutor loadWorkers;
+  private final ReplicaHosts hosts;
+  private final WorkerExecutor unpackWorkers;
   private final Clock clock;
   private final int maxConcurrentLoads;
+  private final Quarantine quarantine;
   private final Runnable onChange;
 
   private long appliedGeneration;
@@ -51,31 +54,35 @@ public final class Reconciler {
   private final Set<String> inFlight = new HashSet<>();
   private final Set<String> unloading = new HashSet<>();
   private final Map<String, Retry> retries = new HashMap<>();
+  /** Replicas whose warm-up on zeros crashed their host: loaded without it from then on. */
+  private final Set<String> noSyntheticWarmUp = new HashSet<>();
   private boolean stopped;
 
   private record Retry(int failures, Instant notBefore) {}
 
   /**
-   * @param loadWorkers pool that runs session loads
+   * @param unpackWorkers pool that unpacks model archives
    * @param onChange called (on the context) whenever a replica's observed state changed, e.g. to report early
    */
   public Reconciler(
       Vertx vertx,
       ReplicaTable table,
       ArtifactStore artifacts,
-      ModelRuntime runtime,
-      WorkerExecutor loadWorkers,
+      ReplicaHosts hosts,
+      WorkerExecutor unpackWorkers,
       Clock clock,
       int maxConcurrentLoads,
+      Quarantine quarantine,
       Runnable onChange) {
-    this.vertx = vertx;
     this.table = table;
     this.artifacts = artifacts;
-    this.runtime = runtime;
-    this.loadWorkers = loadWorkers;
+    this.hosts = hosts;
+    this.unpackWorkers = unpackWorkers;
     this.clock = clock;
     this.maxConcurrentLoads = maxConcurrentLoads;
+    this.quarantine = quarantine;
     this.onChange = onChange;
+    hosts.onLost(this::hostLost);
   }
 
   /** Generation of the last desired state applied; 0 before the first. */
@@ -102,6 +109,8 @@ public final class Reconciler {
     Map<String, DesiredReplica> next = new LinkedHashMap<>();
     state.replicas().forEach(r -> next.put(r.replicaId(), r));
     desired = next;
+    quarantine.retain(next.keySet());
+    noSyntheticWarmUp.retainAll(next.keySet());
     reconcile();
     return true;
   }
@@ -118,12 +127,17 @@ public final class Reconciler {
       if (loaded.containsKey(id) || inFlight.contains(id) || unloading.contains(id)) {
         continue;
       }
+      Optional<String> quarantined = quarantineReason(want);
+      if (quarantined.isPresent()) {
+        changed |= table.put(ReplicaStatus.quarantined(want, quarantined.get()));
+        continue;
+      }
       Retry retry = retries.get(id);
       if (retry != null && now.isBefore(retry.notBefore())) {
         continue;
       }
       if (inFlight.size() >= maxConcurrentLoads) {
-        if (retry == null) {
+        if (retry == null && table.find(id).map(s -> s.state() != ReplicaState.LOADING).orElse(true)) {
           changed |= table.put(ReplicaStatus.of(want, ReplicaState.DOWNLOADING, "queued", 0));
         }
         continue;
@@ -135,17 +149,28 @@ public final class Reconciler {
     }
   }
 
+  /** Why the replica must not be loaded: the agent's own count of crashes, or the control plane's record. */
+  private Optional<String> quarantineReason(DesiredReplica want) {
+    Optional<String> local = quarantine.reason(want.replicaId(), want.retry());
+    if (local.isPresent() || !want.quarantined()) {
+      return local;
+    }
+    return Optional.of(table.find(want.replicaId()).filter(ReplicaStatus::quarantined).map(ReplicaStatus::reason)
+        .orElse("quarantined: it crashed its runtime too often; roll out a new version or ask to retry"));
+  }
+
   private boolean releaseUnwanted() {
     boolean changed = false;
     for (String id : new ArrayList<>(loaded.keySet())) {
       DesiredReplica want = desired.get(id);
-      if (!loaded.get(id).sameSession(want)) {
+      if (!loaded.get(id).sameSession(want) || quarantineReason(want).isPresent()) {
         loaded.remove(id);
         unload(id);
         changed |= table.remove(id);
       } else {
-        long memory = table.find(id).map(ReplicaStatus::memoryBytes).orElse(0L);
-        changed |= table.put(ReplicaStatus.of(want, ReplicaState.READY, null, memory));
+        ReplicaStatus now = table.find(id).orElse(null);
+        changed |= table.put(ReplicaStatus.ready(want, now == null ? null : now.reason(),
+            now == null ? 0 : now.memoryBytes(), now == null ? null : now.servingUrl()));
       }
     }
     for (ReplicaStatus status : table.all()) {
@@ -161,53 +186,107 @@ public final class Reconciler {
   private boolean start(DesiredReplica want) {
     String id = want.replicaId();
     inFlight.add(id);
-    boolean changed = table.put(ReplicaStatus.of(want, ReplicaState.DOWNLOADING, null, 0));
+    boolean changed = table.find(id).map(s -> s.state() != ReplicaState.LOADING).orElse(true)
+        && table.put(ReplicaStatus.of(want, ReplicaState.DOWNLOADING, null, 0));
     artifacts
         .fetch(want.artifact())
         .compose(file -> want.artifact().archive()
-            ? loadWorkers.executeBlocking(() -> ArchiveUnpacker.unpack(file), false)
+            ? unpackWorkers.executeBlocking(() -> ArchiveUnpacker.unpack(file), false)
             : Future.succeededFuture(file))
         .compose(file -> {
           DesiredReplica current = desired.get(id);
           if (stopped || !want.sameSession(current)) {
-            return Future.succeededFuture((LoadedModel) null);
+            return Future.succeededFuture((ReplicaHosts.Loaded) null);
           }
-          if (table.put(ReplicaStatus.of(current, ReplicaState.LOADING, null, 0))) {
+          ReplicaStatus shown = table.find(id).orElse(null);
+          if (shown == null || shown.state() != ReplicaState.LOADING) {
+            table.put(ReplicaStatus.of(current, ReplicaState.LOADING, null, 0));
             onChange.run();
           }
-          return loadWorkers.executeBlocking(() -> runtime.load(id, file, want.runtime()), false);
+          return hosts.load(current, file, !noSyntheticWarmUp.contains(id));
         })
         .onComplete(done -> finish(want, done));
     return changed;
   }
 
-  private void finish(DesiredReplica want, AsyncResult<LoadedModel> done) {
+  private void finish(DesiredReplica want, AsyncResult<ReplicaHosts.Loaded> done) {
     String id = want.replicaId();
     inFlight.remove(id);
     DesiredReplica current = desired.get(id);
     boolean wanted = !stopped && want.sameSession(current);
     if (done.succeeded() && done.result() != null) {
+      ReplicaHosts.Loaded result = done.result();
       if (wanted) {
         loaded.put(id, want);
         retries.remove(id);
-        table.put(ReplicaStatus.of(current, ReplicaState.READY, null, done.result().memoryBytes()));
+        table.put(ReplicaStatus.ready(current, result.warmUpProblem(), result.memoryBytes(), result.servingUrl()));
       } else {
         unload(id);
       }
     } else if (done.failed() && wanted) {
-      String reason = reasonOf(done.cause());
-      int failures = retries.containsKey(id) ? retries.get(id).failures() + 1 : 1;
-      Duration delay = RETRY.delay(failures);
-      retries.put(id, new Retry(failures, clock.instant().plus(delay)));
-      table.put(ReplicaStatus.of(current, ReplicaState.FAILED, reason, 0));
-      log.warn("replica {} failed: {} (attempt {}, next in {} s)", id, reason, failures, delay.toSeconds());
+      Optional<String> quarantined = quarantineReason(current);
+      if (quarantined.isPresent()) {
+        table.put(ReplicaStatus.quarantined(current, quarantined.get()));
+      } else if (done.cause() instanceof HostSupervisor.HostCrashedException) {
+        // the host died while this loaded: hostLost has set its status already (FAILED with a retry backoff when
+        // this replica was the one running; else it loads again at once, paced by the host's restart backoff)
+        if (table.find(id).map(s -> s.state() != ReplicaState.FAILED).orElse(true)) {
+          retries.remove(id);
+        }
+      } else {
+        String reason = reasonOf(done.cause());
+        int failures = retries.containsKey(id) ? retries.get(id).failures() + 1 : 1;
+        Duration delay = RETRY.delay(failures);
+        retries.put(id, new Retry(failures, clock.instant().plus(delay)));
+        table.put(ReplicaStatus.of(current, ReplicaState.FAILED, reason, 0));
+        log.warn("replica {} failed: {} (attempt {}, next in {} s)", id, reason, failures, delay.toSeconds());
+      }
+    }
+    onChange.run();
+    reconcile();
+  }
+
+  /**
+   * A host died: its replicas leave READY now, the ones that were running count the crash, and the next pass loads
+   * them again (restarting the host).
+   */
+  private void hostLost(ReplicaHosts.HostLost lost) {
+    for (String id : lost.replicaIds()) {
+      DesiredReplica want = desired.get(id);
+      loaded.remove(id);
+      if (want == null) {
+        table.remove(id);
+        continue;
+      }
+      ReplicaHosts.Culprit culprit = lost.culprits().get(id);
+      if (culprit != null && culprit.syntheticWarmUp()) {
+        noSyntheticWarmUp.add(id);
+      }
+      if (culprit != null && culprit.counts()) {
+        String cause = lost.reason() + " " + culprit.during();
+        Optional<String> quarantined = quarantine.crashed(id, cause, want.retry());
+        if (quarantined.isPresent()) {
+          log.error("replica {} ({} v{}) is quarantined: {}", id, want.modelName(), want.version(), quarantined.get());
+          table.put(ReplicaStatus.quarantined(want, quarantined.get()));
+          continue;
+        }
+        // the replica that crashed the host waits out the usual retry backoff before it is loaded again
+        int failures = retries.containsKey(id) ? retries.get(id).failures() + 1 : 1;
+        retries.put(id, new Retry(failures, clock.instant().plus(RETRY.delay(failures))));
+        table.put(ReplicaStatus.of(want, ReplicaState.FAILED, "crashed its runtime: " + cause, 0));
+      } else {
+        table.put(ReplicaStatus.of(want, ReplicaState.LOADING,
+            "restarting: its model host " + lost.host() + " died (" + lost.reason() + ")", 0));
+      }
     }
     onChange.run();
     reconcile();
   }
 
   private static String reasonOf(Throwable failure) {
-    if (failure instanceof ArtifactException || failure instanceof ModelLoadException) {
+    if (failure instanceof ArtifactException || failure instanceof HostSupervisor.HostLoadException
+        || failure instanceof HostSupervisor.HostCrashedException
+        || failure instanceof io.mmaas.onnx.InvalidModelException) {
       return failure.getMessage();
     }
     log.error("unexpected failure while preparing a replica", failure);
@@ -216,29 +295,20 @@ public final class Reconciler {
 
   private void unload(String id) {
     unloading.add(id);
-    vertx
-        .executeBlocking(() -> {
-          runtime.unload(id);
-          return null;
-        }, false)
-        .onComplete(done -> {
-          unloading.remove(id);
-          if (done.failed()) {
-            log.warn("unloading replica {} failed", id, done.cause());
-          }
-          reconcile();
-        });
+    hosts.unload(id).onComplete(done -> {
+      unloading.remove(id);
+      if (done.failed()) {
+        log.warn("unloading replica {} failed", id, done.cause());
+      }
+      reconcile();
+    });
   }
 
-  /** Stops acting and unloads every loaded replica; loads in flight are dropped when they finish. */
+  /** Stops acting and stops every host; loads in flight are dropped when they finish. */
   public Future<Void> stop() {
     stopped = true;
     desired = Map.of();
-    List<String> ids = List.copyOf(loaded.keySet());
     loaded.clear();
-    return vertx.executeBlocking(() -> {
-      ids.forEach(runtime::unload);
-      return null;
-    });
+    return hosts.stop();
   }
 }

@@ -62,7 +62,11 @@ class ControlLoopTest {
     JsonObject request = new JsonObject().put("id", "cl-1").put("inputs", new JsonArray().add(new JsonObject()
         .put("name", "input").put("datatype", "FP32").put("shape", new JsonArray().add(1).add(IN))
         .put("data", new JsonArray().add(1).add(0.5).add(-1).add(2))));
-    return client.post(agent.servingPort(), "127.0.0.1", "/v2/models/" + replicaId + "/infer")
+    // each replica is served by its model host, at the URL the agent reports; one no longer there is asked of the
+    // agent's own port, which serves no model
+    int port = agent.replicas().find(replicaId).map(r -> r.servingUrl()).filter(java.util.Objects::nonNull)
+        .map(url -> java.net.URI.create(url).getPort()).orElse(agent.servingPort());
+    return client.post(port, "127.0.0.1", "/v2/models/" + replicaId + "/infer")
         .putHeader("Authorization", "Bearer " + controlPlane.servingKey)
         .putHeader("X-MMaaS-Model-Name", "iris")
         .putHeader("X-MMaaS-Model-Version", "3")
@@ -139,7 +143,8 @@ class ControlLoopTest {
         .compose(agent -> failed.compose(heartbeat -> infer(agent, "r-bad").map(response -> {
           testContext.verify(() -> {
             assertThat(replicaOf(heartbeat, "r-bad").orElseThrow().getString("reason")).isEqualTo("artifact hash mismatch");
-            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(replicaOf(heartbeat, "r-bad").orElseThrow().getValue("servingUrl")).as("not served").isNull();
+            assertThat(response.statusCode()).as("the agent's own port serves no model").isEqualTo(404);
           });
           return heartbeat;
         })))
