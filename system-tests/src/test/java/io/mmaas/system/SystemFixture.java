@@ -98,7 +98,8 @@ final class SystemFixture implements AutoCloseable {
         "MMAAS_AGENT_ENROLLMENT_TOKEN", token,
         "MMAAS_AGENT_NAME", name,
         "MMAAS_AGENT_PORT", "0",
-        "MMAAS_AGENT_DATA_DIR", data.resolve(name).toString()));
+        "MMAAS_AGENT_DATA_DIR", data.resolve(name).toString(),
+        "MMAAS_AGENT_HOST_HEAP_BYTES", "256MiB"));
     env.putAll(overrides);
     JavaProcess agent = JavaProcess.start(name, "runtime-agent", "512m", PROCESS_LOGS, env);
     agents.add(agent);
@@ -183,14 +184,24 @@ final class SystemFixture implements AutoCloseable {
    */
   double metric(String baseUrl, String series, Double absent) {
     String text = http.getAbs(baseUrl + "/metrics").send().await().bodyAsString();
+    boolean found = false;
+    double sum = 0;
     for (String line : text.split("\n")) {
-      if (line.startsWith(series + " ")) {
-        return Double.parseDouble(line.substring(series.length() + 1));
+      // an agent's page merges its model hosts' series, each labelled with its host: summed over hosts here
+      String unlabelled = HOST_LABEL.matcher(line).replaceFirst("").replace("{}", "");
+      if (unlabelled.startsWith(series + " ")) {
+        found = true;
+        sum += Double.parseDouble(unlabelled.substring(series.length() + 1));
       }
+    }
+    if (found) {
+      return sum;
     }
     if (absent != null) {
       return absent;
     }
     throw new AssertionError(series + " is not in the metrics:\n" + text);
   }
+
+  private static final Pattern HOST_LABEL = Pattern.compile("host=\"[^\"]*\",?");
 }

@@ -282,6 +282,9 @@ class WalkingSkeletonSystemTest {
     String replica = http.getAbs(adminUrl + "/api/v1/tenants/tenant-b/deployments").bearerTokenAuthentication(admin)
         .send().await().bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getJsonArray("replicaStatus")
         .getJsonObject(0).getString("id");
+    // the replica is served by its model host (the agent's own URL serves the node's merged metrics)
+    String hostUrl = agentRow.getJsonArray("replicas").stream().map(JsonObject.class::cast)
+        .filter(r -> replica.equals(r.getString("id"))).findFirst().orElseThrow().getString("servingUrl");
     // The long request goes to the agent directly (with its serving key), so it may outlast the gateway's timeout:
     // rows for a run of about 4 s on this host, measured, leave the rest of the test seconds of margin even on a
     // loaded machine.
@@ -289,7 +292,7 @@ class WalkingSkeletonSystemTest {
         .getBytes(java.nio.charset.StandardCharsets.UTF_8))
         .servingKey(java.util.UUID.fromString(agentRow.getString("id")));
     java.util.function.IntFunction<io.vertx.core.Future<HttpResponse<Buffer>>> direct = rows ->
-        http.postAbs(agentUrl + "/v2/models/" + replica + "/infer").bearerTokenAuthentication(servingKey)
+        http.postAbs(hostUrl + "/v2/models/" + replica + "/infer").bearerTokenAuthentication(servingKey)
             .sendJsonObject(SystemFixture.chainZeros(rows));
     assertThat(direct.apply(16).await().statusCode()).isEqualTo(200);
     long t0 = System.nanoTime();

@@ -87,7 +87,9 @@ public final class AgentApiHandler {
         String reason = Bodies.optionalString(r, "reason", REASON, "must have at most 1000 characters");
         Object mem = r.getValue("memoryBytes");
         Long memory = mem instanceof Number n ? n.longValue() : null;
-        reports.add(new AgentService.Report(id, state, reason, memory));
+        String replicaUrl = Bodies.optionalString(r, "servingUrl", URL, "must be an http(s) URL");
+        reports.add(new AgentService.Report(id, state, reason, memory,
+            replicaUrl == null ? null : stripSlash(replicaUrl), Boolean.TRUE.equals(r.getValue("quarantined"))));
       }
     }
     Responses.reply(ctx, 200, agents.heartbeat(agent, url == null ? agent.servingUrl() : stripSlash(url),

@@ -22,7 +22,13 @@ public final class AgentRepository {
 
   /** What an agent must run: a replica of a version, with where to fetch it and how to run it. */
   public record DesiredReplica(UUID replicaId, String modelName, int version, String sha256, long sizeBytes,
-                               JsonObject runtime, String format) {
+                               JsonObject runtime, String format, UUID tenantId, UUID deploymentId,
+                               io.vertx.core.json.JsonArray warmUp, boolean quarantined, int retry) {
+  }
+
+  /** A replica just quarantined, with what its audit event names. */
+  public record Quarantined(UUID replicaId, UUID tenantId, UUID deploymentId, String model, int version,
+                            String reason) {
   }
 
   public Future<Void> insertToken(SqlClient client, UUID id, String name, byte[] hash, OffsetDateTime expiresAt,
@@ -70,9 +76,10 @@ public final class AgentRepository {
       return Future.succeededFuture(0);
     }
     return client.preparedQuery("""
-            UPDATE replicas SET state = $3, reason = $4, memory_bytes = $5, updated_at = $6
-            WHERE id = $1 AND agent_id = $2 AND (state, coalesce(reason, ''), coalesce(memory_bytes, -1))
-              IS DISTINCT FROM ($3, coalesce($4, ''), coalesce($5, -1))""")
+            UPDATE replicas SET state = $3, reason = $4, memory_bytes = $5, updated_at = $6, serving_url = $7
+            WHERE id = $1 AND agent_id = $2
+              AND (state, coalesce(reason, ''), coalesce(memory_bytes, -1), coalesce(serving_url, ''))
+              IS DISTINCT FROM ($3, coalesce($4, ''), coalesce($5, -1), coalesce($7, ''))""")
         .executeBatch(reports).map(rs -> {
           int changed = 0;
           for (var r = rs; r != null; r = r.next()) {
@@ -84,7 +91,9 @@ public final class AgentRepository {
 
   public Future<List<DesiredReplica>> desiredFor(SqlClient client, UUID agentId) {
     return client.preparedQuery("""
-            SELECT r.id, m.name AS model_name, v.version, v.sha256, v.size_bytes, d.runtime_options, v.format
+            SELECT r.id, m.name AS model_name, v.version, v.sha256, v.size_bytes, d.runtime_options, v.format,
+                   d.tenant_id, d.id AS deployment_id, v.warmup_samples, r.quarantined_at IS NOT NULL AS quarantined,
+                   r.retry
             FROM replicas r JOIN deployments d ON d.id = r.deployment_id
             JOIN model_versions v ON v.id = r.version_id JOIN models m ON m.id = d.model_id
             WHERE r.agent_id = $1 ORDER BY r.id""")
@@ -93,7 +102,29 @@ public final class AgentRepository {
           List<DesiredReplica> out = new ArrayList<>();
           rs.forEach(r -> out.add(new DesiredReplica(r.getUUID("id"), r.getString("model_name"),
               r.getInteger("version"), r.getString("sha256"), r.getLong("size_bytes"),
-              (JsonObject) r.getValue("runtime_options"), r.getString("format"))));
+              (JsonObject) r.getValue("runtime_options"), r.getString("format"), r.getUUID("tenant_id"),
+              r.getUUID("deployment_id"), (io.vertx.core.json.JsonArray) r.getValue("warmup_samples"),
+              r.getBoolean("quarantined"), r.getInteger("retry"))));
+          return out;
+        });
+  }
+
+  /** Marks replicas quarantined (those of this agent not quarantined yet); yields the ones it marked. */
+  public Future<List<Quarantined>> quarantine(SqlClient client, List<Tuple> quarantines) {
+    return client.preparedQuery("""
+            UPDATE replicas r SET quarantined_at = $3, state = 'FAILED', reason = $4, serving_url = NULL,
+              updated_at = $3
+            FROM deployments d JOIN models m ON m.id = d.model_id, model_versions v
+            WHERE r.id = $1 AND r.agent_id = $2 AND r.quarantined_at IS NULL AND d.id = r.deployment_id
+              AND v.id = r.version_id
+            RETURNING r.id, d.tenant_id, d.id AS deployment_id, m.name AS model, v.version, r.reason""")
+        .executeBatch(quarantines).map(rs -> {
+          List<Quarantined> out = new ArrayList<>();
+          for (RowSet<Row> r = rs; r != null; r = r.next()) {
+            r.forEach(row -> out.add(new Quarantined(row.getUUID("id"), row.getUUID("tenant_id"),
+                row.getUUID("deployment_id"), row.getString("model"), row.getInteger("version"),
+                row.getString("reason"))));
+          }
           return out;
         });
   }
@@ -129,7 +160,7 @@ public final class AgentRepository {
   /** Every placed replica, by agent id, for the fleet view. */
   public Future<java.util.Map<UUID, io.vertx.core.json.JsonArray>> replicasByAgent(SqlClient client) {
     return client.query("SELECT r.agent_id, r.id, t.name AS tenant, m.name AS model, v.version, r.state, r.reason, "
-            + "r.memory_bytes FROM replicas r JOIN deployments d ON d.id = r.deployment_id "
+            + "r.memory_bytes, r.serving_url, r.quarantined_at FROM replicas r JOIN deployments d ON d.id = r.deployment_id "
             + "JOIN models m ON m.id = d.model_id JOIN model_versions v ON v.id = r.version_id "
             + "JOIN tenants t ON t.id = d.tenant_id WHERE r.agent_id IS NOT NULL ORDER BY t.name, m.name, v.version")
         .execute()
@@ -139,7 +170,8 @@ public final class AgentRepository {
               .add(new JsonObject().put("id", r.getUUID("id").toString()).put("tenant", r.getString("tenant"))
                   .put("model", r.getString("model")).put("version", r.getInteger("version"))
                   .put("state", r.getString("state")).put("reason", r.getString("reason"))
-                  .put("memoryBytes", r.getLong("memory_bytes"))));
+                  .put("memoryBytes", r.getLong("memory_bytes")).put("servingUrl", r.getString("serving_url"))
+                  .put("quarantined", r.getOffsetDateTime("quarantined_at") != null)));
           return out;
         });
   }

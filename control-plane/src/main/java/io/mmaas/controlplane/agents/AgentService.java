@@ -116,19 +116,33 @@ public final class AgentService {
   }
 
   /** One observed replica state in a heartbeat. */
-  public record Report(UUID replicaId, String state, String reason, Long memoryBytes) {
+  /**
+   * @param servingUrl where the replica's model host serves it (null: the agent's own URL, agents before hosts)
+   * @param quarantined the agent quarantined it: it crashed its host too often
+   */
+  public record Report(UUID replicaId, String state, String reason, Long memoryBytes, String servingUrl,
+                       boolean quarantined) {
+    public Report(UUID replicaId, String state, String reason, Long memoryBytes) {
+      this(replicaId, state, reason, memoryBytes, null, false);
+    }
   }
 
   public Future<JsonObject> heartbeat(Agent agent, String servingUrl, String executionProvider, JsonObject capabilities,
                                       List<Report> reports) {
     OffsetDateTime now = now();
     List<Tuple> updates = new ArrayList<>();
+    List<Tuple> quarantines = new ArrayList<>();
     for (Report r : reports) {
-      updates.add(Tuple.of(r.replicaId(), agent.id(), r.state(), r.reason(), r.memoryBytes(), now));
+      updates.add(Tuple.of(r.replicaId(), agent.id(), r.state(), r.reason(), r.memoryBytes(), now,
+          "READY".equals(r.state()) ? r.servingUrl() : null));
+      if (r.quarantined()) {
+        quarantines.add(Tuple.of(r.replicaId(), agent.id(), now, r.reason()));
+      }
     }
     return pool.withTransaction(conn -> agents.renewLease(conn, agent.id(), servingUrl, capabilities,
             executionProvider, now.plusSeconds(leaseSeconds), now)
         .compose(renewed -> agents.reportReplicas(conn, agent.id(), updates)
+            .compose(changed -> quarantine(conn, agent, quarantines).map(changed))
             .compose(changed -> changed == 0 ? Future.<Void>succeededFuture()
                 : io.mmaas.controlplane.gateway.ChangeListener.announce(conn,
                     io.mmaas.controlplane.gateway.ChangeListener.ROUTES))
@@ -139,11 +153,34 @@ public final class AgentService {
                 replicas.add(new JsonObject().put("replicaId", d.replicaId().toString()).put("modelName", d.modelName())
                     .put("version", d.version()).put("sha256", d.sha256()).put("sizeBytes", d.sizeBytes())
                     .put("artifactUrl", "/agent/v1/artifacts/" + d.sha256()).put("runtime", d.runtime())
-                    .put("format", d.format()));
+                    .put("format", d.format()).put("tenantId", d.tenantId().toString())
+                    .put("deploymentId", d.deploymentId().toString()).put("warmUp", d.warmUp())
+                    .put("quarantined", d.quarantined()).put("retry", d.retry()));
               }
               return new JsonObject().put("generation", renewed.generation())
                   .put("heartbeatIntervalSeconds", heartbeatIntervalSeconds).put("replicas", replicas);
             })));
+  }
+
+  /**
+   * Records the replicas the agent newly quarantined (they crashed their model host too often): they stay FAILED
+   * with the agent's reason, are neither loaded again nor placed on another agent, and each quarantine is audited in
+   * the tenant's trail. Replicas already quarantined are left as they are.
+   */
+  private Future<Void> quarantine(io.vertx.sqlclient.SqlConnection conn, Agent agent, List<Tuple> quarantines) {
+    if (quarantines.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return agents.quarantine(conn, quarantines).compose(rows -> {
+      List<Future<?>> events = new ArrayList<>();
+      for (AgentRepository.Quarantined q : rows) {
+        events.add(audit.append(conn, Caller.system("heartbeat").as(Actor.agent(agent.id(), agent.name())),
+            AuditRecord.success("replica.quarantine", q.tenantId(), "replica", q.replicaId(), new JsonObject()
+                .put("agent", agent.name()).put("model", q.model()).put("version", q.version())
+                .put("deploymentId", q.deploymentId().toString()).put("reason", q.reason()))));
+      }
+      return Future.all(events).mapEmpty();
+    });
   }
 
   /** Refuses an artifact the agent has not been given (403): agents read only what they must run. */

@@ -112,6 +112,7 @@ final class ApiRouters {
     r.post("/api/v1/tenants/:tenant/deployments/:id/rollout").handler(json).handler(deployments::rollout);
     r.post("/api/v1/tenants/:tenant/deployments/:id/promote").handler(json).handler(deployments::promote);
     r.post("/api/v1/tenants/:tenant/deployments/:id/rollback").handler(json).handler(deployments::rollback);
+    r.post("/api/v1/tenants/:tenant/deployments/:id/retry").handler(json).handler(deployments::retry);
     r.post("/api/v1/agents/enrollment-tokens").handler(json).handler(agents::createEnrollmentToken);
     r.get("/api/v1/agents/enrollment-tokens").handler(agents::tokens);
     r.delete("/api/v1/agents/enrollment-tokens/:id").handler(agents::revokeToken);

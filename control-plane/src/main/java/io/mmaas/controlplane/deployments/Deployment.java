@@ -25,11 +25,11 @@ public record Deployment(UUID id, UUID tenantId, UUID modelId, String modelName,
 
   /** One replica: which version, where it is placed, what the agent last reported, and why it is not READY. */
   public record Replica(UUID id, UUID versionId, int version, UUID agentId, String agentName, String state,
-                        String reason, Long memoryBytes) {
+                        String reason, Long memoryBytes, boolean quarantined) {
     public JsonObject toJson() {
       return new JsonObject().put("id", id.toString()).put("version", version)
           .put("agent", agentId == null ? null : new JsonObject().put("id", agentId.toString()).put("name", agentName))
-          .put("state", state).put("reason", reason).put("memoryBytes", memoryBytes);
+          .put("state", state).put("reason", reason).put("memoryBytes", memoryBytes).put("quarantined", quarantined);
     }
   }
 
@@ -68,6 +68,7 @@ public record Deployment(UUID id, UUID tenantId, UUID modelId, String modelName,
         .put("readyReplicas", replicas.stream().filter(r -> "READY".equals(r.state())).count())
         .put("reasons", new JsonArray(List.copyOf(reasons)))
         .put("replicaStatus", rs).put("canRollback", previousTargets != null)
+        .put("quarantinedReplicas", replicas.stream().filter(Replica::quarantined).count())
         .put("createdAt", createdAt.toInstant().toString());
   }
 }

@@ -108,6 +108,11 @@ public final class DeploymentHandler {
         .map(Deployment::toJson));
   }
 
+  public void retry(RoutingContext ctx) {
+    Responses.reply(ctx, 200, deployments.retry(Callers.of(ctx), TenantHandler.tenant(ctx), id(ctx))
+        .map(Deployment::toJson));
+  }
+
   public void rollback(RoutingContext ctx) {
     Responses.reply(ctx, 200, deployments.rollback(Callers.of(ctx), TenantHandler.tenant(ctx), id(ctx))
         .map(Deployment::toJson));

@@ -24,7 +24,8 @@ public final class DeploymentRepository {
       r.getInteger("version"), r.getInteger("weight"), r.getInteger("replicas"));
   private static final Function<Row, Deployment.Replica> REPLICA = r -> new Deployment.Replica(r.getUUID("id"),
       r.getUUID("version_id"), r.getInteger("version"), r.getUUID("agent_id"), r.getString("agent_name"),
-      r.getString("state"), r.getString("reason"), r.getLong("memory_bytes"));
+      r.getString("state"), r.getString("reason"), r.getLong("memory_bytes"),
+      r.getOffsetDateTime("quarantined_at") != null);
 
   /** Inserts the deployment; false when the model already has one. */
   public Future<Boolean> insert(SqlClient client, UUID id, UUID tenantId, UUID modelId, JsonObject runtime,
@@ -102,6 +103,31 @@ public final class DeploymentRepository {
   public Future<Boolean> modelDeployed(SqlClient client, UUID modelId) {
     return client.preparedQuery("SELECT EXISTS (SELECT 1 FROM deployments WHERE model_id = $1) AS used")
         .execute(Tuple.of(modelId)).map(rs -> rs.iterator().next().getBoolean("used"));
+  }
+
+  /**
+   * Clears the quarantine of the deployment's replicas and bumps their retry count (which lifts the agent's own
+   * quarantine) and their agents' generation; yields the replicas lifted.
+   */
+  public Future<List<UUID>> liftQuarantine(SqlClient client, UUID deploymentId, OffsetDateTime now) {
+    return client.preparedQuery("""
+            UPDATE replicas SET quarantined_at = NULL, retry = retry + 1, state = 'ASSIGNED',
+              reason = 'retry asked for after a quarantine', updated_at = $2
+            WHERE deployment_id = $1 AND quarantined_at IS NOT NULL RETURNING id, agent_id""")
+        .execute(Tuple.of(deploymentId, now))
+        .compose(rs -> {
+          List<UUID> ids = new ArrayList<>();
+          List<UUID> agents = new ArrayList<>();
+          rs.forEach(r -> {
+            ids.add(r.getUUID("id"));
+            if (r.getUUID("agent_id") != null) {
+              agents.add(r.getUUID("agent_id"));
+            }
+          });
+          return agents.isEmpty() ? Future.succeededFuture(ids) : client.preparedQuery(
+                  "UPDATE agents SET generation = generation + 1 WHERE id = ANY($1)")
+              .execute(Tuple.of(agents.toArray(UUID[]::new))).map(ids);
+        });
   }
 
   private Future<Deployment> complete(SqlClient client, Deployment d) {

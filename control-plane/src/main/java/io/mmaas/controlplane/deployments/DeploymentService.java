@@ -159,6 +159,30 @@ public final class DeploymentService {
     }, null);
   }
 
+  /**
+   * Lifts the quarantine of the deployment's quarantined replicas (they crashed their model host too often): each is
+   * loaded again on the agent it is placed on, with a fresh count of crashes. Conflict when none is quarantined.
+   */
+  public Future<Deployment> retry(Caller caller, Tenant tenant, UUID id) {
+    policy.requireTenantWrite(caller, tenant.id());
+    OffsetDateTime now = now();
+    return pool.withTransaction(conn -> deployments.lock(conn, tenant.id(), id).compose(d -> {
+      if (d == null) {
+        return Future.failedFuture(new NotFoundException("deployment not found"));
+      }
+      return deployments.liftQuarantine(conn, id, now).compose(lifted -> {
+        if (lifted.isEmpty()) {
+          return Future.failedFuture(new ConflictException("no replica of this deployment is quarantined"));
+        }
+        JsonArray replicas = new JsonArray();
+        lifted.forEach(r -> replicas.add(r.toString()));
+        return deployments.find(conn, tenant.id(), id).compose(after -> audit.append(conn, caller,
+            AuditRecord.success("deployment.retry", tenant.id(), "deployment", id, new JsonObject()
+                .put("model", d.modelName()).put("replicas", replicas))).map(after));
+      });
+    }));
+  }
+
   public Future<Void> delete(Caller caller, Tenant tenant, UUID id) {
     policy.requireTenantWrite(caller, tenant.id());
     return pool.withTransaction(conn -> deployments.lock(conn, tenant.id(), id).compose(d -> {

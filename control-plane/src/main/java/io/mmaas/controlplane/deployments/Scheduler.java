@@ -77,7 +77,7 @@ public final class Scheduler {
     return conn.preparedQuery("""
             UPDATE replicas r SET agent_id = NULL, state = 'PENDING', memory_bytes = NULL, updated_at = $1,
               reason = 'agent ' || a.name || ' stopped heartbeating; waiting for placement'
-            FROM agents a WHERE r.agent_id = a.id AND a.lease_expires_at <= $1
+            FROM agents a WHERE r.agent_id = a.id AND a.lease_expires_at <= $1 AND r.quarantined_at IS NULL
             RETURNING a.id AS agent_id, a.name AS agent_name, r.id AS replica_id""")
         .execute(Tuple.of(now))
         .compose(rs -> {

@@ -25,7 +25,12 @@ public final class GatewayMetrics {
   public enum Refusal { TENANT_RATE, TENANT_CONCURRENCY, KEY_RATE, KEY_CONCURRENCY, DAILY_QUOTA }
 
   /** What went wrong calling an agent (the {@code kind} label of {@code mmaas_gateway_agent_errors_total}). */
-  public enum AgentError { UNREACHABLE, TIMEOUT, REPLICA_UNAVAILABLE, FAILED_MID_ANSWER }
+  /**
+   * Why a call to a replica failed: not reached (refused, reset before the request was sent), no answer in time, the
+   * replica not (or no longer) there, the connection lost after the whole request was sent but before any answer (the
+   * model host died running it), or lost in the middle of the answer.
+   */
+  public enum AgentError { UNREACHABLE, TIMEOUT, REPLICA_UNAVAILABLE, LOST_WHILE_RUNNING, FAILED_MID_ANSWER }
 
   /** By status code (100–599), created on first use: no boxing or map lookup per request. */
   private final AtomicReferenceArray<LongAdder> responses = new AtomicReferenceArray<>(600);

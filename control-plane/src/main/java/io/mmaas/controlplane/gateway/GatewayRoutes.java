@@ -203,6 +203,7 @@ public final class GatewayRoutes {
     }
     long started = System.nanoTime();
     AtomicBoolean answered = new AtomicBoolean();
+    AtomicBoolean sent = new AtomicBoolean();
     agents.request(options)
         .compose(req -> {
           if (ctx.response().closed()) {
@@ -218,7 +219,8 @@ public final class GatewayRoutes {
               cancel(ctx, e, req);
             }
           });
-          return req.send(body);
+          req.end(body).onSuccess(v -> sent.set(true));
+          return req.response();
         })
         .onSuccess(resp -> {
           answered.set(true);
@@ -278,7 +280,19 @@ public final class GatewayRoutes {
             }
             return;
           }
-          // not reached, refused or reset before answering: the next replica can take the request
+          if (sent.get()) {
+            // The whole request reached the replica and the connection dropped before any answer: its model host
+            // most likely died running it. Another replica is not tried: a request that crashes a host would crash
+            // the next one too (the fleet-wide crash loop a poison request must not start); the caller may retry.
+            metrics.agentError(GatewayMetrics.AgentError.LOST_WHILE_RUNNING);
+            LOG.warn("replica {} at {} dropped the connection while running a request for {} [{}]: {}",
+                e.replicaId(), e.agentUrl(), route.model(), RequestIds.of(ctx), err.getMessage());
+            if (!ctx.response().ended()) {
+              error(ctx, 502, "model '" + route.model() + "' failed while running the request");
+            }
+            return;
+          }
+          // not reached, refused or reset before the request was sent: the next replica can take the request
           metrics.agentError(GatewayMetrics.AgentError.UNREACHABLE);
           LOG.warn("agent {} unreachable for {} [{}]: {}", e.agentUrl(), route.model(), RequestIds.of(ctx),
               err.getMessage());

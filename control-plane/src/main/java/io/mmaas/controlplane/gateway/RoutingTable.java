@@ -150,7 +150,8 @@ public final class RoutingTable {
   public Future<Void> refresh() {
     return pool.query("""
             SELECT d.tenant_id, m.name AS model, m.id AS model_id, v.id AS version_id, v.version, v.inputs, v.outputs,
-                   t.weight, r.id AS replica_id, a.id AS agent_id, a.serving_url, a.lease_expires_at
+                   t.weight, r.id AS replica_id, a.id AS agent_id,
+                   coalesce(r.serving_url, a.serving_url) AS serving_url, a.lease_expires_at
             FROM deployments d
             JOIN models m ON m.id = d.model_id
             JOIN deployment_targets t ON t.deployment_id = d.id

@@ -266,7 +266,7 @@ public final class Reconciler {
         String cause = lost.reason() + " " + culprit.during();
         Optional<String> quarantined = quarantine.crashed(id, cause, want.retry());
         if (quarantined.isPresent()) {
-          log.error("replica {} ({} v{}) is quarantined: {}", id, want.modelName(), want.version(), quarantined.get());
+          log.error("replica {} ({} v{}) is {}", id, want.modelName(), want.version(), quarantined.get());
           table.put(ReplicaStatus.quarantined(want, quarantined.get()));
           continue;
         }

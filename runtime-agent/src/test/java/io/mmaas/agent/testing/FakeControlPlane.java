@@ -64,6 +64,11 @@ public final class FakeControlPlane extends VerticleBase {
     return replica(replicaId, modelName, version, sha256, bytes.length);
   }
 
+  /** As {@link #offer(String, String, long, byte[])}, for a replica of {@code tenantId}. */
+  public JsonObject offer(String replicaId, String modelName, long version, byte[] bytes, String tenantId) {
+    return offer(replicaId, modelName, version, bytes).put("tenantId", tenantId).put("deploymentId", "d-" + replicaId);
+  }
+
   /** Serves {@code wrongBytes} under the hash of {@code bytes} (a corrupted store). */
   public JsonObject offerCorrupted(String replicaId, byte[] bytes, byte[] wrongBytes) {
     String sha256 = sha256(bytes);
