@@ -44,8 +44,11 @@ record ServedModel(String tenant, String model, Buffer request, String apiKey, S
         p::logs);
     JsonObject replica = admin.get(base + "/deployments/" + id).getJsonArray("replicaStatus").getJsonObject(0);
     String agentId = replica.getJsonObject("agent").getString("id");
+    // the replica's own serving URL: the model host that serves it (the agent's port serves no model)
     String agentUrl = admin.get("/api/v1/agents").getJsonArray("items").stream().map(JsonObject.class::cast)
-        .filter(a -> a.getString("id").equals(agentId)).findFirst().orElseThrow().getString("servingUrl");
+        .filter(a -> a.getString("id").equals(agentId)).findFirst().orElseThrow().getJsonArray("replicas").stream()
+        .map(JsonObject.class::cast).filter(r -> r.getString("id").equals(replica.getString("id"))).findFirst()
+        .orElseThrow().getString("servingUrl");
     ServedModel served = new ServedModel(tenant, model, request, key, id, replica.getString("id"), agentUrl,
         Platform.servingKey(UUID.fromString(agentId)));
     for (ControlPlaneProcess cp : p.controlPlanes) {
@@ -66,7 +69,7 @@ record ServedModel(String tenant, String model, Buffer request, String apiKey, S
     return new Target(name, port, direct.path(), direct.headers(), direct.body());
   }
 
-  /** Inference at the agent itself with its serving key, bypassing the gateway. */
+  /** Inference at the replica's model host with the agent's serving key, bypassing the gateway. */
   Target direct(String name) {
     int port = Integer.parseInt(agentUrl.replaceAll(".*:(\\d+)/?$", "$1"));
     return Target.json(name, port, "/v2/models/" + replicaId + "/infer", servingKey, request);

@@ -55,6 +55,17 @@ public final class Quarantine {
     return Optional.of(reason);
   }
 
+  /** Crashes counted for the replica within the window (0 once it is quarantined). */
+  public int crashes(String replicaId) {
+    Deque<Instant> times = history.get(replicaId);
+    return times == null ? 0 : times.size();
+  }
+
+  /** Crashes within the window that quarantine a replica. */
+  public int limit() {
+    return crashes;
+  }
+
   /** The quarantine reason, if the replica is quarantined and {@code retry} has not lifted it. */
   public Optional<String> reason(String replicaId, int retry) {
     Quarantined q = quarantined.get(replicaId);

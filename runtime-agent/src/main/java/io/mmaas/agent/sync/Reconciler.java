@@ -228,11 +228,9 @@ public final class Reconciler {
       if (quarantined.isPresent()) {
         table.put(ReplicaStatus.quarantined(current, quarantined.get()));
       } else if (done.cause() instanceof HostSupervisor.HostCrashedException) {
-        // the host died while this loaded: hostLost has set its status already (FAILED with a retry backoff when
-        // this replica was the one running; else it loads again at once, paced by the host's restart backoff)
-        if (table.find(id).map(s -> s.state() != ReplicaState.FAILED).orElse(true)) {
-          retries.remove(id);
-        }
+        // the host died while this loaded: hostLost has set its status; it loads again at once, paced by the host's
+        // restart backoff, and the quarantine count stops a replica that crashes every load
+        retries.remove(id);
       } else {
         String reason = reasonOf(done.cause());
         int failures = retries.containsKey(id) ? retries.get(id).failures() + 1 : 1;
@@ -270,10 +268,11 @@ public final class Reconciler {
           table.put(ReplicaStatus.quarantined(want, quarantined.get()));
           continue;
         }
-        // the replica that crashed the host waits out the usual retry backoff before it is loaded again
-        int failures = retries.containsKey(id) ? retries.get(id).failures() + 1 : 1;
-        retries.put(id, new Retry(failures, clock.instant().plus(RETRY.delay(failures))));
-        table.put(ReplicaStatus.of(want, ReplicaState.FAILED, "crashed its runtime: " + cause, 0));
+        // loaded again at once (the host's restart backoff paces it); the count stops a crash loop
+        retries.remove(id);
+        table.put(ReplicaStatus.of(want, ReplicaState.LOADING, "crashed its runtime: " + cause + " ("
+            + quarantine.crashes(id) + " of " + quarantine.limit() + " crashes before quarantine); loading it again",
+            0));
       } else {
         table.put(ReplicaStatus.of(want, ReplicaState.LOADING,
             "restarting: its model host " + lost.host() + " died (" + lost.reason() + ")", 0));

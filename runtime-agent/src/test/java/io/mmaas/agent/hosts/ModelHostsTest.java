@@ -144,7 +144,8 @@ class ModelHostsTest {
         })
         .compose(down -> {
           testContext.verify(() -> assertThat(replicaOf(down, "a-div").orElseThrow().getString("reason"))
-              .isEqualTo("crashed its runtime: SIGFPE during inference"));
+              .isEqualTo("crashed its runtime: SIGFPE during inference (1 of 3 crashes before quarantine); "
+                  + "loading it again"));
           return controlPlane.awaitHeartbeat(hb -> "READY".equals(stateOf(hb, "a-div")));
         })
         .compose(again -> infer(portOf((AgentVerticle) agent[0], "a-div"), "a-div", division(6, 3)))
@@ -271,7 +272,8 @@ class ModelHostsTest {
         })
         .compose(down -> {
           testContext.verify(() -> assertThat(replicaOf(down, "a-bomb").orElseThrow().getString("reason"))
-              .startsWith("crashed its runtime: killed for going over its memory ceiling of 512 MiB"));
+              .startsWith("crashed its runtime: killed for going over its memory ceiling of 512 MiB (SIGKILL) "
+                  + "during inference"));
           return infer(portOf((AgentVerticle) agent[0], "b-mlp"), "b-mlp", mlpInput());
         })
         .onComplete(testContext.succeeding(answer -> testContext.verify(() -> {
