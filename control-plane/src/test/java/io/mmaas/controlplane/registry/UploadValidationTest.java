@@ -23,7 +23,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("Uploads: paths inside a model must be safe relative paths; anything else is a 400 naming the field")
+@DisplayName("Upload validation: safe paths inside a model and served tensor types; anything else is a 400 naming "
+    + "the field or tensor")
 class UploadValidationTest {
   static ControlPlaneFixture cp;
   static String admin;
@@ -153,5 +154,33 @@ class UploadValidationTest {
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
     assertThat(r.bodyAsJsonObject().getString("format")).isEqualTo("onnx-archive");
     assertThat(cp.count("model_versions")).isEqualTo(versions + 1);
+  }
+  @Test
+  @DisplayName("a model whose input or output has a type the platform cannot serve is a 400 naming the tensor; "
+      + "nothing is stored")
+  void unservedTypesRefused() throws Exception {
+    long versions = cp.count("model_versions");
+    long blobs = cp.count("blobs");
+    long files = storedBlobFiles();
+    HttpResponse<Buffer> complex = upload(OnnxModels.identityOfElementType(14, -1, 2));
+    assertRefused(complex, versions, blobs, files);
+    assertThat(message(complex)).contains("graph input 'x' has COMPLEX64 (14), which the platform cannot serve");
+    HttpResponse<Buffer> float8 = upload(OnnxModels.identityOfElementType(17, 3));
+    assertRefused(float8, versions, blobs, files);
+    assertThat(message(float8)).contains("'x' has FLOAT8E4M3FN (17), which the platform cannot serve");
+    HttpResponse<Buffer> unknown = upload(OnnxModels.identityOfElementType(99, 3));
+    assertRefused(unknown, versions, blobs, files);
+    assertThat(message(unknown)).contains("'x' has element type 99, which the platform cannot serve");
+  }
+
+  @Test
+  @DisplayName("models with UINT16/32/64, BF16, FP16, BOOL and BYTES tensors are accepted with those datatypes")
+  void servedTypesAccepted() {
+    for (String type : new String[] {"UINT16", "UINT32", "UINT64", "BF16", "FP16", "BOOL", "BYTES"}) {
+      HttpResponse<Buffer> r = upload(OnnxModels.identity(type, -1, 2));
+      assertThat(r.statusCode()).as(type + ": " + r.bodyAsString()).isEqualTo(201);
+      JsonObject version = r.bodyAsJsonObject();
+      assertThat(version.encode()).as(type).contains("\"datatype\":\"" + type + "\"");
+    }
   }
 }
