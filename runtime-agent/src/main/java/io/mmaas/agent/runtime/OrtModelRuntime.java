@@ -154,10 +154,11 @@ public final class OrtModelRuntime implements ModelRuntime {
     } catch (RuntimeException e) {
       throw new ModelLoadException("invalid model: " + e, e);
     }
-    // External data is loaded only from the model's own folder (an unpacked archive): ONNX Runtime 1.23 itself
-    // neither stops locations that escape it nor its in-memory marker (*/_ORT_MEM_ADDR_/*, whose offset it reads as
-    // a raw address), so every location must be a safe relative path naming a regular file under the model's folder.
-    // The inspection above applies the same rule; it is checked here again so that no change there can let a marker
+    // External data is loaded only from the model's own folder (an unpacked archive). ONNX Runtime 1.23 stopped
+    // neither locations that escape it nor its in-memory marker (*/_ORT_MEM_ADDR_/*, whose offset it read as a raw
+    // address and crashed the process); 1.24.1 refuses the marker itself, but the agent does not rely on the runtime
+    // for this: every location must be a safe relative path naming a regular file under the model's folder. The
+    // inspection above applies the same rule; it is checked here again so that no change there can let a marker
     // reach ONNX Runtime.
     Path base = onnxFile.toAbsolutePath().getParent();
     for (String location : signature.externalDataLocations()) {

@@ -178,7 +178,8 @@ class OrtModelRuntimeTest {
     Files.write(decoy, new byte[4]);
     assertThat(decoy.normalize()).startsWith(folder).isRegularFile();
 
-    // ONNX Runtime 1.23 would read the offset (0) as a memory address: the process would crash, not throw
+    // ONNX Runtime 1.23.2 read the offset (0) as a memory address and the process crashed (SIGSEGV), so the agent
+    // must refuse the model before ONNX Runtime sees it, whatever the runtime version
     assertThatThrownBy(() -> runtime.load("marker", file, RuntimeOptions.DEFAULT))
         .isInstanceOf(ModelLoadException.class)
         .hasMessageStartingWith("invalid model: ")
