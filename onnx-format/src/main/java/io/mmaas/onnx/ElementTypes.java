@@ -1,12 +1,16 @@
 package io.mmaas.onnx;
 
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Maps ONNX tensor element types to the Open Inference Protocol datatype names clients use, and names the ONNX
- * types the platform cannot serve so a rejection can say which one it met.
+ * The one list of tensor element types the platform serves, shared by the upload check (a model with an input or
+ * output of any other type is refused, naming the tensor) and the agent (whose {@code DataType} must name exactly
+ * these): ONNX element types mapped to the Open Inference Protocol datatype names clients use. It also names the
+ * ONNX types the platform cannot serve so a rejection can say which one it met.
  */
-final class ElementTypes {
+public final class ElementTypes {
   private static final Map<Integer, String> ONNX_TO_OIP = Map.ofEntries(
       Map.entry(1, "FP32"),
       Map.entry(2, "UINT8"),
@@ -36,13 +40,18 @@ final class ElementTypes {
 
   private ElementTypes() {}
 
+  /** The OIP datatype names of every element type the platform serves. */
+  public static Set<String> servedOipTypes() {
+    return java.util.Collections.unmodifiableSet(new TreeSet<>(ONNX_TO_OIP.values()));
+  }
+
   /** The OIP datatype for an ONNX element type, or null when the platform cannot serve it. */
-  static String toOip(long onnxType) {
+  public static String toOip(long onnxType) {
     return onnxType < 0 || onnxType > Integer.MAX_VALUE ? null : ONNX_TO_OIP.get((int) onnxType);
   }
 
   /** The ONNX element type for an OIP datatype name. */
-  static int fromOip(String datatype) {
+  public static int fromOip(String datatype) {
     for (Map.Entry<Integer, String> e : ONNX_TO_OIP.entrySet()) {
       if (e.getValue().equals(datatype)) {
         return e.getKey();

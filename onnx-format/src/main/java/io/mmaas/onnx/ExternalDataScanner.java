@@ -11,11 +11,13 @@ import java.util.function.Consumer;
 
 /**
  * Finds every tensor stored as external data, wherever ONNX allows one (graph initializers, sparse initializers,
- * tensor attributes of nodes, subgraphs of control-flow nodes, functions, training graphs), and refuses locations
- * that could reach outside the model's folder. Runtimes open these paths relative to the model file, so an unchecked
- * {@code ../} or absolute path lets an uploaded model read any file on the serving machine.
+ * tensor attributes of nodes, subgraphs of control-flow nodes, functions, training graphs), and refuses every
+ * location that is not a {@link SafeLocation}. Runtimes open these paths relative to the model file, so an unchecked
+ * {@code ../} or absolute path lets an uploaded model read any file on the serving machine, and ONNX Runtime reads
+ * the offset of a {@code *}{@code /_ORT_MEM_ADDR_/*} location as a raw memory address.
  */
 final class ExternalDataScanner {
+  private static final String ATTRIBUTE = "attribute tensor";
   private final ProtoReader in;
   private final ReadLimits limits;
   private final Set<String> locations = new LinkedHashSet<>();
@@ -42,13 +44,14 @@ final class ExternalDataScanner {
       switch (fieldNumber(tag)) {
         case 1 -> scanNode(in.readLengthDelimited(tag, end, "GraphProto.node"), depth + 1);
         case 5 -> {
-          String name = scanTensor(in.readLengthDelimited(tag, end, "GraphProto.initializer"), depth + 1);
+          String name = scanTensor(in.readLengthDelimited(tag, end, "GraphProto.initializer"), depth + 1,
+              "initializer");
           if (initializerNames != null) {
             initializerNames.accept(name);
           }
         }
         case 15 -> scanSparseTensor(in.readLengthDelimited(tag, end, "GraphProto.sparse_initializer"), depth + 1,
-            initializerNames);
+            initializerNames, "sparse initializer");
         default -> in.skip(tag, end);
       }
     }
@@ -97,38 +100,45 @@ final class ExternalDataScanner {
     while (in.position() < end) {
       int tag = in.readTag(end);
       switch (fieldNumber(tag)) {
-        case 5 -> scanTensor(in.readLengthDelimited(tag, end, "AttributeProto.t"), depth + 1);
+        case 5 -> scanTensor(in.readLengthDelimited(tag, end, "AttributeProto.t"), depth + 1, ATTRIBUTE);
         case 6 -> scanGraph(in.readLengthDelimited(tag, end, "AttributeProto.g"), depth + 1, null);
-        case 10 -> scanTensor(in.readLengthDelimited(tag, end, "AttributeProto.tensors"), depth + 1);
+        case 10 -> scanTensor(in.readLengthDelimited(tag, end, "AttributeProto.tensors"), depth + 1, ATTRIBUTE);
         case 11 -> scanGraph(in.readLengthDelimited(tag, end, "AttributeProto.graphs"), depth + 1, null);
-        case 22 -> scanSparseTensor(in.readLengthDelimited(tag, end, "AttributeProto.sparse_tensor"), depth + 1, null);
+        case 22 -> scanSparseTensor(in.readLengthDelimited(tag, end, "AttributeProto.sparse_tensor"), depth + 1, null,
+            ATTRIBUTE);
         case 23 -> scanSparseTensor(in.readLengthDelimited(tag, end, "AttributeProto.sparse_tensors"), depth + 1,
-            null);
+            null, ATTRIBUTE);
         default -> in.skip(tag, end);
       }
     }
   }
 
   /** A sparse tensor is named by its values tensor. */
-  private void scanSparseTensor(long end, int depth, Consumer<String> names) throws InvalidModelException, IOException {
+  private void scanSparseTensor(long end, int depth, Consumer<String> names, String kind)
+      throws InvalidModelException, IOException {
     ReadLimits.checkDepth(depth, in.position());
     while (in.position() < end) {
       int tag = in.readTag(end);
       switch (fieldNumber(tag)) {
         case 1 -> {
-          String name = scanTensor(in.readLengthDelimited(tag, end, "SparseTensorProto.values"), depth + 1);
+          String name = scanTensor(in.readLengthDelimited(tag, end, "SparseTensorProto.values"), depth + 1, kind);
           if (names != null) {
             names.accept(name);
           }
         }
-        case 2 -> scanTensor(in.readLengthDelimited(tag, end, "SparseTensorProto.indices"), depth + 1);
+        case 2 -> scanTensor(in.readLengthDelimited(tag, end, "SparseTensorProto.indices"), depth + 1,
+            kind + " indices");
         default -> in.skip(tag, end);
       }
     }
   }
 
-  /** Checks a TensorProto's external data and returns its name; the data itself is skipped, never read. */
-  private String scanTensor(long end, int depth) throws InvalidModelException, IOException {
+  /**
+   * Checks a TensorProto's external data and returns its name; the data itself is skipped, never read.
+   *
+   * @param kind what holds the tensor (initializer, attribute tensor, ...), for messages
+   */
+  private String scanTensor(long end, int depth, String kind) throws InvalidModelException, IOException {
     ReadLimits.checkDepth(depth, in.position());
     long start = in.position();
     String name = "";
@@ -153,7 +163,7 @@ final class ExternalDataScanner {
           + " is stored as external data but has no location.");
     }
     for (String location : tensorLocations) {
-      checkLocation(location);
+      SafeLocation.check(kind + " '" + printable(name) + "': external data location", location);
       if (!locations.contains(location)) {
         ReadLimits.checkCount(locations.size(), "external data locations");
         limits.retain(location.length() * 2L + 64);
@@ -176,38 +186,6 @@ final class ExternalDataScanner {
       }
     }
     return key.equals("location") ? value : null;
-  }
-
-  /**
-   * Accepts only a relative path that stays inside the model's folder on both POSIX and Windows: not empty, no NUL,
-   * no leading / or \, no drive letter, and no {@code ..} segment with either separator.
-   */
-  static void checkLocation(String location) throws InvalidModelException {
-    String reason = null;
-    if (location.isEmpty()) {
-      reason = "it is empty";
-    } else if (location.indexOf('\0') >= 0) {
-      reason = "it contains a NUL character";
-    } else if (location.startsWith("/") || location.startsWith("\\")) {
-      reason = "it is an absolute path";
-    } else if (location.length() >= 2 && location.charAt(1) == ':' && isAsciiLetter(location.charAt(0))) {
-      reason = "it starts with a drive letter";
-    } else {
-      for (String segment : location.split("[/\\\\]", -1)) {
-        if (segment.equals("..")) {
-          reason = "it contains a '..' path segment";
-          break;
-        }
-      }
-    }
-    if (reason != null) {
-      throw new InvalidModelException("Unsafe external data location '" + printable(location) + "': " + reason
-          + ". External data must be a relative path inside the model's folder.");
-    }
-  }
-
-  private static boolean isAsciiLetter(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   }
 
   /** Makes an untrusted string safe to put in a message: no control characters, bounded length. */

@@ -17,8 +17,9 @@ import java.util.zip.ZipFile;
 
 /**
  * A model with external data travels as one zip archive: exactly one {@code .onnx} file plus the files its tensors
- * reference. Extraction is safe by construction: every entry name is checked (no absolute paths, drive letters,
- * backslashes, {@code ..} segments or NULs) and must resolve inside the target folder (no zip-slip); only regular
+ * reference. Extraction is safe by construction: every entry name must be a {@link SafeLocation} (so no absolute
+ * paths, drive letters, backslashes, {@code ..} segments, control characters or {@code *} markers) and must resolve
+ * inside the target folder (no zip-slip); only regular
  * files are written (a symlink entry is never recreated as a link); entry count, each entry's size and the total are
  * limited by bytes actually written, not by sizes the archive declares (no zip bomb). Afterwards every external-data
  * location of the model must name a regular file inside the folder. The control plane validates uploads this way and
@@ -97,16 +98,12 @@ public final class ModelArchive {
     return new Extracted(model, signature);
   }
 
+  /** Entry names follow {@link SafeLocation}; a directory entry may end with one '/'. */
   private static String checkedName(String name) throws InvalidModelException {
-    if (name.isEmpty() || name.length() > 1024 || name.indexOf('\0') >= 0 || name.indexOf('\\') >= 0
-        || name.startsWith("/") || name.matches("^[A-Za-z]:.*")) {
-      throw new InvalidModelException("archive entry name '" + printable(name) + "' is not allowed");
-    }
-    String trimmed = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
-    for (String segment : trimmed.split("/", -1)) {
-      if (segment.isEmpty() || segment.equals("..") || segment.equals(".")) {
-        throw new InvalidModelException("archive entry name '" + printable(name) + "' is not allowed");
-      }
+    String path = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
+    if (!SafeLocation.isSafe(path)) {
+      throw new InvalidModelException("archive entry name '" + SafeLocation.printable(name)
+          + "' is not allowed: it is not a safe relative path (" + SafeLocation.ALLOWED + ")");
     }
     return name;
   }
@@ -123,7 +120,7 @@ public final class ModelArchive {
       while ((n = in.read(buf)) > 0) {
         written += n;
         if (written > max) {
-          throw new InvalidModelException("archive expands beyond its limits (entry '" + e.getName() + "')");
+          throw new InvalidModelException("archive expands beyond its limits (entry '" + printable(e.getName()) + "')");
         }
         out.write(buf, 0, n);
       }

@@ -31,6 +31,15 @@ final class ModelWriter {
     return node.string(3, opType + "_" + outputs.get(0)).string(4, opType);
   }
 
+  /** A NodeProto of the standard domain with one integer attribute (AttributeProto type INT). */
+  static ProtoWriter node(String opType, List<String> inputs, List<String> outputs, String attribute, long value) {
+    ProtoWriter node = new ProtoWriter();
+    inputs.forEach(input -> node.string(1, input));
+    outputs.forEach(output -> node.string(2, output));
+    node.string(3, opType + "_" + outputs.get(0)).string(4, opType);
+    return node.message(5, new ProtoWriter().string(1, attribute).varint(3, value).varint(20, 2));
+  }
+
   /** A tensor ValueInfoProto; -1 dimensions become symbolic ("batch" for the first, "dimN" for others). */
   static ProtoWriter tensorValue(String name, int elemType, long... shape) {
     ProtoWriter dims = new ProtoWriter();

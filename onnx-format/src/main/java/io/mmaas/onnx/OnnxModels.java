@@ -106,6 +106,40 @@ public final class OnnxModels {
   }
 
   /**
+   * Identity model over a raw ONNX element type number (TensorProto.DataType), which may be one the platform cannot
+   * serve (COMPLEX64 is 14, FLOAT8E4M3FN 17), for validation tests: input "x" → Identity → output "y".
+   */
+  public static byte[] identityOfElementType(int onnxElementType, long... shape) {
+    ModelWriter.Graph graph = new ModelWriter.Graph("identity")
+        .node(node("Identity", List.of("x"), List.of("y")))
+        .input(tensorValue("x", onnxElementType, shape))
+        .output(tensorValue("y", onnxElementType, shape));
+    return ModelWriter.model(IR_VERSION, OPSET, graph.toProto()).toByteArray();
+  }
+
+  /** Logical not: BOOL input "x" → Not → BOOL output "y", so tests see ONNX Runtime compute on booleans. */
+  public static byte[] not(long... shape) {
+    ModelWriter.Graph graph = new ModelWriter.Graph("not")
+        .node(node("Not", List.of("x"), List.of("y")))
+        .input(tensorValue("x", ElementTypes.fromOip("BOOL"), shape))
+        .output(tensorValue("y", ElementTypes.fromOip("BOOL"), shape));
+    return ModelWriter.model(IR_VERSION, OPSET, graph.toProto()).toByteArray();
+  }
+
+  /**
+   * Cast model: input "x" of OIP datatype {@code from} → Cast(to) → output "y" of datatype {@code to}, so tests see
+   * ONNX Runtime interpret the values of a type rather than pass its bytes through.
+   */
+  public static byte[] cast(String from, String to, long... shape) {
+    int target = ElementTypes.fromOip(to);
+    ModelWriter.Graph graph = new ModelWriter.Graph("cast")
+        .node(node("Cast", List.of("x"), List.of("y"), "to", target))
+        .input(tensorValue("x", ElementTypes.fromOip(from), shape))
+        .output(tensorValue("y", target, shape));
+    return ModelWriter.model(IR_VERSION, OPSET, graph.toProto()).toByteArray();
+  }
+
+  /**
    * A model computing y = x + w for FP32 x of shape [1], whose single initializer w (one float, 4 bytes at offset 0)
    * is stored as external data at {@code location}, which is written as given (it may be unsafe), for validation
    * tests.

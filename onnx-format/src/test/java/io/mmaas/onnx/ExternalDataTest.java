@@ -19,15 +19,27 @@ class ExternalDataTest {
 
   @ParameterizedTest(name = "\"{0}\"")
   @ValueSource(strings = {"../x", "a/../../x", "/etc/passwd", "C:\\x", "c:x", "..\\x", "a\\..\\..\\x", "..",
-      "a/..", "\\\\server\\share\\w.bin", "", "w.bin\0.txt"})
-  @DisplayName("An unsafe location is rejected")
+      "a/..", "\\\\server\\share\\w.bin", "", "w.bin\0.txt", "*/_ORT_MEM_ADDR_/*",
+      "*/_ORT_NATIVE_ENDIAN_MEM_ADDR_/*", "./w.bin", "sub\\w.bin", "a//b", "w\nbin", "a/./b", "w bin", "w.bin/"})
+  @DisplayName("A location that is not a safe relative path is rejected, naming the tensor that holds it")
   void unsafe(String location) {
     assertThatThrownBy(() -> OnnxInspector.inspect(OnnxModels.withExternalData(location)))
-        .isInstanceOf(InvalidModelException.class).hasMessageContaining("Unsafe external data location");
+        .isInstanceOf(InvalidModelException.class)
+        .hasMessageStartingWith("initializer 'w': external data location '")
+        .hasMessageContaining("is not a safe relative path (allowed: path segments of letters, digits");
+  }
+
+  @Test
+  @DisplayName("ONNX Runtime's memory-address marker is refused with a message that names the field")
+  void memoryMarker() {
+    assertThatThrownBy(() -> OnnxInspector.inspect(OnnxModels.withExternalData("*/_ORT_MEM_ADDR_/*")))
+        .isInstanceOf(InvalidModelException.class)
+        .hasMessage("initializer 'w': external data location '*/_ORT_MEM_ADDR_/*' is not a safe relative path "
+            + "(allowed: path segments of letters, digits, '.', '_', '-')");
   }
 
   @ParameterizedTest(name = "\"{0}\"")
-  @ValueSource(strings = {"weights.bin", "data/weights.bin", "./w.bin", "w..bin", "..w/x.bin", "sub\\w.bin"})
+  @ValueSource(strings = {"weights.bin", "data/weights.bin", "w..bin", "..w/x.bin", "a-b_c.1/D-2/x.bin", ".w"})
   @DisplayName("A relative location inside the model's folder is accepted and reported")
   void safe(String location) throws Exception {
     assertThat(OnnxInspector.inspect(OnnxModels.withExternalData(location)).externalDataLocations())

@@ -75,6 +75,51 @@ class ModelArchiveTest {
   }
 
   @Test
+  @DisplayName("entry names must be safe relative paths: markers, control characters, odd characters are refused")
+  void unsafeEntryNamesRefused() throws Exception {
+    for (String evil : new String[] {"*/_ORT_MEM_ADDR_/*", "w\u0001.bin", "w\n.bin", "a//w.bin", "a/./w.bin",
+        "w bin", "w:bin", "sub/\u00e9.bin", "x".repeat(256)}) {
+      Path zip = zip(Map.of("m.onnx", OnnxModels.mlp(2, 2, 2, 1), evil, weight(1)));
+      assertThatThrownBy(() -> ModelArchive.extract(zip, tmp.resolve("u-" + Math.abs(evil.hashCode())), LIMITS))
+          .as(evil).isInstanceOf(InvalidModelException.class)
+          .hasMessageContaining("archive entry name '")
+          .hasMessageContaining("is not a safe relative path (allowed: path segments of letters, digits");
+    }
+  }
+
+  @Test
+  @DisplayName("a model whose weights sit at ONNX Runtime's memory-address marker is refused, file or no file")
+  void memoryMarkerRefused() throws Exception {
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    entries.put("model.onnx", OnnxModels.withExternalData("*/_ORT_MEM_ADDR_/*"));
+    entries.put("*/_ORT_MEM_ADDR_/*", weight(1));
+    assertThatThrownBy(() -> ModelArchive.extract(zip(entries), tmp.resolve("mm"), LIMITS))
+        .isInstanceOf(InvalidModelException.class).hasMessageContaining("is not a safe relative path");
+    Path modelOnly = zip(Map.of("model.onnx", OnnxModels.withExternalData("*/_ORT_MEM_ADDR_/*")));
+    assertThatThrownBy(() -> ModelArchive.extract(modelOnly, tmp.resolve("mo"), LIMITS))
+        .isInstanceOf(InvalidModelException.class)
+        .hasMessageContaining("initializer 'w': external data location '*/_ORT_MEM_ADDR_/*' is not a safe");
+  }
+
+  @Test
+  @DisplayName("nested safe names such as weights/w.bin, with directory entries, still extract")
+  void nestedSafeNamesAccepted() throws Exception {
+    Path zip = Files.createTempFile(tmp, "n", ".zip");
+    try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+      out.putNextEntry(new ZipEntry("weights/"));
+      out.closeEntry();
+      out.putNextEntry(new ZipEntry("model-v1_0.onnx"));
+      out.write(OnnxModels.withExternalData("weights/w.bin"));
+      out.closeEntry();
+      out.putNextEntry(new ZipEntry("weights/w.bin"));
+      out.write(weight(2));
+      out.closeEntry();
+    }
+    ModelArchive.Extracted x = ModelArchive.extract(zip, tmp.resolve("nested"), LIMITS);
+    assertThat(x.signature().externalDataLocations()).containsExactly("weights/w.bin");
+  }
+
+  @Test
   @DisplayName("an archive that expands past its limits is refused by bytes written, not declared sizes")
   void bombRefused() throws Exception {
     Path zip = zip(Map.of("m.onnx", OnnxModels.mlp(2, 2, 2, 1), "big.bin", new byte[2 << 20]));

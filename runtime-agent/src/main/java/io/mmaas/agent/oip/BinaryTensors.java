@@ -77,26 +77,14 @@ final class BinaryTensors {
     } else {
       swapInto(direct, ByteBuffer.wrap(body, offset, size).order(ByteOrder.LITTLE_ENDIAN), type);
     }
-    return Tensor.numeric(name, type, shape, typedView(direct, type));
-  }
-
-  private static java.nio.Buffer typedView(ByteBuffer raw, DataType type) {
-    return switch (type) {
-      case BOOL, UINT8, INT8 -> raw;
-      case INT16, FP16 -> raw.asShortBuffer();
-      case INT32 -> raw.asIntBuffer();
-      case INT64 -> raw.asLongBuffer();
-      case FP32 -> raw.asFloatBuffer();
-      case FP64 -> raw.asDoubleBuffer();
-      case BYTES -> throw new AssertionError();
-    };
+    return Tensor.numeric(name, type, shape, type.view(direct));
   }
 
   private static void swapInto(ByteBuffer target, ByteBuffer little, DataType type) {
     switch (type) {
-      case INT16, FP16 -> target.asShortBuffer().put(little.asShortBuffer());
-      case INT32 -> target.asIntBuffer().put(little.asIntBuffer());
-      case INT64 -> target.asLongBuffer().put(little.asLongBuffer());
+      case INT16, UINT16, FP16, BF16 -> target.asShortBuffer().put(little.asShortBuffer());
+      case INT32, UINT32 -> target.asIntBuffer().put(little.asIntBuffer());
+      case INT64, UINT64 -> target.asLongBuffer().put(little.asLongBuffer());
       case FP32 -> target.asFloatBuffer().put(little.asFloatBuffer());
       case FP64 -> target.asDoubleBuffer().put(little.asDoubleBuffer());
       default -> target.put(little);
@@ -119,9 +107,9 @@ final class BinaryTensors {
     java.nio.Buffer data = tensor.buffer();
     switch (tensor.datatype()) {
       case BOOL, UINT8, INT8 -> little.put((ByteBuffer) data);
-      case INT16, FP16 -> little.asShortBuffer().put((ShortBuffer) data);
-      case INT32 -> little.asIntBuffer().put((IntBuffer) data);
-      case INT64 -> little.asLongBuffer().put((LongBuffer) data);
+      case INT16, UINT16, FP16, BF16 -> little.asShortBuffer().put((ShortBuffer) data);
+      case INT32, UINT32 -> little.asIntBuffer().put((IntBuffer) data);
+      case INT64, UINT64 -> little.asLongBuffer().put((LongBuffer) data);
       case FP32 -> little.asFloatBuffer().put((FloatBuffer) data);
       case FP64 -> little.asDoubleBuffer().put((DoubleBuffer) data);
       case BYTES -> throw new AssertionError();

@@ -1,6 +1,7 @@
 package io.mmaas.agent.oip;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.mmaas.agent.runtime.Bf16;
 import io.mmaas.agent.runtime.DataType;
 import io.mmaas.agent.runtime.Fp16;
 import io.mmaas.agent.runtime.Tensor;
@@ -21,7 +22,8 @@ import java.util.Set;
  * Writes an OIP response straight from output buffers: {@code model_name}, {@code model_version}, {@code id} when
  * the request had one, and {@code outputs}, each with flat {@code data} or, when asked for as binary, with
  * {@code parameters.binary_data_size} and its bytes after the JSON header (binary tensor extension). Floats are
- * written in their shortest round-trip form, so FP32 values survive exactly.
+ * written in their shortest round-trip form, so FP32 values survive exactly; FP16 and BF16 as the numbers they hold;
+ * unsigned integers as unsigned numbers (UINT64 exact up to 2^64 - 1).
  */
 final class InferResponseWriter {
   /**
@@ -103,10 +105,27 @@ final class InferResponseWriter {
           json.writeNumber(Fp16.toFloat(data.get(i)));
         }
       }
+      case BF16 -> {
+        ShortBuffer data = (ShortBuffer) tensor.buffer();
+        for (int i = 0; i < data.limit(); i++) {
+          json.writeNumber(Bf16.toFloat(data.get(i)));
+        }
+      }
       case INT64 -> {
         LongBuffer data = (LongBuffer) tensor.buffer();
         for (int i = 0; i < data.limit(); i++) {
           json.writeNumber(data.get(i));
+        }
+      }
+      case UINT64 -> {
+        LongBuffer data = (LongBuffer) tensor.buffer();
+        for (int i = 0; i < data.limit(); i++) {
+          long value = data.get(i);
+          if (value >= 0) {
+            json.writeNumber(value);
+          } else {
+            json.writeNumber(Long.toUnsignedString(value)); // exact: 2^63 .. 2^64 - 1, written as a JSON number
+          }
         }
       }
       case INT32 -> {
@@ -115,10 +134,22 @@ final class InferResponseWriter {
           json.writeNumber(data.get(i));
         }
       }
+      case UINT32 -> {
+        IntBuffer data = (IntBuffer) tensor.buffer();
+        for (int i = 0; i < data.limit(); i++) {
+          json.writeNumber(Integer.toUnsignedLong(data.get(i)));
+        }
+      }
       case INT16 -> {
         ShortBuffer data = (ShortBuffer) tensor.buffer();
         for (int i = 0; i < data.limit(); i++) {
           json.writeNumber(data.get(i));
+        }
+      }
+      case UINT16 -> {
+        ShortBuffer data = (ShortBuffer) tensor.buffer();
+        for (int i = 0; i < data.limit(); i++) {
+          json.writeNumber(Short.toUnsignedInt(data.get(i)));
         }
       }
       case INT8, UINT8, BOOL -> {

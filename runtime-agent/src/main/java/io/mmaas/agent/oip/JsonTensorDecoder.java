@@ -2,10 +2,12 @@ package io.mmaas.agent.oip;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.mmaas.agent.runtime.Bf16;
 import io.mmaas.agent.runtime.DataType;
 import io.mmaas.agent.runtime.Fp16;
 import io.mmaas.agent.runtime.Tensor;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.DoubleBuffer;
@@ -54,9 +56,13 @@ final class JsonTensorDecoder {
       case FP32 -> ((FloatBuffer) buffer).put(index, e.fp32());
       case FP64 -> ((DoubleBuffer) buffer).put(index, e.fp64());
       case FP16 -> ((ShortBuffer) buffer).put(index, e.fp16());
+      case BF16 -> ((ShortBuffer) buffer).put(index, e.bf16());
       case INT64 -> ((LongBuffer) buffer).put(index, e.integer(Long.MIN_VALUE, Long.MAX_VALUE));
+      case UINT64 -> ((LongBuffer) buffer).put(index, e.uint64());
       case INT32 -> ((IntBuffer) buffer).put(index, (int) e.integer(Integer.MIN_VALUE, Integer.MAX_VALUE));
+      case UINT32 -> ((IntBuffer) buffer).put(index, (int) e.integer(0, 0xffff_ffffL));
       case INT16 -> ((ShortBuffer) buffer).put(index, (short) e.integer(Short.MIN_VALUE, Short.MAX_VALUE));
+      case UINT16 -> ((ShortBuffer) buffer).put(index, (short) e.integer(0, 0xffff));
       case INT8 -> ((ByteBuffer) buffer).put(index, (byte) e.integer(Byte.MIN_VALUE, Byte.MAX_VALUE));
       case UINT8 -> ((ByteBuffer) buffer).put(index, (byte) e.integer(0, 255));
       case BOOL -> ((ByteBuffer) buffer).put(index, e.bool());
@@ -91,6 +97,33 @@ final class JsonTensorDecoder {
         throw outOfRange();
       }
       return half;
+    }
+
+    short bf16() throws IOException, InvalidInputException {
+      short bits = Bf16.fromFloat(fp32());
+      if (Float.isInfinite(Bf16.toFloat(bits))) {
+        throw outOfRange();
+      }
+      return bits;
+    }
+
+    /** An integer in [0, 2^64 - 1], exact, as the bits of a long (values past Long.MAX_VALUE come out negative). */
+    long uint64() throws IOException, InvalidInputException {
+      if (token != JsonToken.VALUE_NUMBER_INT) {
+        throw new InvalidInputException(where() + " is " + describe() + ", not an integer");
+      }
+      if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+        BigInteger value = parser.getBigIntegerValue();
+        if (value.signum() < 0 || value.bitLength() > 64) {
+          throw outOfRange();
+        }
+        return value.longValue();
+      }
+      long value = parser.getLongValue();
+      if (value < 0) {
+        throw outOfRange();
+      }
+      return value;
     }
 
     long integer(long min, long max) throws IOException, InvalidInputException {

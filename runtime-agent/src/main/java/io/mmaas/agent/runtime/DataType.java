@@ -6,17 +6,24 @@ import java.nio.ByteOrder;
 import java.util.Optional;
 
 /**
- * Tensor element types the agent can carry, named as the Open Inference Protocol names them. Numeric types are
- * held in direct, native-order buffers (the form ONNX Runtime reads without a copy); {@link #BYTES} as strings.
+ * Tensor element types the agent can carry, named as the Open Inference Protocol names them: exactly the types
+ * onnx-format's {@code ElementTypes} lets through at upload. Numeric types are held in direct, native-order buffers
+ * (the form ONNX Runtime reads without a copy); {@link #BYTES} as strings. Unsigned types share the buffer kind of the
+ * signed type of the same width (UINT64 in a {@code LongBuffer}, holding the same bits), FP16 and BF16 are raw 16-bit
+ * patterns in a {@code ShortBuffer}.
  */
 public enum DataType {
   BOOL(1),
   UINT8(1),
   INT8(1),
+  UINT16(2),
   INT16(2),
+  UINT32(4),
   INT32(4),
+  UINT64(8),
   INT64(8),
   FP16(2),
+  BF16(2),
   FP32(4),
   FP64(8),
   BYTES(0);
@@ -46,9 +53,7 @@ public enum DataType {
   }
 
   /**
-   * A zero-filled direct buffer in native byte order for {@code count} elements: a {@link ByteBuffer} for 1-byte
-   * types, {@code ShortBuffer} for INT16 and FP16 (raw half-float bits), {@code IntBuffer}, {@code LongBuffer},
-   * {@code FloatBuffer} or {@code DoubleBuffer} otherwise.
+   * A zero-filled direct buffer in native byte order for {@code count} elements, of the kind {@link #view} gives.
    *
    * @throws IllegalArgumentException for {@link #BYTES} or a count whose byte size does not fit a buffer
    */
@@ -60,15 +65,23 @@ public enum DataType {
     if (count < 0 || bytes > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("cannot allocate " + count + " elements of " + this);
     }
-    ByteBuffer raw = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
+    return view(ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder()));
+  }
+
+  /**
+   * The typed view of {@code raw} this type is held in: the {@link ByteBuffer} itself for 1-byte types,
+   * {@code ShortBuffer} for INT16, UINT16, FP16 and BF16, {@code IntBuffer} for INT32 and UINT32, {@code LongBuffer}
+   * for INT64 and UINT64, {@code FloatBuffer} or {@code DoubleBuffer}.
+   */
+  public Buffer view(ByteBuffer raw) {
     return switch (this) {
       case BOOL, UINT8, INT8 -> raw;
-      case INT16, FP16 -> raw.asShortBuffer();
-      case INT32 -> raw.asIntBuffer();
-      case INT64 -> raw.asLongBuffer();
+      case INT16, UINT16, FP16, BF16 -> raw.asShortBuffer();
+      case INT32, UINT32 -> raw.asIntBuffer();
+      case INT64, UINT64 -> raw.asLongBuffer();
       case FP32 -> raw.asFloatBuffer();
       case FP64 -> raw.asDoubleBuffer();
-      case BYTES -> throw new AssertionError();
+      case BYTES -> throw new IllegalArgumentException("BYTES tensors are not held in buffers");
     };
   }
 }

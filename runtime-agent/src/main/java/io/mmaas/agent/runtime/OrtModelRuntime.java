@@ -11,6 +11,7 @@ import ai.onnxruntime.TensorInfo;
 import io.mmaas.onnx.InvalidModelException;
 import io.mmaas.onnx.ModelSignature;
 import io.mmaas.onnx.OnnxInspector;
+import io.mmaas.onnx.SafeLocation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,10 +168,17 @@ public final class OrtModelRuntime implements ModelRuntime {
     } catch (RuntimeException e) {
       throw new ModelLoadException("invalid model: " + e, e);
     }
-    // External data is loaded only from the model's own folder (an unpacked archive): ONNX Runtime itself does not
-    // stop locations that escape it, so every location must be a regular file under the model's folder.
+    // External data is loaded only from the model's own folder (an unpacked archive). ONNX Runtime 1.23 stopped
+    // neither locations that escape it nor its in-memory marker (*/_ORT_MEM_ADDR_/*, whose offset it read as a raw
+    // address and crashed the process); 1.24.1 refuses the marker itself, but the agent does not rely on the runtime
+    // for this: every location must be a safe relative path naming a regular file under the model's folder. The
+    // inspection above applies the same rule; it is checked here again so that no change there can let a marker
+    // reach ONNX Runtime.
     Path base = onnxFile.toAbsolutePath().getParent();
     for (String location : signature.externalDataLocations()) {
+      if (!SafeLocation.isSafe(location)) {
+        throw new ModelLoadException("invalid model: " + SafeLocation.describe("external data location", location));
+      }
       Path data = base.resolve(location).normalize();
       if (!data.startsWith(base) || !Files.isRegularFile(data, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
         throw new ModelLoadException("external data '" + location + "' is not a file in the model's folder");

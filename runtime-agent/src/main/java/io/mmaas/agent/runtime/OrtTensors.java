@@ -20,16 +20,24 @@ import java.util.Optional;
 public final class OrtTensors {
   private OrtTensors() {}
 
+  /**
+   * The agent's type for an ONNX Runtime element type. By constant, not by {@code OnnxTensorType.value}: the Java API
+   * numbers its types its own way (UINT64 is 7 there, 13 in ONNX).
+   */
   static Optional<DataType> dataType(OnnxTensorType type) {
     return Optional.ofNullable(
         switch (type) {
           case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL -> DataType.BOOL;
           case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8 -> DataType.UINT8;
           case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8 -> DataType.INT8;
+          case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16 -> DataType.UINT16;
           case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16 -> DataType.INT16;
+          case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT32 -> DataType.UINT32;
           case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32 -> DataType.INT32;
+          case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64 -> DataType.UINT64;
           case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64 -> DataType.INT64;
           case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16 -> DataType.FP16;
+          case ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16 -> DataType.BF16;
           case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT -> DataType.FP32;
           case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE -> DataType.FP64;
           case ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING -> DataType.BYTES;
@@ -50,6 +58,8 @@ public final class OrtTensors {
       case INT8 -> OnnxTensor.createTensor(env, (ByteBuffer) data, shape, OnnxJavaType.INT8);
       case INT16 -> OnnxTensor.createTensor(env, (ShortBuffer) data, shape, OnnxJavaType.INT16);
       case FP16 -> OnnxTensor.createTensor(env, (ShortBuffer) data, shape, OnnxJavaType.FLOAT16);
+      case BF16 -> OnnxTensor.createTensor(env, (ShortBuffer) data, shape, OnnxJavaType.BFLOAT16);
+      case UINT16, UINT32, UINT64 -> OrtUnsignedTensors.create(env, tensor.datatype(), data, shape);
       case INT32 -> OnnxTensor.createTensor(env, (IntBuffer) data, shape);
       case INT64 -> OnnxTensor.createTensor(env, (LongBuffer) data, shape);
       case FP32 -> OnnxTensor.createTensor(env, (FloatBuffer) data, shape);
@@ -69,9 +79,10 @@ public final class OrtTensors {
     Buffer copy =
         switch (type) {
           case BOOL, UINT8, INT8 -> value.getByteBuffer();
-          case INT16, FP16 -> value.getShortBuffer();
-          case INT32 -> value.getIntBuffer();
-          case INT64 -> value.getLongBuffer();
+          // ONNX Runtime hands unsigned outputs over as the signed buffer of the same width: the same bits
+          case INT16, UINT16, FP16, BF16 -> value.getShortBuffer();
+          case INT32, UINT32 -> value.getIntBuffer();
+          case INT64, UINT64 -> value.getLongBuffer();
           case FP32 -> value.getFloatBuffer();
           case FP64 -> value.getDoubleBuffer();
           case BYTES -> throw new AssertionError();

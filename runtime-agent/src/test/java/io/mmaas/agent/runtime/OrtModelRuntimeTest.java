@@ -168,6 +168,26 @@ class OrtModelRuntimeTest {
   }
 
   @Test
+  @DisplayName("a model whose weights sit at ONNX Runtime's memory-address marker is refused before ONNX Runtime sees it,"
+      + " even with a file of that name in its folder")
+  void memoryAddressMarkerIsRefused() throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("marker"));
+    Path file = Files.write(folder.resolve("model.onnx"), OnnxModels.withExternalData("*/_ORT_MEM_ADDR_/*"));
+    // what an unchecked path test would accept: a regular file inside the folder at exactly that location
+    Path decoy = Files.createDirectories(folder.resolve("*").resolve("_ORT_MEM_ADDR_")).resolve("*");
+    Files.write(decoy, new byte[4]);
+    assertThat(decoy.normalize()).startsWith(folder).isRegularFile();
+
+    // ONNX Runtime 1.23.2 read the offset (0) as a memory address and the process crashed (SIGSEGV), so the agent
+    // must refuse the model before ONNX Runtime sees it, whatever the runtime version
+    assertThatThrownBy(() -> runtime.load("marker", file, RuntimeOptions.DEFAULT))
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessageStartingWith("invalid model: ")
+        .hasMessageContaining("external data location '*/_ORT_MEM_ADDR_/*' is not a safe relative path");
+    assertThat(runtime.find("marker")).isEmpty();
+  }
+
+  @Test
   @DisplayName("the same replica id cannot be loaded twice")
   void duplicateLoadIsRefused() throws Exception {
     runtime.load("twice", mlpFile, RuntimeOptions.DEFAULT);
