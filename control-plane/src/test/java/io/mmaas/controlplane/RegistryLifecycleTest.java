@@ -86,6 +86,41 @@ class RegistryLifecycleTest {
   }
 
   @Test
+  @DisplayName("warm-up samples are OIP requests checked against the version's inputs; a bad one is a 400 naming it")
+  void warmUpSamples() {
+    JsonObject sample = new JsonObject().put("inputs", new io.vertx.core.json.JsonArray().add(new JsonObject()
+        .put("name", "input").put("datatype", "FP32").put("shape", new io.vertx.core.json.JsonArray().add(1).add(4))
+        .put("data", new io.vertx.core.json.JsonArray().add(1).add(2).add(3).add(4))));
+    HttpResponse<Buffer> ok = call(HttpMethod.PATCH, BASE + "/versions/2",
+        new JsonObject().put("warmUpSamples", new io.vertx.core.json.JsonArray().add(sample)));
+    assertThat(ok.statusCode()).as(ok.bodyAsString()).isEqualTo(200);
+    assertThat(cp.get(admin, BASE + "/versions/2").getInteger("warmUpSamples")).isEqualTo(1);
+
+    long audit = cp.auditCount();
+    JsonObject wrongName = sample.copy();
+    wrongName.getJsonArray("inputs").getJsonObject(0).put("name", "pixels");
+    HttpResponse<Buffer> bad = call(HttpMethod.PATCH, BASE + "/versions/2",
+        new JsonObject().put("warmUpSamples", new io.vertx.core.json.JsonArray().add(sample).add(wrongName)));
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.bodyAsJsonObject().getJsonObject("error").getString("message"))
+        .isEqualTo("warmUpSamples[1].inputs[0]: the version has no input named 'pixels'");
+    JsonObject wrongType = sample.copy();
+    wrongType.getJsonArray("inputs").getJsonObject(0).put("datatype", "INT64");
+    assertThat(call(HttpMethod.PATCH, BASE + "/versions/2", new JsonObject().put("warmUpSamples",
+        new io.vertx.core.json.JsonArray().add(wrongType))).statusCode()).isEqualTo(400);
+    io.vertx.core.json.JsonArray nine = new io.vertx.core.json.JsonArray();
+    for (int i = 0; i < 9; i++) {
+      nine.add(sample);
+    }
+    assertThat(call(HttpMethod.PATCH, BASE + "/versions/2", new JsonObject().put("warmUpSamples", nine)).statusCode())
+        .isEqualTo(400);
+    assertThat(call(HttpMethod.PATCH, BASE + "/versions/2", new JsonObject().put("warmUpSamples", "zeros"))
+        .statusCode()).isEqualTo(400);
+    assertThat(cp.get(admin, BASE + "/versions/2").getInteger("warmUpSamples")).as("nothing changed").isEqualTo(1);
+    assertThat(cp.auditCount()).as("refusals change nothing").isEqualTo(audit);
+  }
+
+  @Test
   @DisplayName("a deployment can name the version through an alias")
   void deployByAlias() {
     cp.post(admin, "/api/v1/tenants/reg/models", new JsonObject().put("name", "aliased"));

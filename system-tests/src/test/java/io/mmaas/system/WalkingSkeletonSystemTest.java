@@ -369,10 +369,14 @@ class WalkingSkeletonSystemTest {
         .bearerTokenAuthentication(admin).send().await().bodyAsJsonObject();
     String replicaId = deployments.getJsonArray("items").getJsonObject(0).getJsonArray("replicaStatus")
         .getJsonObject(0).getString("id");
-    HttpResponse<Buffer> direct = http.postAbs(agentUrl + "/v2/models/" + replicaId + "/infer")
+    // the replica is served by its model host, which requires the agent's serving key as the agent did
+    String hostUrl = a.getJsonArray("replicas").stream().map(JsonObject.class::cast)
+        .filter(r -> replicaId.equals(r.getString("id"))).findFirst().orElseThrow().getString("servingUrl");
+    assertThat(hostUrl).isNotEqualTo(agentUrl);
+    HttpResponse<Buffer> direct = http.postAbs(hostUrl + "/v2/models/" + replicaId + "/infer")
         .sendJsonObject(request(new float[][] {{1, 2, 3, 4}})).await();
     assertThat(direct.statusCode()).isEqualTo(401);
-    HttpResponse<Buffer> withTenantKey = http.postAbs(agentUrl + "/v2/models/" + replicaId + "/infer")
+    HttpResponse<Buffer> withTenantKey = http.postAbs(hostUrl + "/v2/models/" + replicaId + "/infer")
         .bearerTokenAuthentication(keyA).sendJsonObject(request(new float[][] {{1, 2, 3, 4}})).await();
     assertThat(withTenantKey.statusCode()).isEqualTo(401);
   }

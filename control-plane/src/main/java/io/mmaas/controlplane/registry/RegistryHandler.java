@@ -77,16 +77,24 @@ public final class RegistryHandler {
         versionParam(ctx)).map(ModelVersion::toJson));
   }
 
-  /** PATCH {@code {"description"?, "metadata"?}} (metadata: a JSON object of at most 16 KiB). */
+  /**
+   * PATCH {@code {"description"?, "metadata"?, "warmUpSamples"?}} (metadata: a JSON object of at most 16 KiB;
+   * warmUpSamples: OIP inference requests, see {@link WarmUpSamples}).
+   */
   public void annotateVersion(RoutingContext ctx) {
-    JsonObject body = Bodies.object(ctx, Set.of("description", "metadata"));
+    JsonObject body = Bodies.object(ctx, Set.of("description", "metadata", "warmUpSamples"));
     String description = Bodies.optionalString(body, "description", DESCRIPTION, "must have at most 4000 characters");
     Object metadata = body.getValue("metadata");
     if (metadata != null && (!(metadata instanceof JsonObject m) || m.encode().length() > 16_384)) {
       throw new InvalidInputException("field 'metadata' must be a JSON object of at most 16 KiB");
     }
+    Object samples = body.getValue("warmUpSamples");
+    if (samples != null && !(samples instanceof io.vertx.core.json.JsonArray)) {
+      throw new InvalidInputException("field 'warmUpSamples' must be an array of OIP inference requests");
+    }
     Responses.reply(ctx, 200, registry.annotate(Callers.of(ctx), TenantHandler.tenant(ctx), ctx.pathParam("model"),
-        versionParam(ctx), description, (JsonObject) metadata).map(ModelVersion::toJson));
+        versionParam(ctx), description, (JsonObject) metadata, (io.vertx.core.json.JsonArray) samples)
+        .map(ModelVersion::toJson));
   }
 
   public void deleteVersion(RoutingContext ctx) {

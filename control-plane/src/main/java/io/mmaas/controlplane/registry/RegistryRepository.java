@@ -20,7 +20,7 @@ public final class RegistryRepository {
       r.getUUID("model_id"), r.getUUID("tenant_id"), r.getInteger("version"), r.getString("sha256"),
       r.getLong("size_bytes"), r.getLong("ir_version"), json(r, "opsets"), json(r, "inputs"), json(r, "outputs"),
       r.getUUID("uploaded_by"), r.getOffsetDateTime("created_at"), r.getString("description"),
-      (io.vertx.core.json.JsonObject) r.getValue("metadata"), r.getString("format"));
+      (io.vertx.core.json.JsonObject) r.getValue("metadata"), r.getString("format"), json(r, "warmup_samples"));
 
   private static JsonArray json(Row r, String column) {
     Object v = r.getValue(column);
@@ -131,9 +131,10 @@ public final class RegistryRepository {
   }
 
   public Future<Void> annotate(SqlClient client, UUID versionId, String description,
-                               io.vertx.core.json.JsonObject metadata) {
-    return client.preparedQuery("UPDATE model_versions SET description = $2, metadata = $3 WHERE id = $1")
-        .execute(Tuple.of(versionId, description, metadata)).mapEmpty();
+                               io.vertx.core.json.JsonObject metadata, JsonArray warmUpSamples) {
+    return client.preparedQuery("UPDATE model_versions SET description = $2, metadata = $3, warmup_samples = $4 "
+            + "WHERE id = $1")
+        .execute(Tuple.of(versionId, description, metadata, warmUpSamples)).mapEmpty();
   }
 
   /** Soft delete: the version stops counting against storage and cannot be deployed; its number is not reused. */

@@ -187,9 +187,13 @@ public final class RegistryService {
         .map(b -> SignatureDiff.between(a, b)));
   }
 
-  /** Changes a version's description and/or metadata (its content and signature never change). */
+  /**
+   * Changes a version's description, metadata and/or warm-up samples (its content and signature never change). The
+   * samples are checked against the version's inputs; replicas already serving keep running and use them the next
+   * time they load.
+   */
   public Future<ModelVersion> annotate(Caller caller, Tenant tenant, String modelName, int version, String description,
-                                       JsonObject metadata) {
+                                       JsonObject metadata, JsonArray warmUpSamples) {
     policy.requireTenantWrite(caller, tenant.id());
     return pool.withTransaction(conn -> repo.lockModel(conn, tenant.id(), modelName).compose(m -> m == null
         ? Future.failedFuture(new NotFoundException("model '" + modelName + "' not found"))
@@ -199,11 +203,15 @@ public final class RegistryService {
           }
           String d = description == null ? before.description() : description;
           JsonObject md = metadata == null ? before.metadata() : metadata;
-          return repo.annotate(conn, before.id(), d, md).compose(x -> repo.findVersion(conn, m.id(), version))
+          JsonArray samples = warmUpSamples == null ? before.warmUpSamples()
+              : WarmUpSamples.check(warmUpSamples, before.inputs());
+          return repo.annotate(conn, before.id(), d, md, samples).compose(x -> repo.findVersion(conn, m.id(), version))
               .compose(after -> audit.append(conn, caller, AuditRecord.success("model_version.update", tenant.id(),
                   "model_version", before.id(), new JsonObject().put("model", modelName)
-                      .put("before", new JsonObject().put("description", before.description()).put("metadata", before.metadata()))
-                      .put("after", new JsonObject().put("description", d).put("metadata", md)))).map(after));
+                      .put("before", new JsonObject().put("description", before.description()).put("metadata", before.metadata())
+                          .put("warmUpSamples", before.warmUpSamples().size()))
+                      .put("after", new JsonObject().put("description", d).put("metadata", md)
+                          .put("warmUpSamples", samples.size())))).map(after));
         })));
   }
 

@@ -108,20 +108,26 @@ public final class JavaProcess implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** Stops the process where it stands (SIGSTOP): it keeps its sockets, and the kernel still accepts connections. */
+  /**
+   * Stops the process and its children (an agent's model hosts) where they stand (SIGSTOP): they keep their sockets,
+   * and the kernel still accepts connections.
+   */
   public void suspend() throws IOException, InterruptedException {
     signal("STOP");
   }
 
-  /** Lets a {@link #suspend suspended} process run again (SIGCONT). */
+  /** Lets a {@link #suspend suspended} process and its children run again (SIGCONT). */
   public void resume() throws IOException, InterruptedException {
     signal("CONT");
   }
 
   private void signal(String name) throws IOException, InterruptedException {
-    int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("kill", "-" + name,
+        Long.toString(process.pid())));
+    process.toHandle().descendants().forEach(child -> command.add(Long.toString(child.pid())));
+    int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
     if (exit != 0) {
-      throw new IOException("kill -" + name + " " + process.pid() + " exited with " + exit);
+      throw new IOException(String.join(" ", command) + " exited with " + exit);
     }
   }
 

@@ -43,10 +43,12 @@ public record DesiredReplica(
     this(replicaId, modelName, version, artifact, runtime, null, null, null, false, 0);
   }
 
-  /** True when the same session serves both: same bytes, same session options, same host (names may differ). */
+  /**
+   * True when the same session serves both: same bytes, same session options, same host (names may differ, and
+   * new warm-up samples apply at the next load: a serving replica is not reloaded for them).
+   */
   boolean sameSession(DesiredReplica other) {
     return other != null && artifact.sha256().equals(other.artifact.sha256()) && runtime.equals(other.runtime)
-        && tenantId.equals(other.tenantId) && deploymentId.equals(other.deploymentId)
-        && warmUp.equals(other.warmUp);
+        && tenantId.equals(other.tenantId) && deploymentId.equals(other.deploymentId);
   }
 }

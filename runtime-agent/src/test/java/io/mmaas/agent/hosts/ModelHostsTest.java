@@ -250,6 +250,29 @@ class ModelHostsTest {
 
   @Test
   @Timeout(value = 90, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("warm-up samples run in the host; a sample that fails is reported and the replica serves anyway")
+  void warmUpSamples(Vertx vertx, VertxTestContext testContext) {
+    JsonObject good = new JsonObject().put("inputs", division(8, 3));
+    JsonObject bad = new JsonObject().put("inputs", new JsonArray().add(division(1, 0).getJsonObject(0)));
+    controlPlane.desire(1,
+        controlPlane.offer("a-good", "divide", 1, HostileModels.integerDivision(), "tenant-a")
+            .put("warmUp", new JsonArray().add(good)),
+        controlPlane.offer("a-bad", "divide2", 1, HostileModels.integerDivision(), "tenant-a")
+            .put("warmUp", new JsonArray().add(good).add(bad)));
+    Future<JsonObject> ready = controlPlane.awaitHeartbeat(
+        hb -> "READY".equals(stateOf(hb, "a-good")) && "READY".equals(stateOf(hb, "a-bad")));
+    startAgent(vertx, h -> h)
+        .compose(a -> ready)
+        .onComplete(testContext.succeeding(hb -> testContext.verify(() -> {
+          assertThat(replicaOf(hb, "a-good").orElseThrow().getValue("reason")).isNull();
+          assertThat(replicaOf(hb, "a-bad").orElseThrow().getString("reason"))
+              .startsWith("warm-up failed (serving anyway): sample 2: ").contains("'y'");
+          testContext.completeNow();
+        })));
+  }
+
+  @Test
+  @Timeout(value = 90, timeUnit = TimeUnit.SECONDS)
   @DisplayName("a model that allocates without bound kills its own host at the memory ceiling, not the node")
   void allocationBomb(Vertx vertx, VertxTestContext testContext) {
     controlPlane.desire(1, controlPlane.offer("a-bomb", "bomb", 1, HostileModels.allocationBomb(), "tenant-a"),
