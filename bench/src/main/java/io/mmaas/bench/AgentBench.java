@@ -86,6 +86,9 @@ final class AgentBench {
       if (cases.indexOf('e') >= 0) {
         caseE(dir);
       }
+      if (cases.indexOf('h') >= 0) {
+        caseH(agent, dir, plain);
+      }
     }
   }
 
@@ -228,6 +231,54 @@ final class AgentBench {
       ratios.forEach(rounds::add);
       this.ratios.put(key + "_rounds", rounds);
     });
+  }
+
+  /**
+   * (h) model hosts, before and after isolation: the tiny MLP at 16 connections served by the in-process agent stack
+   * (as agents served before hosts) against the same stack in a real model host process, and MiniLM at 4 connections
+   * through the host against in-process calls; alternating rounds; plus the idle host's resident memory.
+   */
+  private void caseH(AgentUnderTest agent, Path dir, RuntimeOptions plain) throws Exception {
+    Path mlp = Files.write(dir.resolve("mlp-h.onnx"), OnnxModels.mlp(16, 32, 4, 1));
+    Path miniLm = Workloads.miniLm(dir);
+    try (HostUnderTest host = new HostUnderTest(dir.resolve("hosts"), INFER_THREADS)) {
+      int mlpPort = host.load("mlp-h", mlp, plain);
+      Thread.sleep(2_000);
+      long idle = host.residentBytes();
+      ratios.put("h_host_resident_bytes_one_tiny_model", idle);
+      agent.load("mlp-h", "mlp-h", mlp, plain);
+      List<Tensor> mlpIn = List.of(Workloads.floats("input", new long[] {1, 16}, Workloads.randomFloats(16, 1)));
+      Buffer body = Workloads.json(mlpIn, false);
+      RawHttpLoad.Request mlpReq = new RawHttpLoad.Request("POST", "/v2/models/mlp-h/infer", JSON, body.getBytes());
+      alternate("h_mlp_host_vs_in_process_agent",
+          () -> raw("h. MLP in-process agent (before hosts), 16 connections", agent, mlpReq, 16, 1),
+          () -> rawAtHost("h. MLP model host, 16 connections", host, mlpPort, mlpReq, 16));
+      agent.unload("mlp-h");
+      int miniPort = host.load("minilm-h", miniLm, plain);
+      agent.load("minilm-h", "minilm-h", miniLm, plain);
+      List<Tensor> tokens = Workloads.miniLmInputs(128);
+      RawHttpLoad.Request miniReq = new RawHttpLoad.Request("POST", "/v2/models/minilm-h/infer", JSON,
+          Workloads.json(tokens, true).getBytes());
+      alternate("h_minilm_host_vs_in_process",
+          () -> inProcess("h. MiniLM seq128 in-process", agent, "minilm-h", tokens, Set.of("last_hidden_state")),
+          () -> rawAtHost("h. MiniLM seq128 model host (JSON in, binary out), 4 connections", host, miniPort, miniReq,
+              4));
+      agent.unload("minilm-h");
+      notes.add(String.format(Locale.ROOT, "h: one host process (its own JVM, -Xmx1g, 2 inference threads) holding "
+          + "the tiny MLP, idle: %.0f MiB resident; the host's CPU per request is the whole process's (JIT and GC "
+          + "threads included), the in-process agent's only its event loops and inference threads", idle / 1048576.0));
+    }
+  }
+
+  /** The lean generator against a model host; the host's CPU per request from /proc (10 ms resolution). */
+  private Measurement rawAtHost(String name, HostUnderTest host, int port, RawHttpLoad.Request request,
+      int connections) throws Exception {
+    JitWarmup.until(t -> RawHttpLoad.run(loadVertx, name, port, request, connections, 1, t));
+    double before = host.cpuSeconds();
+    LoadResult r = RawHttpLoad.run(loadVertx, name, port, request, connections, 1, seconds);
+    double cpuMicros = r.ok() == 0 ? 0 : (host.cpuSeconds() - before) * 1e6 / r.ok();
+    return record(Measurement.of(name, connections, r.ok(), r.total() - r.ok(), r.seconds(), r.okMicros())
+        .withServerCpu(cpuMicros));
   }
 
   interface Run {
