@@ -89,7 +89,8 @@ public final class AgentApiHandler {
         Long memory = mem instanceof Number n ? n.longValue() : null;
         String replicaUrl = Bodies.optionalString(r, "servingUrl", URL, "must be an http(s) URL");
         reports.add(new AgentService.Report(id, state, reason, memory,
-            replicaUrl == null ? null : stripSlash(replicaUrl), Boolean.TRUE.equals(r.getValue("quarantined"))));
+            replicaUrl == null ? null : stripSlash(replicaUrl), Boolean.TRUE.equals(r.getValue("quarantined")),
+            r.getValue("retry") instanceof Number retry ? retry.intValue() : 0));
       }
     }
     Responses.reply(ctx, 200, agents.heartbeat(agent, url == null ? agent.servingUrl() : stripSlash(url),

@@ -109,13 +109,17 @@ public final class AgentRepository {
         });
   }
 
-  /** Marks replicas quarantined (those of this agent not quarantined yet); yields the ones it marked. */
+  /**
+   * Marks replicas quarantined (those of this agent not quarantined yet, reported under their current retry count, so
+   * a report sent before an admin's retry cannot undo it); yields the ones it marked.
+   */
   public Future<List<Quarantined>> quarantine(SqlClient client, List<Tuple> quarantines) {
     return client.preparedQuery("""
             UPDATE replicas r SET quarantined_at = $3, state = 'FAILED', reason = $4, serving_url = NULL,
               updated_at = $3
             FROM deployments d JOIN models m ON m.id = d.model_id, model_versions v
-            WHERE r.id = $1 AND r.agent_id = $2 AND r.quarantined_at IS NULL AND d.id = r.deployment_id
+            WHERE r.id = $1 AND r.agent_id = $2 AND r.quarantined_at IS NULL AND r.retry = $5
+              AND d.id = r.deployment_id
               AND v.id = r.version_id
             RETURNING r.id, d.tenant_id, d.id AS deployment_id, m.name AS model, v.version, r.reason""")
         .executeBatch(quarantines).map(rs -> {

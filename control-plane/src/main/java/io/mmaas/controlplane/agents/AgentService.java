@@ -119,11 +119,12 @@ public final class AgentService {
   /**
    * @param servingUrl where the replica's model host serves it (null: the agent's own URL, agents before hosts)
    * @param quarantined the agent quarantined it: it crashed its host too often
+   * @param retry the retry count of the desired state the agent observed this under
    */
   public record Report(UUID replicaId, String state, String reason, Long memoryBytes, String servingUrl,
-                       boolean quarantined) {
+                       boolean quarantined, int retry) {
     public Report(UUID replicaId, String state, String reason, Long memoryBytes) {
-      this(replicaId, state, reason, memoryBytes, null, false);
+      this(replicaId, state, reason, memoryBytes, null, false, 0);
     }
   }
 
@@ -136,7 +137,7 @@ public final class AgentService {
       updates.add(Tuple.of(r.replicaId(), agent.id(), r.state(), r.reason(), r.memoryBytes(), now,
           "READY".equals(r.state()) ? r.servingUrl() : null));
       if (r.quarantined()) {
-        quarantines.add(Tuple.of(r.replicaId(), agent.id(), now, r.reason()));
+        quarantines.add(Tuple.of(r.replicaId(), agent.id(), now, r.reason(), r.retry()));
       }
     }
     return pool.withTransaction(conn -> agents.renewLease(conn, agent.id(), servingUrl, capabilities,

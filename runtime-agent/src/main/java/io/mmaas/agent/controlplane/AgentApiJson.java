@@ -46,7 +46,8 @@ final class AgentApiJson {
           .put("reason", status.reason())
           .put("memoryBytes", status.memoryBytes())
           .put("servingUrl", status.servingUrl())
-          .put("quarantined", status.quarantined()));
+          .put("quarantined", status.quarantined())
+          .put("retry", status.retry()));
     }
     return new JsonObject()
         .put("agentId", report.agentId())
