@@ -92,6 +92,7 @@ record Routes(Sessions sessions, CsrfGuard csrf, SignInHandler signIn, OverviewH
     post(router, forms, T + "/deployments/:id/rollout", changes.deployments()::rollout);
     post(router, forms, T + "/deployments/:id/promote", changes.deployments()::promote);
     post(router, forms, T + "/deployments/:id/rollback", changes.deployments()::rollback);
+    post(router, forms, T + "/deployments/:id/retry", changes.deployments()::retry);
     post(router, forms, T + "/deployments/:id/delete", changes.deployments()::delete);
     page(router, T + "/usage", changes.usage()::show);
     page(router, T + "/usage.csv", changes.usage()::csv);

@@ -63,6 +63,11 @@ public final class DeploymentActionsHandler {
     change(ctx, "POST", "rollback", new JsonObject(), "Rolled back to the targets before the last change.");
   }
 
+  public void retry(RoutingContext ctx) {
+    change(ctx, "POST", "retry", new JsonObject(),
+        "The quarantined replicas load again, with a fresh count of crashes.");
+  }
+
   public void delete(RoutingContext ctx) {
     ConsoleSession session = Sessions.current(ctx);
     String tenant = ctx.pathParam("tenant");

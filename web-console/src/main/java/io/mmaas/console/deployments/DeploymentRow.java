@@ -12,10 +12,11 @@ import java.util.List;
  * @param version the version with the most traffic
  * @param executionProvider the requested provider (auto, cpu, cuda), or null
  * @param reasons the API's reasons, one per version and problem ("v2: out of memory")
+ * @param quarantinedReplicas replicas that crashed their model host too often and wait for a new version or a retry
  */
 public record DeploymentRow(String id, String model, long version, long replicas, long readyReplicas, String state,
     String executionProvider, List<TargetRow> targets, List<ReplicaRow> replicaStatus, List<String> reasons,
-    boolean canRollback, String createdText, String href) {
+    boolean canRollback, String createdText, String href, long quarantinedReplicas) {
 
   /** One version the deployment serves: its share of traffic and its replicas, ready of desired. */
   public record TargetRow(long version, long weight, long replicas, long readyReplicas) {
@@ -54,7 +55,7 @@ public record DeploymentRow(String id, String model, long version, long replicas
         Json.text(Json.object(d, "runtime"), "executionProvider"), targets,
         Json.objects(d, "replicaStatus").stream().map(ReplicaRow::of).toList(),
         reasons == null ? List.of() : reasons, Json.flag(d, "canRollback"),
-        Format.time(Json.text(d, "createdAt")), base + "/" + id);
+        Format.time(Json.text(d, "createdAt")), base + "/" + id, Json.number(d, "quarantinedReplicas", 0));
   }
 
   /** The first reason the deployment is not running as asked, for the list's one line. */

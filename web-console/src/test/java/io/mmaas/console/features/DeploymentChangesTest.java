@@ -48,6 +48,31 @@ class DeploymentChangesTest {
   }
 
   @Test
+  @DisplayName("A deployment with quarantined replicas offers a retry, which the API is asked for; none is offered otherwise")
+  void retryQuarantined(VertxTestContext testContext) {
+    Browser b = fixture.browser();
+    b.signIn(TENANT_ADMIN, TENANT_ADMIN_PASSWORD).compose(x -> b.get(PAGE))
+        .compose(page -> {
+          testContext.verify(() -> assertThat(page.body()).doesNotContain("id=\"retry\""));
+          fixture.api.deployment("d-1").put("quarantinedReplicas", 1).put("reasons", new JsonArray()
+              .add("v1: quarantined: crashed its runtime 3 times in 10 min: SIGFPE during inference"));
+          return b.get(PAGE);
+        })
+        .compose(page -> {
+          testContext.verify(() -> assertThat(page.body())
+              .contains("<li>v1: quarantined: crashed its runtime 3 times in 10 min: SIGFPE during inference</li>")
+              .contains("Retry the quarantined replicas (1)"));
+          return b.submit(PAGE + "/retry", page.csrfToken());
+        })
+        .onComplete(testContext.succeeding(page -> testContext.verify(() -> {
+          assertThat(page.body()).contains("The quarantined replicas load again").doesNotContain("id=\"retry\"");
+          assertThat(fixture.api.received()).filteredOn(r -> r.method().equals("POST")
+              && r.path().endsWith("/deployments/d-1/retry")).hasSize(1);
+          testContext.completeNow();
+        })));
+  }
+
+  @Test
   @DisplayName("A canary rollout sends the version and weight, promote moves all traffic, rollback restores, a second rollback shows the API's 409")
   void canaryPromoteRollback(VertxTestContext testContext) {
     Browser b = fixture.browser();

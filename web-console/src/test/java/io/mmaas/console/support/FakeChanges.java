@@ -72,6 +72,12 @@ final class FakeChanges {
       JsonArray previous = (JsonArray) dep.remove("previous");
       return dep.put("targets", previous).put("canRollback", false);
     }));
+    r.post(d + "/retry").handler(json).handler(ctx -> deployment(ctx, dep -> {
+      if (dep.getLong("quarantinedReplicas", 0L) == 0) {
+        return null;
+      }
+      return dep.put("quarantinedReplicas", 0).put("reasons", new JsonArray());
+    }));
     r.delete(d).handler(ctx -> {
       if (resources.deployments.removeIf(x -> x.getString("id").equals(ctx.pathParam("id")))) {
         ctx.response().setStatusCode(204).end();
