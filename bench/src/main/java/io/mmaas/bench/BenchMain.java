@@ -1,11 +1,12 @@
 package io.mmaas.bench;
 
 import io.mmaas.bench.audit.AuditBench;
+import io.mmaas.bench.conformance.ConformanceBench;
 import io.mmaas.bench.quotas.QuotasBench;
 import java.util.Arrays;
 
 /**
- * {@code java -jar bench-app.jar agent|quotas|audit [options]}: runs one benchmark and writes its results to
+ * {@code java -jar bench-app.jar agent|quotas|audit|conformance [options]}: runs one benchmark and writes its results to
  * bench/results (see bench/README.md for each benchmark's options).
  */
 public final class BenchMain {
@@ -19,8 +20,9 @@ public final class BenchMain {
       case "agent" -> AgentBench.main(rest);
       case "quotas" -> QuotasBench.main(rest);
       case "audit" -> AuditBench.main(rest);
+      case "conformance" -> ConformanceBench.main(rest);
       default -> {
-        System.err.println("usage: java -jar bench-app.jar agent|quotas|audit [options]   (see bench/README.md)");
+        System.err.println("usage: java -jar bench-app.jar agent|quotas|audit|conformance [options]   (see bench/README.md)");
         System.exit(2);
       }
     }

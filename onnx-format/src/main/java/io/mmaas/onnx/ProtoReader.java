@@ -133,6 +133,11 @@ final class ProtoReader {
 
   /** Reads a length-delimited UTF-8 string of at most {@code maxBytes} bytes. */
   String readString(int tag, long end, String fieldName, int maxBytes) throws InvalidModelException, IOException {
+    return new String(readBytes(tag, end, fieldName, maxBytes), StandardCharsets.UTF_8);
+  }
+
+  /** Reads a length-delimited value of at most {@code maxBytes} bytes. */
+  byte[] readBytes(int tag, long end, String fieldName, int maxBytes) throws InvalidModelException, IOException {
     long fieldEnd = readLengthDelimited(tag, end, fieldName);
     long length = fieldEnd - pos;
     if (length > maxBytes) {
@@ -149,7 +154,17 @@ final class ProtoReader {
       copied += n;
       pos += n;
     }
-    return new String(bytes, StandardCharsets.UTF_8);
+    return bytes;
+  }
+
+  /** Reads {@code width} raw bytes (a fixed32 or fixed64 value, as on the wire). */
+  byte[] readFixed(int width, long end) throws InvalidModelException, IOException {
+    long at = pos;
+    byte[] out = new byte[width];
+    for (int i = 0; i < width; i++) {
+      out[i] = (byte) readByte(end, at);
+    }
+    return out;
   }
 
   void expectWireType(int tag, int expected, String fieldName) throws InvalidModelException {

@@ -69,16 +69,17 @@ final class RequestValidator {
     }
     long count = 1;
     for (int d = 0; d < shape.length; d++) {
-      if (shape[d] <= 0) {
+      // 0 is a valid dimension (an empty tensor, as ONNX Runtime and ONNX's own tests use); only negatives are not
+      if (shape[d] < 0) {
         throw new InvalidInputException(
-            "input '" + name + "': dimension " + d + " is " + shape[d] + "; dimensions must be positive");
+            "input '" + name + "': dimension " + d + " is " + shape[d] + "; dimensions must not be negative");
       }
       long expected = spec.shape().get(d);
       if (expected >= 0 && shape[d] != expected) {
         throw new InvalidInputException("input '" + name + "': dimension " + d + " is " + shape[d]
             + " but the model expects " + expected + " (model shape " + spec.shape() + ")");
       }
-      count = shape[d] > MAX_ELEMENTS / count ? MAX_ELEMENTS + 1 : count * shape[d];
+      count = count != 0 && shape[d] > MAX_ELEMENTS / count ? MAX_ELEMENTS + 1 : count * shape[d];
     }
     if (count > MAX_ELEMENTS) {
       throw new InvalidInputException("input '" + name + "': shape " + Arrays.toString(shape)

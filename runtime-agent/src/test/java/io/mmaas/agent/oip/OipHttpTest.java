@@ -256,6 +256,21 @@ class OipHttpTest {
   }
 
   @Test
+  @DisplayName("an empty input (a dimension of 0) is run and answered with an empty output of the matching shape")
+  void emptyInput(VertxTestContext testContext) {
+    JsonObject request = new JsonObject().put("inputs", new JsonArray().add(new JsonObject().put("name", "input")
+        .put("datatype", "FP32").put("shape", new JsonArray().add(0).add(4)).put("data", new JsonArray())));
+    post("/v2/models/" + MLP + "/infer").sendJsonObject(request).onComplete(testContext.succeeding(r ->
+        testContext.verify(() -> {
+          assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+          JsonObject output = r.bodyAsJsonObject().getJsonArray("outputs").getJsonObject(0);
+          assertThat(output.getJsonArray("shape").getLong(0)).isZero();
+          assertThat(output.getJsonArray("data")).isEmpty();
+          testContext.completeNow();
+        })));
+  }
+
+  @Test
   @DisplayName("the request id is echoed and the gateway's model name and version headers are used")
   void idAndGatewayNames(VertxTestContext testContext) {
     post("/v2/models/" + MLP + "/infer")
@@ -401,9 +416,7 @@ class OipHttpTest {
             "{\"inputs\":[{" + good + ",\"shape\":[1,4],\"data\":[[1,2,3,4],[5]]}]}",
             "needs 4 elements but data has 5"),
         Arguments.of("a negative dimension", "{\"inputs\":[{" + good + ",\"shape\":[-1,4],\"data\":[1,2,3,4]}]}",
-            "dimension 0 is -1; dimensions must be positive"),
-        Arguments.of("a zero dimension", "{\"inputs\":[{" + good + ",\"shape\":[0,4],\"data\":[]}]}",
-            "dimension 0 is 0; dimensions must be positive"),
+            "dimension 0 is -1; dimensions must not be negative"),
         Arguments.of("a huge dimension", "{\"inputs\":[{" + good + ",\"shape\":[4611686018427387904,4],\"data\":[1,2,3,4]}]}",
             "elements allowed"),
         Arguments.of("a dimension beyond 64 bits",
