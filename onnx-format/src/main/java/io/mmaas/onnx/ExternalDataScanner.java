@@ -21,10 +21,16 @@ final class ExternalDataScanner {
   private final ProtoReader in;
   private final ReadLimits limits;
   private final Set<String> locations = new LinkedHashSet<>();
+  private final Set<String> opTypes = new java.util.TreeSet<>();
 
   ExternalDataScanner(ProtoReader in, ReadLimits limits) {
     this.in = in;
     this.limits = limits;
+  }
+
+  /** The operator types of every node met (main graph, subgraphs, functions, training graphs), sorted. */
+  Set<String> opTypes() {
+    return java.util.Collections.unmodifiableSet(opTypes);
   }
 
   /** Distinct locations in the order they were found. */
@@ -89,6 +95,8 @@ final class ExternalDataScanner {
       int tag = in.readTag(end);
       if (fieldNumber(tag) == 5) {
         scanAttribute(in.readLengthDelimited(tag, end, "NodeProto.attribute"), depth + 1);
+      } else if (fieldNumber(tag) == 4 && opTypes.size() < 10_000) {
+        opTypes.add(in.readString(tag, end, "NodeProto.op_type", 256));
       } else {
         in.skip(tag, end);
       }

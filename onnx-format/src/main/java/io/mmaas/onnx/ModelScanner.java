@@ -112,6 +112,10 @@ final class ModelScanner {
     return externalData.locations();
   }
 
+  Set<String> opTypes() {
+    return externalData.opTypes();
+  }
+
   private OpsetImport readOpset(long end) throws InvalidModelException, IOException {
     String domain = "";
     long version = 0;

@@ -74,7 +74,7 @@ public final class OnnxInspector {
       throw new InvalidModelException("The model's graph has no outputs.");
     }
     return new ModelSignature(header.irVersion(), header.opsets(), header.producerName(), inputs, outputs,
-        scanner.externalDataLocations());
+        scanner.externalDataLocations(), scanner.opTypes());
   }
 
   private static void checkHeader(ModelScanner.Header header) throws InvalidModelException {

@@ -332,8 +332,11 @@ public final class HostSupervisor implements ReplicaHosts {
           culprits.isEmpty() ? "none" : culprits);
       crashes++;
       Restarts last = restarts.get(host.name);
-      int failures = last == null || Duration.between(host.started, clock.instant()).compareTo(STABLE) > 0
-          ? 1 : last.failures() + 1;
+      // a crash in a warm-up on zeros is the platform's doing, not a sign of a host that keeps dying: no backoff
+      boolean platformsDoing = !culprits.isEmpty()
+          && culprits.values().stream().allMatch(ReplicaHosts.Culprit::syntheticWarmUp);
+      int failures = last == null || platformsDoing
+          || Duration.between(host.started, clock.instant()).compareTo(STABLE) > 0 ? 1 : last.failures() + 1;
       Duration delay = failures == 1 ? Duration.ZERO : RESTART.delay(failures - 1);
       restarts.put(host.name, new Restarts(failures, clock.instant().plus(delay)));
       if (!held.isEmpty()) {

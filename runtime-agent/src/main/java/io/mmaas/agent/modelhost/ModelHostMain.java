@@ -142,7 +142,8 @@ public final class ModelHostMain {
       ProcessMemory.Snapshot before = ProcessMemory.snapshot();
       LoadedModel model = runtime.load(replicaId, Path.of(command.getString("file")), options, false);
       String warmUp = warmUp(model, command.getJsonArray("warmUp", new JsonArray()),
-          command.getBoolean("syntheticWarmUp", true));
+          command.getBoolean("syntheticWarmUp", true) ? zerosAllowed(Path.of(command.getString("file")))
+              : "skipped: an earlier warm-up on zeros crashed the host");
       long memory = Math.max(model.memoryBytes(), ProcessMemory.snapshot().nativeGrowthSince(before));
       table.put(new ReplicaStatus(replicaId, command.getString("modelName"), command.getLong("version"),
           ReplicaState.READY, null, memory));
@@ -157,12 +158,29 @@ public final class ModelHostMain {
     }
   }
 
-  /** Runs the samples, or zeros when there are none; says what it did. Failures are reported, not fatal. */
-  private String warmUp(LoadedModel model, JsonArray samples, boolean synthetic) {
+  /**
+   * Null when a warm-up on zeros may run, else why not: a graph that divides (Div, Mod) would divide by zero, and an
+   * integer division by zero kills the process.
+   */
+  private static String zerosAllowed(Path file) {
+    try {
+      return io.mmaas.onnx.OnnxInspector.inspect(file).divides()
+          ? "skipped: the model divides, and zeros would divide by zero" : null;
+    } catch (Exception e) {
+      return "skipped: " + e.getMessage();
+    }
+  }
+
+  /**
+   * Runs the samples, or zeros when there are none; says what it did. Failures are reported, not fatal.
+   *
+   * @param noZeros why a warm-up on zeros must not run (null when it may)
+   */
+  private String warmUp(LoadedModel model, JsonArray samples, String noZeros) {
     String replicaId = model.replicaId();
     if (samples.isEmpty()) {
-      if (!synthetic) {
-        return "skipped: an earlier warm-up on zeros crashed the host";
+      if (noZeros != null) {
+        return noZeros;
       }
       List<Tensor> zeros = model.inputs().stream().map(OrtTensors::zeros).toList();
       Set<String> outputs = new LinkedHashSet<>();
