@@ -250,6 +250,8 @@ final class AgentBench {
       List<Tensor> mlpIn = List.of(Workloads.floats("input", new long[] {1, 16}, Workloads.randomFloats(16, 1)));
       Buffer body = Workloads.json(mlpIn, false);
       RawHttpLoad.Request mlpReq = new RawHttpLoad.Request("POST", "/v2/models/mlp-h/infer", JSON, body.getBytes());
+      // the host is a JVM of its own: its JIT warms up under load too (the generator's warm-up only sees this one's)
+      RawHttpLoad.run(loadVertx, "h. host warm-up", mlpPort, mlpReq, 16, 1, Math.max(10, seconds));
       alternate("h_mlp_host_vs_in_process_agent",
           () -> raw("h. MLP in-process agent (before hosts), 16 connections", agent, mlpReq, 16, 1),
           () -> rawAtHost("h. MLP model host, 16 connections", host, mlpPort, mlpReq, 16));
@@ -259,6 +261,7 @@ final class AgentBench {
       List<Tensor> tokens = Workloads.miniLmInputs(128);
       RawHttpLoad.Request miniReq = new RawHttpLoad.Request("POST", "/v2/models/minilm-h/infer", JSON,
           Workloads.json(tokens, true).getBytes());
+      RawHttpLoad.run(loadVertx, "h. host warm-up", miniPort, miniReq, 4, 1, Math.max(10, seconds));
       alternate("h_minilm_host_vs_in_process",
           () -> inProcess("h. MiniLM seq128 in-process", agent, "minilm-h", tokens, Set.of("last_hidden_state")),
           () -> rawAtHost("h. MiniLM seq128 model host (JSON in, binary out), 4 connections", host, miniPort, miniReq,
