@@ -183,26 +183,15 @@ public record AgentConfig(
     return new int[] {first, last};
   }
 
-  /** A byte count that may exceed 2 GiB (memory ceilings). */
+  /** A byte count of at least 16 MiB that may exceed 2 GiB (memory ceilings). */
   private static long bigBytes(String value) {
-    String text = value.trim();
-    long unit = 1;
-    for (Map.Entry<String, Long> suffix : Map.of("KiB", 1L << 10, "MiB", 1L << 20, "GiB", 1L << 30).entrySet()) {
-      if (text.endsWith(suffix.getKey())) {
-        unit = suffix.getValue();
-        text = text.substring(0, text.length() - suffix.getKey().length()).trim();
-      }
+    long bytes = byteCount(value);
+    if (bytes < (16L << 20)) {
+      throw new IllegalArgumentException("must be at least 16MiB");
     }
-    try {
-      long bytes = Math.multiplyExact(Long.parseLong(text), unit);
-      if (bytes < (16L << 20)) {
-        throw new IllegalArgumentException("must be at least 16MiB");
-      }
-      return bytes;
-    } catch (NumberFormatException | ArithmeticException e) {
-      throw new IllegalArgumentException("must be a byte count such as 1073741824 or 1GiB");
-    }
+    return bytes;
   }
+
 
   /** The URL the control plane and the gateway should use to reach this agent, once the port is known. */
   public String servingUrl(int actualPort) {
@@ -263,8 +252,17 @@ public record AgentConfig(
     return (int) parsed;
   }
 
-  /** A positive byte count, optionally with a KiB, MiB or GiB suffix. */
+  /** A positive byte count up to 2 GiB (body limits). */
   private static long bytes(String value) {
+    long bytes = byteCount(value);
+    if (bytes <= 0 || bytes > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("must be between 1 byte and 2 GiB");
+    }
+    return bytes;
+  }
+
+  /** A byte count, optionally with a KiB, MiB or GiB suffix. */
+  private static long byteCount(String value) {
     String text = value.trim();
     long unit = 1;
     for (Map.Entry<String, Long> suffix : Map.of("KiB", 1L << 10, "MiB", 1L << 20, "GiB", 1L << 30).entrySet()) {
@@ -274,15 +272,12 @@ public record AgentConfig(
       }
     }
     try {
-      long bytes = Math.multiplyExact(Long.parseLong(text), unit);
-      if (bytes <= 0 || bytes > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("must be between 1 byte and 2 GiB");
-      }
-      return bytes;
+      return Math.multiplyExact(Long.parseLong(text), unit);
     } catch (NumberFormatException | ArithmeticException e) {
       throw new IllegalArgumentException("must be a byte count such as 67108864 or 64MiB");
     }
   }
+
 
   /** Reads variables and collects every error. */
   private static final class Reader {
