@@ -57,6 +57,36 @@ class AgentConfigTest {
   }
 
   @Test
+  @DisplayName("model hosts: isolation, memory ceiling, threads, ports and quarantine are read; hosts are advertised "
+      + "on the agent's advertised host")
+  void hosts() throws ConfigException {
+    AgentConfig config = AgentConfig.fromEnv(Map.of(
+        "MMAAS_AGENT_ADVERTISE_URL", "https://node-7.internal:9090",
+        "MMAAS_AGENT_ISOLATION", "Deployment",
+        "MMAAS_AGENT_HOST_MEMORY_BYTES", "3GiB",
+        "MMAAS_AGENT_HOST_THREADS", "4",
+        "MMAAS_AGENT_HOST_PORTS", "9100-9199",
+        "MMAAS_AGENT_QUARANTINE_CRASHES", "5",
+        "MMAAS_AGENT_QUARANTINE_WINDOW_SECONDS", "60"));
+    AgentConfig.Hosts hosts = config.hosts();
+    assertThat(hosts.isolation()).isEqualTo(io.mmaas.agent.hosts.Isolation.DEPLOYMENT);
+    assertThat(hosts.memoryBytes()).isEqualTo(3L << 30);
+    assertThat(hosts.threads()).isEqualTo(4);
+    assertThat(hosts.ports()).containsExactly(9100, 9199);
+    assertThat(hosts.quarantineCrashes()).isEqualTo(5);
+    assertThat(hosts.quarantineWindowSeconds()).isEqualTo(60);
+    assertThat(config.hostUrl(9123)).isEqualTo("https://node-7.internal:9123");
+    assertThat(AgentConfig.fromEnv(Map.of()).hosts().isolation()).isEqualTo(io.mmaas.agent.hosts.Isolation.TENANT);
+    assertThat(AgentConfig.fromEnv(Map.of("MMAAS_AGENT_HOST_MEMORY_BYTES", "0")).hosts().memoryBytes()).isZero();
+    assertThatThrownBy(() -> AgentConfig.fromEnv(Map.of("MMAAS_AGENT_ISOLATION", "none",
+            "MMAAS_AGENT_HOST_PORTS", "9199-9100", "MMAAS_AGENT_HOST_MEMORY_BYTES", "1MiB")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("MMAAS_AGENT_ISOLATION='none' must be one of tenant, deployment, shared")
+        .hasMessageContaining("MMAAS_AGENT_HOST_PORTS='9199-9100'")
+        .hasMessageContaining("MMAAS_AGENT_HOST_MEMORY_BYTES='1MiB' must be at least 16MiB");
+  }
+
+  @Test
   @DisplayName("bad values fail with a message naming every bad variable")
   void badValues() {
     assertThatThrownBy(() -> AgentConfig.fromEnv(Map.of(
