@@ -50,6 +50,11 @@ public final class InferenceQueue implements AutoCloseable {
 
     BatchObserver observer();
 
+    /** The caller's request id (the gateway's X-Request-Id), null when it has none. */
+    default String requestId() {
+      return null;
+    }
+
     /** Whether the caller has gone (closed its connection); such a job is failed before it is decoded or run. */
     default boolean abandoned() {
       return false;
@@ -260,6 +265,9 @@ public final class InferenceQueue implements AutoCloseable {
     batch.get(0).job().observer().batched(batch.size());
     List<Tensor> outputs;
     try {
+      String first = batch.get(0).job().requestId();
+      RunningRequest.set(first == null || batch.size() == 1 ? first
+          : first + " (+" + (batch.size() - 1) + " in its batch)");
       if (batch.size() == 1) {
         Entry only = batch.get(0);
         outputs = runtime.infer(model.replicaId(), only.inputs(), only.outputs());

@@ -362,7 +362,7 @@ public final class HostSupervisor implements ReplicaHosts {
       String id = byTag.get(entry.tag());
       if (id != null) {
         culprits.merge(id, new Culprit(entry.phase().during(), entry.phase().countsAgainstReplica(),
-            entry.phase() == FlightRecorder.Phase.SYNTHETIC_WARM_UP), (a, b) -> a.counts() ? a : b);
+            entry.phase() == FlightRecorder.Phase.SYNTHETIC_WARM_UP, entry.requestId()), (a, b) -> a.counts() ? a : b);
       }
     }
     return culprits;

@@ -17,13 +17,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * SIGSEGV, an OOM kill) the agent reads the file afterwards and attributes the crash to the replica (and phase) that
  * was running. The cost on a run is a thread-local lookup and three stores; nothing is flushed to disk.
  *
- * <p>Layout: {@value #SLOTS} slots of 16 bytes, one per thread that runs sessions: {@code int tag, int phase, long
- * sinceMillis}; phase 0 is idle.
+ * <p>Layout: {@value #SLOTS} slots of {@value #SLOT_BYTES} bytes, one per thread that runs sessions: {@code int tag,
+ * int phase, long sinceMillis, byte length, ASCII request id (at most 47 bytes)}; phase 0 is idle.
  */
 public final class FlightRecorder {
   /** Threads that can be told apart; threads beyond these are not recorded. */
   public static final int SLOTS = 256;
-  private static final int SLOT_BYTES = 16;
+  private static final int SLOT_BYTES = 64;
+  private static final int ID_BYTES = SLOT_BYTES - 17;
 
   /** What a thread is doing with a replica. */
   public enum Phase {
@@ -50,8 +51,8 @@ public final class FlightRecorder {
     }
   }
 
-  /** A thread that was busy: with which replica's tag, in which phase, since when. */
-  public record Entry(int tag, Phase phase, long sinceMillis) {}
+  /** A thread that was busy: with which replica's tag, in which phase, since when, on which request (or null). */
+  public record Entry(int tag, Phase phase, long sinceMillis, String requestId) {}
 
   private final MappedByteBuffer map;
   private final AtomicInteger nextSlot = new AtomicInteger();
@@ -77,10 +78,23 @@ public final class FlightRecorder {
 
   /** Marks this thread busy with {@code tag} in {@code phase}. */
   public void enter(int tag, Phase phase) {
+    enter(tag, phase, null);
+  }
+
+  /** Marks this thread busy with {@code tag} in {@code phase}, running {@code requestId} (may be null). */
+  public void enter(int tag, Phase phase, String requestId) {
     int at = slot.get();
     if (at >= 0) {
       map.putLong(at + 8, System.currentTimeMillis());
       map.putInt(at, tag);
+      int length = 0;
+      if (requestId != null) {
+        for (; length < requestId.length() && length < ID_BYTES; length++) {
+          char c = requestId.charAt(length);
+          map.put(at + 17 + length, c >= 0x20 && c < 0x7f ? (byte) c : (byte) '?');
+        }
+      }
+      map.put(at + 16, (byte) length);
       map.putInt(at + 4, phase.ordinal());
     }
   }
@@ -107,7 +121,10 @@ public final class FlightRecorder {
     for (int at = 0; at + SLOT_BYTES <= bytes.length; at += SLOT_BYTES) {
       int phase = buffer.getInt(at + 4);
       if (phase > 0 && phase < phases.length) {
-        busy.add(new Entry(buffer.getInt(at), phases[phase], buffer.getLong(at + 8)));
+        int length = Math.min(ID_BYTES, buffer.get(at + 16) & 0xff);
+        String requestId = length == 0 ? null
+            : new String(bytes, at + 17, length, java.nio.charset.StandardCharsets.US_ASCII);
+        busy.add(new Entry(buffer.getInt(at), phases[phase], buffer.getLong(at + 8), requestId));
       }
     }
     return busy;

@@ -79,7 +79,7 @@ final class RecordingRuntime implements ModelRuntime {
   @Override
   public List<Tensor> infer(String replicaId, List<Tensor> inputs, Set<String> outputs)
       throws ModelNotLoadedException, InferenceException {
-    recorder.enter(tagOf(replicaId), FlightRecorder.Phase.INFERENCE);
+    recorder.enter(tagOf(replicaId), FlightRecorder.Phase.INFERENCE, io.mmaas.agent.batching.RunningRequest.get());
     try {
       return runtime.infer(replicaId, inputs, outputs);
     } finally {

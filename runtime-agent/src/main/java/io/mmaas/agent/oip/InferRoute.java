@@ -27,6 +27,8 @@ final class InferRoute implements Handler<HttpServerRequest> {
   private static final String MODELS = "/v2/models/";
   private static final String VERSIONS = "/versions/";
   private static final String INFER = "/infer";
+  /** The gateway's id of the request: recorded while it runs, so a crash can name it. */
+  static final String REQUEST_ID = "X-Request-Id";
 
   private final InferenceService service;
   private final ServingKey servingKey;
@@ -62,7 +64,8 @@ final class InferRoute implements Handler<HttpServerRequest> {
       return;
     }
     InferenceService.Target target = new InferenceService.Target(ids[0], ids[1],
-        request.getHeader(ModelNames.NAME_HEADER), request.getHeader(ModelNames.VERSION_HEADER));
+        request.getHeader(ModelNames.NAME_HEADER), request.getHeader(ModelNames.VERSION_HEADER),
+        request.getHeader(REQUEST_ID));
     long declared = declaredLength(request);
     boolean expectsContinue = request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true);
     if (declared > maxBodyBytes) {

@@ -68,7 +68,12 @@ public final class InferenceService {
   }
 
   /** Which replica and names a request addresses: the path's replica and version, the gateway's name headers. */
-  record Target(String replicaId, String pathVersion, String nameHeader, String versionHeader) {}
+  record Target(String replicaId, String pathVersion, String nameHeader, String versionHeader, String requestId) {
+    /** A target without a request id (metadata, readiness). */
+    Target(String replicaId, String pathVersion, String nameHeader, String versionHeader) {
+      this(replicaId, pathVersion, nameHeader, versionHeader, null);
+    }
+  }
 
   /** A replica that can serve now, with the names the caller sees. */
   private record Serving(ReplicaStatus status, LoadedModel model, ModelNames names) {}
@@ -145,7 +150,7 @@ public final class InferenceService {
     ContextInternal context = (ContextInternal) Vertx.currentContext();
     Promise<InferResponseWriter.Encoded> promise = Promise.promise();
     OipJob job = new OipJob(serving, body == null ? Buffer.buffer() : body, headerLength, admitted, observed, context,
-        promise, caller);
+        promise, caller, target.requestId());
     queue(serving.model()).submit(job);
     return promise.future();
   }
@@ -160,12 +165,14 @@ public final class InferenceService {
     private final ContextInternal context;
     private final Promise<InferResponseWriter.Encoded> promise;
     private final Caller caller;
+    private final String requestId;
     private InferRequest request;
     private boolean answered;
 
     OipJob(Serving serving, Buffer body, long headerLength, long admitted, ModelMetrics observed,
-        ContextInternal context, Promise<InferResponseWriter.Encoded> promise, Caller caller) {
+        ContextInternal context, Promise<InferResponseWriter.Encoded> promise, Caller caller, String requestId) {
       this.caller = caller;
+      this.requestId = requestId;
       this.serving = serving;
       this.body = body;
       this.headerLength = headerLength;
@@ -183,6 +190,11 @@ public final class InferenceService {
     @Override
     public BatchObserver observer() {
       return observed;
+    }
+
+    @Override
+    public String requestId() {
+      return requestId;
     }
 
     @Override

@@ -118,8 +118,8 @@ final class OipHandler {
   }
 
   private static InferenceService.Target target(RoutingContext ctx) {
-    return new InferenceService.Target(
-        ctx.pathParam("replicaId"), ctx.pathParam("version"), nameHeader(ctx), versionHeader(ctx));
+    return new InferenceService.Target(ctx.pathParam("replicaId"), ctx.pathParam("version"), nameHeader(ctx),
+        versionHeader(ctx), ctx.request().getHeader(InferRoute.REQUEST_ID));
   }
 
   private static String nameHeader(RoutingContext ctx) {

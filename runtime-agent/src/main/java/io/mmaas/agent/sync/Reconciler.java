@@ -270,7 +270,8 @@ public final class Reconciler {
         }
         // loaded again at once (the host's restart backoff paces it); the count stops a crash loop
         retries.remove(id);
-        table.put(ReplicaStatus.of(want, ReplicaState.LOADING, "crashed its runtime: " + cause + " ("
+        table.put(ReplicaStatus.of(want, ReplicaState.LOADING, "crashed its runtime: " + cause
+            + (culprit.requestId() == null ? "" : " of request " + culprit.requestId()) + " ("
             + quarantine.crashes(id) + " of " + quarantine.limit() + " crashes before quarantine); loading it again",
             0));
       } else {

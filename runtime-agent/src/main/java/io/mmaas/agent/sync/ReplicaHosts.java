@@ -29,8 +29,8 @@ public interface ReplicaHosts {
    */
   record HostLost(String host, String reason, Set<String> replicaIds, Map<String, Culprit> culprits) {}
 
-  /** A replica found running when its host died. */
-  record Culprit(String during, boolean counts, boolean syntheticWarmUp) {}
+  /** A replica found running when its host died, and the request it ran where known (else null). */
+  record Culprit(String during, boolean counts, boolean syntheticWarmUp, String requestId) {}
 
   /** Loads the replica into its host (starting the host if needed); fails with the reason to report. */
   Future<Loaded> load(DesiredReplica replica, Path modelFile, boolean syntheticWarmUp);

@@ -136,7 +136,9 @@ class ModelHostsTest {
           Future<JsonObject> down = controlPlane.awaitHeartbeat(hb -> !"READY".equals(stateOf(hb, "a-div")))
               .onSuccess(x -> notReadyAt.set(System.nanoTime()));
           crashedAt.set(System.nanoTime());
-          return infer(portOf((AgentVerticle) agent[0], "a-div"), "a-div", division(6, 1)) // 6 / 0: SIGFPE
+          return client.post(portOf((AgentVerticle) agent[0], "a-div"), "127.0.0.1", "/v2/models/a-div/infer")
+              .putHeader("Authorization", "Bearer " + controlPlane.servingKey).putHeader("X-Request-Id", "req-42")
+              .sendJsonObject(new JsonObject().put("inputs", division(6, 1))) // 6 / 0: SIGFPE
               .transform(answer -> {
                 testContext.verify(() -> assertThat(answer.failed()).as("the connection dies with the host").isTrue());
                 return down;
@@ -144,8 +146,8 @@ class ModelHostsTest {
         })
         .compose(down -> {
           testContext.verify(() -> assertThat(replicaOf(down, "a-div").orElseThrow().getString("reason"))
-              .isEqualTo("crashed its runtime: SIGFPE during inference (1 of 3 crashes before quarantine); "
-                  + "loading it again"));
+              .isEqualTo("crashed its runtime: SIGFPE during inference of request req-42 (1 of 3 crashes before "
+                  + "quarantine); loading it again"));
           return controlPlane.awaitHeartbeat(hb -> "READY".equals(stateOf(hb, "a-div")));
         })
         .compose(again -> infer(portOf((AgentVerticle) agent[0], "a-div"), "a-div", division(6, 3)))
