@@ -105,8 +105,8 @@ public final class AgentVerticle extends VerticleBase {
     reconciler = new Reconciler(vertx, replicas, artifacts, hosts, loadWorkers, clock, MAX_CONCURRENT_LOADS,
         new Quarantine(options.quarantineCrashes(), Duration.ofSeconds(options.quarantineWindowSeconds()), clock),
         () -> heartbeat.beatSoon());
-    heartbeat = new HeartbeatLoop(vertx, controlPlane, identity, servingUrl, executionProvider, capabilities,
-        reconciler, replicas);
+    heartbeat = new HeartbeatLoop(vertx, controlPlane, identity, servingUrl, executionProvider,
+        capabilities.withModelHosts(options.isolation().name(), limits.toString()), reconciler, replicas);
     heartbeat.start();
   }
 

@@ -65,6 +65,7 @@ final class AgentApiJson {
         .put("executionProviders", new JsonArray(capabilities.executionProviders()))
         .put("cpus", capabilities.cpus())
         .put("hostMemoryBytes", capabilities.hostMemoryBytes())
+        .put("modelHosts", new JsonObject(new java.util.HashMap<>(capabilities.modelHosts())))
         .put("gpus", gpus);
   }
 

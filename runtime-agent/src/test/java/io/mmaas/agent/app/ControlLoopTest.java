@@ -94,6 +94,8 @@ class ControlLoopTest {
             JsonObject capabilities = heartbeat.getJsonObject("capabilities");
             assertThat(capabilities.getJsonArray("executionProviders")).isEqualTo(new JsonArray().add("CPU"));
             assertThat(capabilities.getInteger("cpus")).isPositive();
+            assertThat(capabilities.getJsonObject("modelHosts").getString("isolation")).isEqualTo("TENANT");
+            assertThat(capabilities.getJsonObject("modelHosts").getString("limits")).contains("per host");
             assertThat(capabilities.getLong("hostMemoryBytes")).isPositive();
             assertThat(capabilities.getJsonArray("gpus")).isEmpty();
             JsonObject replica = replicaOf(heartbeat, "r-1").orElseThrow();
