@@ -183,8 +183,13 @@ public final class ControlPlaneVerticle extends VerticleBase {
     adminRouter = admin;
     // One gateway per event loop, each with its own router and agent client (so a request, its call to the agent
     // and the answer stay on one thread); the key cache, limiter, meter and routing table are shared and thread-safe.
-    Supplier<Router> gateway = () -> new GatewayRoutes(vertx, keyAuth, routing, denials, clock,
-        config.maxInferBytes(), config.gatewayTimeoutMs(), metrics).router(vertx, admission);
+    Supplier<Router> gateway = () -> {
+      Router r = new GatewayRoutes(vertx, keyAuth, routing, denials, clock,
+          config.maxInferBytes(), config.gatewayTimeoutMs(), metrics).router(vertx, admission);
+      // first of all: where the request comes from, for denial records (order -1 runs before the gateway's routes)
+      r.route().order(-1).handler(new io.mmaas.controlplane.http.ClientAddresses(config.trustedProxies()));
+      return r;
+    };
 
     return Database.migrate(vertx, config)
         .onSuccess(n -> LOG.info("database migrated ({} migration(s) applied now)", n))
