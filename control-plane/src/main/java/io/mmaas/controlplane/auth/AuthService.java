@@ -88,7 +88,7 @@ public final class AuthService {
             hasher.verify(password, user == null ? null : user.passwordHash()), false)
         .compose(ok -> {
           if (!ok || user.disabled()) {
-            throttle.failed(username, source);
+            // already counted by check(), before the hash
             AuditRecord record = AuditRecord.failure("auth.login", user == null ? null : user.tenantId(), "user",
                 user == null ? null : user.id(), new JsonObject().put("reason", user == null ? "unknown user"
                     : !ok ? "wrong password" : "user disabled"));
