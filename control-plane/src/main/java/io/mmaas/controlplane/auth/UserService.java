@@ -63,7 +63,7 @@ public final class UserService {
         throw new InvalidInputException("a tenant_admin is created under /api/v1/tenants/{tenant}/users");
       }
     } else {
-      policy.requireTenantWrite(caller, tenant.id());
+      policy.requireTenantChange(caller, tenant);
       if (role == Role.PLATFORM_ADMIN) {
         throw new InvalidInputException("role must be tenant_admin or auditor for a tenant's user");
       }

@@ -73,7 +73,7 @@ public final class RegistryService {
   }
 
   public Future<Model> createModel(Caller caller, Tenant tenant, String name, String description) {
-    policy.requireTenantWrite(caller, tenant.id());
+    policy.requireTenantChange(caller, tenant);
     Model model = new Model(UUID.randomUUID(), tenant.id(), name, description == null ? "" : description, now());
     return pool.withTransaction(conn -> limits.reserveModel(conn, tenant.id()).compose(x -> repo.insertModel(conn, model)).compose(inserted -> {
       if (!inserted) {
@@ -135,7 +135,7 @@ public final class RegistryService {
    */
   public Future<JsonObject> setAlias(Caller caller, Tenant tenant, String modelName, String alias, int version,
                                      boolean force) {
-    policy.requireTenantWrite(caller, tenant.id());
+    policy.requireTenantChange(caller, tenant);
     if (!ALIAS.matcher(alias).matches()) {
       throw new InvalidInputException("an alias is 1-63 lowercase letters, digits, '_' or '-', starting with a letter");
     }
@@ -190,7 +190,7 @@ public final class RegistryService {
   /** Changes a version's description and/or metadata (its content and signature never change). */
   public Future<ModelVersion> annotate(Caller caller, Tenant tenant, String modelName, int version, String description,
                                        JsonObject metadata) {
-    policy.requireTenantWrite(caller, tenant.id());
+    policy.requireTenantChange(caller, tenant);
     return pool.withTransaction(conn -> repo.lockModel(conn, tenant.id(), modelName).compose(m -> m == null
         ? Future.failedFuture(new NotFoundException("model '" + modelName + "' not found"))
         : repo.findVersion(conn, m.id(), version).compose(before -> {
@@ -249,7 +249,7 @@ public final class RegistryService {
    */
   public Future<ModelVersion> uploadVersion(Caller caller, Tenant tenant, String modelName, Path tempFile,
                                             String description) {
-    policy.requireTenantWrite(caller, tenant.id());
+    policy.requireTenantChange(caller, tenant);
     return model(caller, tenant, modelName)
         .compose(m -> vertx.executeBlocking(() -> inspectAndStore(tempFile), false))
         .compose(stored -> pool.withTransaction(conn -> repo.lockModel(conn, tenant.id(), modelName)

@@ -54,12 +54,13 @@ public final class TenantService {
   }
 
   /**
-   * Suspends (or resumes) a tenant: its API keys stop working on every gateway within a second; its objects stay.
+   * Suspends (or resumes) a tenant: its API keys stop working on every gateway within a second; its objects stay,
+   * readable, and nothing can be added or changed until it is resumed (see {@code AccessPolicy.requireTenantChange}).
    * Platform admins only.
    */
   public Future<Tenant> setState(Caller caller, Tenant tenant, boolean suspended) {
     policy.requirePlatformAdmin(caller);
-    String state = suspended ? "SUSPENDED" : "ACTIVE";
+    String state = suspended ? Tenant.SUSPENDED : Tenant.ACTIVE;
     if (state.equals(tenant.state())) {
       return Future.succeededFuture(tenant);
     }
