@@ -28,7 +28,7 @@ class SuspensionTest {
     cp.post(admin, "/api/v1/tenants", new JsonObject().put("name", "frozen"));
     cp.post(admin, "/api/v1/tenants/frozen/users", new JsonObject().put("username", "frozen-admin")
         .put("role", "tenant_admin").put("password", "a-long-enough-password"));
-    tenantAdmin = cp.login("frozen-admin", "a-long-enough-password");
+    tenantAdmin = cp.login("frozen-admin@frozen", "a-long-enough-password");
     cp.post(tenantAdmin, "/api/v1/tenants/frozen/models", new JsonObject().put("name", "m"));
     cp.upload(tenantAdmin, "frozen", "m", OnnxModels.mlp(2, 3, 2, 1));
     deployment = cp.post(tenantAdmin, "/api/v1/tenants/frozen/deployments", new JsonObject().put("model", "m"))
