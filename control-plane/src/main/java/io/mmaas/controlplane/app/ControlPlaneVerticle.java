@@ -71,6 +71,10 @@ import org.slf4j.LoggerFactory;
 public final class ControlPlaneVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneVerticle.class);
 
+  /** An upload's temporary file that nothing wrote to for this long belongs to no live request. */
+  static final java.time.Duration UPLOAD_IDLE = java.time.Duration.ofMinutes(15);
+  private static final long UPLOAD_SWEEP_MS = 600_000;
+
   private final Config config;
   private final Clock clock;
   private Pool pool;
@@ -201,6 +205,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
                 + "' created with the generated password: " + generated + "\n    (shown only this once)\n");
           }
         })
+        .compose(v -> sweepUploads(registry))
         .compose(v -> routing.refresh())
         .compose(v -> membership.renew())
         .compose(v -> listen(admin, config.adminPort()))
@@ -223,6 +228,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
                 LOG.warn("could not write usage: {}", e.getMessage());
               }));
           vertx.setPeriodic(Math.max(1_000, config.denialWindowMs() / 2), id -> denials.flush());
+          vertx.setPeriodic(UPLOAD_SWEEP_MS, id -> sweepUploads(registry));
           vertx.setPeriodic(config.auditCheckpointIntervalMs(), id -> checkpoints.tick()
               .onFailure(e -> LOG.warn("audit checkpoint failed: {}", e.getMessage())));
           LOG.info("control plane ready: admin API http://{}:{} · gateway http://{}:{} · agent API http://{}:{}",
@@ -239,6 +245,18 @@ public final class ControlPlaneVerticle extends VerticleBase {
       return membership.leave().recover(e -> Future.succeededFuture()).compose(v -> pool.close());
     }
     return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
+  /** Leftovers of uploads that died with a process (or a disk error) are deleted at start and then every 10 min. */
+  private Future<Void> sweepUploads(RegistryService registry) {
+    return vertx.executeBlocking(() -> registry.blobs().sweepTemp(UPLOAD_IDLE), false)
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("deleted {} abandoned upload file(s) from {}", n, registry.blobs().tempDir());
+          }
+        })
+        .onFailure(e -> LOG.warn("could not sweep abandoned uploads: {}", e.getMessage()))
+        .<Void>mapEmpty().recover(e -> Future.succeededFuture());
   }
 
   private Future<HttpServer> listen(Router router, int port) {

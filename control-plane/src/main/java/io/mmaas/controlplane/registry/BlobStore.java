@@ -16,4 +16,11 @@ public interface BlobStore {
 
   /** Where uploads are written before they are hashed and validated (same filesystem, so put is a rename). */
   Path tempDir();
+
+  /**
+   * Deletes what uploads left in {@link #tempDir} (a crash, a kill) that was not written for {@code idle}: an
+   * upload in progress writes all the time, and its validation takes far less than that. Returns how many entries
+   * went.
+   */
+  int sweepTemp(java.time.Duration idle) throws IOException;
 }

@@ -41,6 +41,43 @@ public final class FileBlobStore implements BlobStore {
     return temp;
   }
 
+  @Override
+  public int sweepTemp(java.time.Duration idle) throws IOException {
+    long cutoff = System.currentTimeMillis() - idle.toMillis();
+    int swept = 0;
+    try (var entries = Files.list(temp)) {
+      for (Path entry : entries.toList()) {
+        if (newestWrite(entry) < cutoff) {
+          deleteTree(entry);
+          swept++;
+        }
+      }
+    }
+    return swept;
+  }
+
+  /** The latest modification time in a file or folder tree (an archive being extracted writes inside its folder). */
+  private static long newestWrite(Path entry) throws IOException {
+    if (!Files.isDirectory(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return Files.getLastModifiedTime(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS).toMillis();
+    }
+    try (var tree = Files.walk(entry)) {
+      long newest = 0;
+      for (Path p : tree.toList()) {
+        newest = Math.max(newest, Files.getLastModifiedTime(p, java.nio.file.LinkOption.NOFOLLOW_LINKS).toMillis());
+      }
+      return newest;
+    }
+  }
+
+  private static void deleteTree(Path entry) throws IOException {
+    try (var tree = Files.walk(entry)) {
+      for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
   private Path pathFor(String sha256) {
     if (!SHA256.matcher(sha256).matches()) {
       throw new IllegalArgumentException("not a sha256: " + sha256);

@@ -244,13 +244,26 @@ public final class RegistryService {
   }
 
   /**
+   * Everything an upload can be refused for before its body is read: the caller's permission, the tenant's state
+   * and the model's existence. The handler calls this first and reads nothing when it fails.
+   */
+  public Future<Model> admitUpload(Caller caller, Tenant tenant, String modelName) {
+    try {
+      policy.requireTenantChange(caller, tenant);
+    } catch (io.mmaas.controlplane.errors.ApiException e) {
+      return Future.failedFuture(e); // a future either way: the handler must see every refusal to drop the body
+    }
+    return repo.findModel(pool, tenant.id(), modelName).compose(m -> m == null
+        ? Future.failedFuture(new NotFoundException("model '" + modelName + "' not found")) : Future.succeededFuture(m));
+  }
+
+  /**
    * Registers an uploaded file as the model's next version. The temporary file is consumed: moved into the blob
    * store, or deleted when the upload is refused.
    */
   public Future<ModelVersion> uploadVersion(Caller caller, Tenant tenant, String modelName, Path tempFile,
                                             String description) {
-    policy.requireTenantChange(caller, tenant);
-    return model(caller, tenant, modelName)
+    return admitUpload(caller, tenant, modelName)
         .compose(m -> vertx.executeBlocking(() -> inspectAndStore(tempFile), false))
         .compose(stored -> pool.withTransaction(conn -> repo.lockModel(conn, tenant.id(), modelName)
             .compose(model -> limits.reserveStorage(conn, tenant.id(), stored.size)
