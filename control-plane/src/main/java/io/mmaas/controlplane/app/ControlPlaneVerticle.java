@@ -145,6 +145,8 @@ public final class ControlPlaneVerticle extends VerticleBase {
     RegistryService registry = new RegistryService(vertx, pool, registryRepo,
         new FileBlobStore(config.dataDir().resolve("blobs")), policy, audit, limits, deploymentRepo,
         config.maxModelBytes(), clock);
+    io.mmaas.controlplane.registry.BlobCollector blobCollector = new io.mmaas.controlplane.registry.BlobCollector(
+        vertx, pool, registryRepo, registry.blobs(), audit, clock);
     DeploymentService deployments = new DeploymentService(pool, deploymentRepo, registryRepo, policy,
         audit, limits, clock);
     AgentService agents = new AgentService(pool, agentRepo, agentSecrets, policy, audit, clock,
@@ -229,6 +231,8 @@ public final class ControlPlaneVerticle extends VerticleBase {
               }));
           vertx.setPeriodic(Math.max(1_000, config.denialWindowMs() / 2), id -> denials.flush());
           vertx.setPeriodic(UPLOAD_SWEEP_MS, id -> sweepUploads(registry));
+          vertx.setPeriodic(config.blobGcIntervalMs(), id -> blobCollector.collect()
+              .onFailure(e -> LOG.warn("blob collection failed: {}", e.getMessage())));
           vertx.setPeriodic(config.auditCheckpointIntervalMs(), id -> checkpoints.tick()
               .onFailure(e -> LOG.warn("audit checkpoint failed: {}", e.getMessage())));
           LOG.info("control plane ready: admin API http://{}:{} · gateway http://{}:{} · agent API http://{}:{}",

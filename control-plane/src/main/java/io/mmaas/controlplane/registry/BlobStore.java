@@ -11,6 +11,15 @@ public interface BlobStore {
   /** Moves a fully written, hashed temporary file into the store; if the content is already there, drops the file. */
   void put(Path tempFile, String sha256) throws IOException;
 
+  /**
+   * Removes a blob's content (only the {@code BlobCollector} calls this, under the blob's lock); false when it was not
+   * there. A download already reading it finishes (an open file survives its removal).
+   */
+  boolean delete(String sha256) throws IOException;
+
+  /** The blobs stored before {@code before} (for finding content no row describes). */
+  java.util.List<String> storedBefore(java.time.Instant before) throws IOException;
+
   /** A readable local file holding the blob, or null when it is not stored. */
   Path localPath(String sha256);
 

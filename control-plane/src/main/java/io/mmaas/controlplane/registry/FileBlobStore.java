@@ -31,6 +31,26 @@ public final class FileBlobStore implements BlobStore {
   }
 
   @Override
+  public boolean delete(String sha256) throws IOException {
+    return Files.deleteIfExists(pathFor(sha256));
+  }
+
+  @Override
+  public java.util.List<String> storedBefore(java.time.Instant before) throws IOException {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    try (var files = Files.walk(root, 2)) {
+      for (Path p : files.toList()) {
+        String name = p.getFileName().toString();
+        if (SHA256.matcher(name).matches() && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+            && Files.getLastModifiedTime(p).toInstant().isBefore(before)) {
+          out.add(name);
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
   public Path localPath(String sha256) {
     Path p = pathFor(sha256);
     return Files.isRegularFile(p) ? p : null;

@@ -264,9 +264,14 @@ public final class RegistryService {
   public Future<ModelVersion> uploadVersion(Caller caller, Tenant tenant, String modelName, Path tempFile,
                                             String description) {
     return admitUpload(caller, tenant, modelName)
-        .compose(m -> vertx.executeBlocking(() -> inspectAndStore(tempFile), false))
+        .compose(m -> vertx.executeBlocking(() -> inspect(tempFile), false))
+        // quota first, then the file into the store, then commit: a refused version leaves nothing on disk, and a
+        // commit that fails after the move leaves a blob no version references, which the BlobCollector removes
         .compose(stored -> pool.withTransaction(conn -> repo.lockModel(conn, tenant.id(), modelName)
-            .compose(model -> limits.reserveStorage(conn, tenant.id(), stored.size)
+            .compose(model -> model == null
+                ? Future.failedFuture(new NotFoundException("model '" + modelName + "' not found"))
+                : limits.reserveStorage(conn, tenant.id(), stored.size)
+                .compose(v -> repo.lockBlob(conn, stored.sha256))
                 .compose(v -> repo.insertBlob(conn, stored.sha256, stored.size, now()))
                 .compose(v -> repo.nextVersion(conn, model.id()))
                 .compose(next -> {
@@ -278,7 +283,11 @@ public final class RegistryService {
                       .compose(x -> audit.append(conn, caller, AuditRecord.success("model_version.create",
                           tenant.id(), "model_version", version.id(), new JsonObject()
                               .put("model", modelName).put("after", version.toJson()))))
-                      .map(version);
+                      // still under the blob's lock, so the collector cannot take the file between move and commit
+                      .compose(x -> vertx.executeBlocking(() -> {
+                        blobs.put(tempFile, stored.sha256);
+                        return version;
+                      }, false));
                 }))))
         .onFailure(e -> vertx.executeBlocking(() -> Files.deleteIfExists(tempFile), false));
   }
@@ -286,7 +295,7 @@ public final class RegistryService {
   private record Stored(String sha256, long size, ModelSignature signature, String format) {
   }
 
-  private Stored inspectAndStore(Path tempFile) throws IOException {
+  private Stored inspect(Path tempFile) throws IOException {
     long size = Files.size(tempFile);
     if (size == 0) {
       throw new InvalidInputException("the request body is empty: send the ONNX file as the body");
@@ -312,7 +321,6 @@ public final class RegistryService {
           + ".onnx file and those files");
     }
     String sha256 = sha256(tempFile);
-    blobs.put(tempFile, sha256);
     return new Stored(sha256, size, signature, archive ? ModelVersion.ARCHIVE : ModelVersion.ONNX);
   }
 
