@@ -117,6 +117,11 @@ public final class ControlPlaneVerticle extends VerticleBase {
   @Override
   public Future<?> start() throws Exception {
     LOG.info("starting control plane with {}", config.describe());
+    if (config.databaseRole() != null) {
+      LOG.warn("MMAAS_DATABASE_ROLE={}: the application's connections take that role, which a session can undo with "
+          + "RESET ROLE; in production log in as the role itself (MMAAS_DATABASE_URL=postgresql://{}@…, "
+          + "MMAAS_MIGRATION_DATABASE_URL as the owner)", config.databaseRole(), config.databaseRole());
+    }
     pool = Database.pool(vertx, config);
     AuditSigningKey auditKey = AuditSigningKey.load(config.auditSigningKey(), config.dataDir());
     AuditWriter audit = new AuditWriter(clock, auditKey.fingerprintKey());
