@@ -136,11 +136,11 @@ public final class ControlPlaneVerticle extends VerticleBase {
     UserRepository userRepo = new UserRepository();
     SessionRepository sessionRepo = new SessionRepository();
     PasswordHasher hasher = new PasswordHasher();
-    AuthService auth = new AuthService(vertx, pool, userRepo, sessionRepo, tenantRepo, hasher, tokens,
-        new SignInThrottle(clock), audit, clock);
-    UserService users = new UserService(vertx, pool, userRepo, sessionRepo, hasher, policy, audit, clock);
     DenialAuditor denials = new DenialAuditor(pool, audit, clock, config.denialWindowMs());
     this.denials = denials;
+    AuthService auth = new AuthService(vertx, pool, userRepo, sessionRepo, tenantRepo, hasher, tokens,
+        new SignInThrottle(clock), audit, denials, clock);
+    UserService users = new UserService(vertx, pool, userRepo, sessionRepo, hasher, policy, audit, clock);
     TenantService tenants = new TenantService(pool, tenantRepo, policy, audit, denials, clock);
     QuotaRepository quotaRepo = new QuotaRepository();
     ResourceLimits limits = new ResourceLimits(quotaRepo);

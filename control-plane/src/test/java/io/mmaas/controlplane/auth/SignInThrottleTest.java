@@ -49,6 +49,25 @@ class SignInThrottleTest {
   }
 
   @Test
+  @DisplayName("throttled sign-ins are summarised like other denials: one event per source and claimed name, not one each")
+  void throttledAttemptsAreSummarised() throws Exception {
+    int throttled = 0;
+    for (int i = 0; i < 30; i++) {
+      int status = cp.client.postAbs(cp.adminUrl() + "/api/v1/auth/login")
+          .sendJsonObject(new JsonObject().put("username", "ghost-flood").put("password", "guess-" + i)).await()
+          .statusCode();
+      throttled += status == 429 ? 1 : 0;
+    }
+    assertThat(throttled).isEqualTo(30 - SignInThrottle.PAIR_FREE);
+    try (var c = cp.db.connect(); var s = c.createStatement(); var rs = s.executeQuery("""
+        SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM audit_events
+          WHERE action = 'auth.login' AND outcome = 'denied' GROUP BY actor_name, source_ip) g""")) {
+      rs.next();
+      assertThat(rs.getLong(1)).as("throttled events per claimed name and source in the window").isEqualTo(1);
+    }
+  }
+
+  @Test
   @DisplayName("200,000 failures for other accounts from other sources leave an attacked account's recent failures in place")
   void floodDoesNotResetAnAccount() {
     Clock clock = Clock.fixed(Instant.parse("2026-12-10T10:00:00Z"), ZoneOffset.UTC);
