@@ -66,6 +66,8 @@ class TenantIsolationTest {
     OBJECTS_OF_A.put("users/:id", userA);
     OBJECTS_OF_A.put("enrollment-tokens/:id", cp.post(admin, "/api/v1/agents/enrollment-tokens", new JsonObject())
         .getString("id"));
+    // agents belong to the platform, not a tenant (a live one here would take tenant A's replica and change state)
+    OBJECTS_OF_A.put("agents/:id", java.util.UUID.randomUUID().toString());
   }
 
   @AfterAll

@@ -118,6 +118,9 @@ final class ApiRouters {
     r.get("/api/v1/agents/enrollment-tokens").handler(agents::tokens);
     r.delete("/api/v1/agents/enrollment-tokens/:id").handler(agents::revokeToken);
     r.get("/api/v1/agents").handler(agents::list);
+    r.post("/api/v1/agents/:id/disable").handler(agents::disable);
+    r.post("/api/v1/agents/:id/enable").handler(agents::enable);
+    r.delete("/api/v1/agents/:id").handler(agents::delete);
     r.get("/api/v1/audit-events").handler(audit::list);
     r.get("/api/v1/audit-events/verify").handler(audit::verify);
     r.get("/api/v1/audit-events/export").handler(audit::export);
