@@ -31,12 +31,15 @@ public final class AgentService {
   private final AgentSecrets secrets;
   private final AccessPolicy policy;
   private final AuditWriter audit;
+  private final io.mmaas.controlplane.audit.DenialAuditor denials;
   private final Clock clock;
   private final int leaseSeconds;
   private final int heartbeatIntervalSeconds;
 
   public AgentService(Pool pool, AgentRepository agents, AgentSecrets secrets, AccessPolicy policy, AuditWriter audit,
-                      Clock clock, int leaseSeconds, int heartbeatIntervalSeconds) {
+                      io.mmaas.controlplane.audit.DenialAuditor denials, Clock clock, int leaseSeconds,
+                      int heartbeatIntervalSeconds) {
+    this.denials = denials;
     this.pool = pool;
     this.agents = agents;
     this.secrets = secrets;
@@ -103,8 +106,9 @@ public final class AgentService {
               .put("servingKey", secrets.servingKey(id)));
     })).recover(e -> {
       if (e instanceof UnauthorizedException) {
-        return audit.appendAlone(pool, caller.as(Actor.anonymous(name)), AuditRecord.denied("agent.enroll", null,
-                "agent", null, new JsonObject().put("reason", "invalid or expired enrollment token")))
+        // summarised like other denials, and capped per source (anonymous callers choose the name they claim)
+        return denials.record(caller.as(Actor.anonymous(name)), AuditRecord.denied("agent.enroll", null,
+                "agent", null, new JsonObject().put("reason", "invalid, expired, revoked or spent enrollment token")))
             .transform(x -> Future.failedFuture(e));
       }
       return Future.failedFuture(e);

@@ -154,7 +154,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
         vertx, pool, registryRepo, registry.blobs(), audit, clock);
     DeploymentService deployments = new DeploymentService(pool, deploymentRepo, registryRepo, policy,
         audit, limits, clock);
-    AgentService agents = new AgentService(pool, agentRepo, agentSecrets, policy, audit, clock,
+    AgentService agents = new AgentService(pool, agentRepo, agentSecrets, policy, audit, denials, clock,
         config.agentLeaseSeconds(), config.heartbeatIntervalSeconds());
     AuditService auditService = new AuditService(vertx, pool, new AuditRepository(pool), new CheckpointRepository(),
         policy, audit, auditKey.trustedKeys(config.auditTrustedPublicKeys()));
