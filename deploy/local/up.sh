@@ -87,9 +87,17 @@ wait_http() { # url what seconds
 }
 
 say "starting control plane (admin API :$ADMIN_PORT, gateway :$GATEWAY_PORT, agent API :$AGENT_API_PORT)"
-start control-plane control-plane/target/control-plane-app.jar \
-  MMAAS_DATABASE_URL="$PG_URL" MMAAS_ADMIN_PORT="$ADMIN_PORT" MMAAS_GATEWAY_PORT="$GATEWAY_PORT" \
-  MMAAS_AGENT_API_PORT="$AGENT_API_PORT" MMAAS_DATA_DIR="$STATE/control-plane" MMAAS_DATABASE_ROLE=mmaas_app
+# The application logs in as mmaas_app itself (it may only read and append the audit log, and, unlike a role taken
+# with MMAAS_DATABASE_ROLE, cannot RESET ROLE back to the owner); migrations run as the owner. With your own
+# MMAAS_DATABASE_URL, the role is taken on that login instead.
+if [ -z "${MMAAS_DATABASE_URL:-}" ]; then
+  DB_ENV=(MMAAS_DATABASE_URL="postgresql://mmaas_app@127.0.0.1:5432/mmaas" MMAAS_MIGRATION_DATABASE_URL="$PG_URL")
+else
+  DB_ENV=(MMAAS_DATABASE_URL="$PG_URL" MMAAS_DATABASE_ROLE=mmaas_app)
+fi
+start control-plane control-plane/target/control-plane-app.jar "${DB_ENV[@]}" \
+  MMAAS_ADMIN_PORT="$ADMIN_PORT" MMAAS_GATEWAY_PORT="$GATEWAY_PORT" \
+  MMAAS_AGENT_API_PORT="$AGENT_API_PORT" MMAAS_DATA_DIR="$STATE/control-plane"
 wait_http "$ADMIN/health/ready" "control plane" 90
 
 login() {

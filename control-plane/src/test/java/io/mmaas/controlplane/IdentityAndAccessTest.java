@@ -47,7 +47,7 @@ class IdentityAndAccessTest {
         new JsonObject().put("username", "red-admin").put("role", "tenant_admin").put("password", PASSWORD));
     assertThat(created.getString("tenant")).isEqualTo("red");
     assertThat(created.containsKey("password")).isFalse();
-    String red = cp.login("red-admin", PASSWORD);
+    String red = cp.login("red-admin@red", PASSWORD);
 
     assertThat(call("POST", red, "/api/v1/tenants/red/api-keys", new JsonObject().put("name", "k")).statusCode())
         .isEqualTo(201);
@@ -90,13 +90,13 @@ class IdentityAndAccessTest {
   void sessionsEnd() {
     cp.post(admin, "/api/v1/tenants/blue/users",
         new JsonObject().put("username", "blue-admin").put("role", "tenant_admin").put("password", PASSWORD));
-    String first = cp.login("blue-admin", PASSWORD);
-    String second = cp.login("blue-admin", PASSWORD);
+    String first = cp.login("blue-admin@blue", PASSWORD);
+    String second = cp.login("blue-admin@blue", PASSWORD);
     assertThat(call("POST", first, "/api/v1/auth/logout", null).statusCode()).isEqualTo(204);
     assertThat(call("GET", first, "/api/v1/me", null).statusCode()).isEqualTo(401);
     assertThat(call("GET", second, "/api/v1/me", null).statusCode()).isEqualTo(200);
 
-    String third = cp.login("blue-admin", PASSWORD);
+    String third = cp.login("blue-admin@blue", PASSWORD);
     assertThat(call("POST", second, "/api/v1/me/password", new JsonObject().put("currentPassword", "wrong-password!!")
         .put("newPassword", "another-long-password")).statusCode()).isEqualTo(400);
     assertThat(call("POST", second, "/api/v1/me/password", new JsonObject().put("currentPassword", PASSWORD)
@@ -108,10 +108,10 @@ class IdentityAndAccessTest {
     assertThat(call("POST", admin, "/api/v1/users/" + id + "/disable", null).statusCode()).isEqualTo(200);
     assertThat(call("GET", second, "/api/v1/me", null).statusCode()).isEqualTo(401);
     HttpResponse<Buffer> disabledLogin = cp.client.postAbs(cp.adminUrl() + "/api/v1/auth/login")
-        .sendJsonObject(new JsonObject().put("username", "blue-admin").put("password", "another-long-password")).await();
+        .sendJsonObject(new JsonObject().put("username", "blue-admin@blue").put("password", "another-long-password")).await();
     assertThat(disabledLogin.statusCode()).isEqualTo(401);
     assertThat(call("POST", admin, "/api/v1/users/" + id + "/enable", null).statusCode()).isEqualTo(200);
-    assertThat(cp.login("blue-admin", "another-long-password")).isNotBlank();
+    assertThat(cp.login("blue-admin@blue", "another-long-password")).isNotBlank();
   }
 
   @Test
@@ -204,11 +204,11 @@ class IdentityAndAccessTest {
     RegistryKeysDeploymentsTest.awaitCondition(() -> gatewayStatus(key) == 404);
     cp.post(admin, "/api/v1/tenants/paused/users", new JsonObject().put("username", "paused-admin")
         .put("role", "tenant_admin").put("password", PASSWORD));
-    String tenantAdmin = cp.login("paused-admin", PASSWORD);
+    String tenantAdmin = cp.login("paused-admin@paused", PASSWORD);
     assertThat(call("POST", tenantAdmin, "/api/v1/tenants/paused/suspend", null).statusCode()).isEqualTo(403);
     JsonObject listed = cp.get(admin, "/api/v1/users?limit=200");
     assertThat(listed.getJsonArray("items").stream().map(o -> (JsonObject) o)
-        .filter(u -> u.getString("username").equals("paused-admin")).findFirst().orElseThrow().getString("tenant"))
+        .filter(u -> u.getString("username").equals("paused-admin@paused")).findFirst().orElseThrow().getString("tenant"))
         .isEqualTo("paused");
   }
 

@@ -58,7 +58,7 @@ class QuotasAndUsageTest {
     cp.post(admin, "/api/v1/tenants", new JsonObject().put("name", "q-one"));
     cp.post(admin, "/api/v1/tenants/q-one/users", new JsonObject().put("username", "q-one-admin")
         .put("role", "tenant_admin").put("password", "q-one-admin-password"));
-    String tenantAdmin = cp.login("q-one-admin", "q-one-admin-password");
+    String tenantAdmin = cp.login("q-one-admin@q-one", "q-one-admin-password");
     JsonObject q = cp.get(tenantAdmin, "/api/v1/tenants/q-one/quota");
     assertThat(q.getJsonObject("limits").getInteger("requestsPerSecond")).isEqualTo(100);
     assertThat(q.getJsonObject("usage").getLong("models")).isZero();

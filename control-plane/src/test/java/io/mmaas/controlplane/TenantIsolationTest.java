@@ -46,7 +46,7 @@ class TenantIsolationTest {
         .put("role", "tenant_admin").put("password", "password-of-admin-a")).getString("id");
     cp.post(admin, "/api/v1/tenants/tenant-b/users", new JsonObject().put("username", "admin-b")
         .put("role", "tenant_admin").put("password", "password-of-admin-b"));
-    adminB = cp.login("admin-b", "password-of-admin-b");
+    adminB = cp.login("admin-b@tenant-b", "password-of-admin-b");
     keyB = cp.post(adminB, "/api/v1/tenants/tenant-b/api-keys", new JsonObject().put("name", "b")).getString("key");
     String keyA = cp.post(admin, "/api/v1/tenants/tenant-a/api-keys", new JsonObject().put("name", "a"))
         .getString("id");
@@ -66,6 +66,8 @@ class TenantIsolationTest {
     OBJECTS_OF_A.put("users/:id", userA);
     OBJECTS_OF_A.put("enrollment-tokens/:id", cp.post(admin, "/api/v1/agents/enrollment-tokens", new JsonObject())
         .getString("id"));
+    // agents belong to the platform, not a tenant (a live one here would take tenant A's replica and change state)
+    OBJECTS_OF_A.put("agents/:id", java.util.UUID.randomUUID().toString());
   }
 
   @AfterAll

@@ -20,11 +20,15 @@ public final class AgentAdminHandler {
   }
 
   public void createEnrollmentToken(RoutingContext ctx) {
-    JsonObject body = Bodies.object(ctx, Set.of("name", "ttlSeconds"));
+    JsonObject body = Bodies.object(ctx, Set.of("name", "ttlSeconds", "singleUse"));
     String name = Bodies.optionalString(body, "name", NAME, "must have 1 to 200 characters");
     Integer ttl = Bodies.optionalInt(body, "ttlSeconds", 60, 30 * 86_400);
+    Object singleUse = body.getValue("singleUse");
+    if (singleUse != null && !(singleUse instanceof Boolean)) {
+      throw new io.mmaas.controlplane.errors.InvalidInputException("field 'singleUse' must be true or false");
+    }
     Responses.reply(ctx, 201, agents.createEnrollmentToken(Callers.of(ctx), name == null ? "enrollment" : name,
-        Duration.ofSeconds(ttl == null ? 86_400 : ttl)));
+        Duration.ofSeconds(ttl == null ? 86_400 : ttl), Boolean.TRUE.equals(singleUse)));
   }
 
   public void tokens(RoutingContext ctx) {
@@ -41,6 +45,29 @@ public final class AgentAdminHandler {
     }
     agents.revokeToken(Callers.of(ctx), id).onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
+  }
+
+  public void disable(RoutingContext ctx) {
+    agents.disable(Callers.of(ctx), agentId(ctx)).onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  public void enable(RoutingContext ctx) {
+    agents.enable(Callers.of(ctx), agentId(ctx)).onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  public void delete(RoutingContext ctx) {
+    agents.delete(Callers.of(ctx), agentId(ctx)).onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  private static java.util.UUID agentId(RoutingContext ctx) {
+    try {
+      return java.util.UUID.fromString(ctx.pathParam("id"));
+    } catch (IllegalArgumentException e) {
+      throw new io.mmaas.controlplane.errors.NotFoundException("agent not found");
+    }
   }
 
   public void list(RoutingContext ctx) {

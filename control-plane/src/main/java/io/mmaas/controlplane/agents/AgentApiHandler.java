@@ -23,7 +23,7 @@ public final class AgentApiHandler {
   private static final String AGENT = "agent";
   private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{1,200}");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
-  private static final Pattern URL = Pattern.compile("https?://[A-Za-z0-9.:\\[\\]_-]{1,200}(/[A-Za-z0-9._/-]*)?");
+  private static final Pattern ANY_URL = Pattern.compile("(?s).{1,300}");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
   private static final Pattern STATE = Pattern.compile("DOWNLOADING|LOADING|READY|FAILED");
   private static final Pattern REASON = Pattern.compile("(?s).{0,1000}");
@@ -41,8 +41,9 @@ public final class AgentApiHandler {
     JsonObject body = Bodies.object(ctx, Set.of("token", "name", "servingUrl", "capabilities"));
     String token = Bodies.requiredString(body, "token", TOKEN, "is not an enrollment token");
     String name = Bodies.requiredString(body, "name", NAME, "must be 1-100 letters, digits, '.', '_' or '-'");
-    String url = Bodies.requiredString(body, "servingUrl", URL, "must be an http(s) URL");
-    Responses.reply(ctx, 201, agents.enroll(Callers.from(ctx, Actor.anonymous(name)), token, name, stripSlash(url),
+    String url = ServingUrls.validate("servingUrl", Bodies.requiredString(body, "servingUrl", ANY_URL,
+        "must be an http(s) URL"));
+    Responses.reply(ctx, 201, agents.enroll(Callers.from(ctx, Actor.anonymous(name)), token, name, url,
         capabilities(body)));
   }
 
@@ -65,7 +66,7 @@ public final class AgentApiHandler {
     if (claimed != null && !claimed.equals(agent.id().toString())) {
       throw new UnauthorizedException("credential does not belong to agent " + claimed);
     }
-    String url = Bodies.optionalString(body, "servingUrl", URL, "must be an http(s) URL");
+    String url = Bodies.optionalString(body, "servingUrl", ANY_URL, "must be an http(s) URL");
     String ep = Bodies.optionalString(body, "executionProvider", EP, "must be an execution provider name");
     JsonArray replicas = Bodies.optionalArray(body, "replicas");
     List<AgentService.Report> reports = new ArrayList<>();
@@ -87,13 +88,15 @@ public final class AgentApiHandler {
         String reason = Bodies.optionalString(r, "reason", REASON, "must have at most 1000 characters");
         Object mem = r.getValue("memoryBytes");
         Long memory = mem instanceof Number n ? n.longValue() : null;
-        String replicaUrl = Bodies.optionalString(r, "servingUrl", URL, "must be an http(s) URL");
+        String replicaUrl = Bodies.optionalString(r, "servingUrl", ANY_URL, "must be an http(s) URL");
         reports.add(new AgentService.Report(id, state, reason, memory,
-            replicaUrl == null ? null : stripSlash(replicaUrl), Boolean.TRUE.equals(r.getValue("quarantined")),
+            replicaUrl == null ? null : ServingUrls.validate("replicas[].servingUrl", replicaUrl),
+            Boolean.TRUE.equals(r.getValue("quarantined")),
             r.getValue("retry") instanceof Number retry ? retry.intValue() : 0));
       }
     }
-    Responses.reply(ctx, 200, agents.heartbeat(agent, url == null ? agent.servingUrl() : stripSlash(url),
+    Responses.reply(ctx, 200, agents.heartbeat(agent, url == null ? agent.servingUrl()
+            : ServingUrls.validate("servingUrl", url),
         ep == null ? agent.executionProvider() : ep, capabilities(body), reports));
   }
 
@@ -123,9 +126,5 @@ public final class AgentApiHandler {
       throw new InvalidInputException("capabilities must be a JSON object of at most 16 KiB");
     }
     return c;
-  }
-
-  private static String stripSlash(String url) {
-    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 }

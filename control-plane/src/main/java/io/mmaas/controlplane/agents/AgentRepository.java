@@ -32,16 +32,56 @@ public final class AgentRepository {
   }
 
   public Future<Void> insertToken(SqlClient client, UUID id, String name, byte[] hash, OffsetDateTime expiresAt,
-                                  UUID createdBy, OffsetDateTime now) {
-    return client.preparedQuery("INSERT INTO enrollment_tokens (id, name, token_hash, expires_at, created_by, "
-            + "created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .execute(Tuple.of(id, name, Buffer.buffer(hash), expiresAt, createdBy, now)).mapEmpty();
+                                  boolean singleUse, UUID createdBy, OffsetDateTime now) {
+    return client.preparedQuery("INSERT INTO enrollment_tokens (id, name, token_hash, expires_at, single_use, "
+            + "created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .execute(Tuple.from(new Object[] {id, name, Buffer.buffer(hash), expiresAt, singleUse, createdBy, now}))
+        .mapEmpty();
   }
 
-  /** The id of a usable enrollment token with this hash, or null. */
-  public Future<UUID> validToken(SqlClient client, byte[] hash, OffsetDateTime now) {
-    return client.preparedQuery("SELECT id FROM enrollment_tokens WHERE token_hash = $1 AND revoked_at IS NULL "
-            + "AND expires_at > $2")
+  /**
+   * Disables (or, with null, enables) an agent; a disabled agent's lease ends now. Returns its name, or null when
+   * there is no such agent.
+   */
+  public Future<String> setDisabled(SqlClient client, UUID id, OffsetDateTime disabledAt, OffsetDateTime now) {
+    return client.preparedQuery("UPDATE agents SET disabled_at = $2, "
+            + "lease_expires_at = CASE WHEN $2::timestamptz IS NULL THEN lease_expires_at ELSE least(lease_expires_at, $3) END "
+            + "WHERE id = $1 RETURNING name")
+        .execute(Tuple.of(id, disabledAt, now))
+        .map(rs -> rs.iterator().hasNext() ? rs.iterator().next().getString("name") : null);
+  }
+
+  /** Frees the agent's replicas for placement elsewhere; returns their ids. */
+  public Future<List<UUID>> releaseReplicas(SqlClient client, UUID agentId, String reason, OffsetDateTime now) {
+    return client.preparedQuery("UPDATE replicas SET agent_id = NULL, state = 'PENDING', memory_bytes = NULL, "
+            + "updated_at = $3, reason = $2 WHERE agent_id = $1 RETURNING id")
+        .execute(Tuple.of(agentId, reason, now)).map(rs -> {
+          List<UUID> ids = new java.util.ArrayList<>();
+          rs.forEach(r -> ids.add(r.getUUID("id")));
+          return ids;
+        });
+  }
+
+  public Future<Boolean> delete(SqlClient client, UUID id) {
+    return client.preparedQuery("DELETE FROM agents WHERE id = $1").execute(Tuple.of(id)).map(rs -> rs.rowCount() == 1);
+  }
+
+  /** The ids of disabled agents (for the fleet view). */
+  public Future<java.util.Set<UUID>> disabled(SqlClient client) {
+    return client.query("SELECT id FROM agents WHERE disabled_at IS NOT NULL").execute().map(rs -> {
+      java.util.Set<UUID> ids = new java.util.HashSet<>();
+      rs.forEach(r -> ids.add(r.getUUID("id")));
+      return ids;
+    });
+  }
+
+  /**
+   * Uses the enrollment token with this hash, if it may still be used: its id, or null. One statement, so a
+   * single-use token enrols exactly one agent however many try at once.
+   */
+  public Future<UUID> useToken(SqlClient client, byte[] hash, OffsetDateTime now) {
+    return client.preparedQuery("UPDATE enrollment_tokens SET last_used_at = $2 WHERE token_hash = $1 "
+            + "AND revoked_at IS NULL AND expires_at > $2 AND NOT (single_use AND last_used_at IS NOT NULL) RETURNING id")
         .execute(Tuple.of(Buffer.buffer(hash), now))
         .map(rs -> rs.iterator().hasNext() ? rs.iterator().next().getUUID("id") : null);
   }
@@ -57,7 +97,7 @@ public final class AgentRepository {
   }
 
   public Future<Agent> findByCredential(SqlClient client, byte[] credentialHash) {
-    return one(client.preparedQuery("SELECT * FROM agents WHERE credential_hash = $1").mapping(MAPPER)
+    return one(client.preparedQuery("SELECT * FROM agents WHERE credential_hash = $1 AND disabled_at IS NULL").mapping(MAPPER)
         .execute(Tuple.of(Buffer.buffer(credentialHash))));
   }
 
@@ -142,7 +182,7 @@ public final class AgentRepository {
   }
 
   public Future<List<JsonObject>> tokens(SqlClient client) {
-    return client.query("SELECT id, name, expires_at, revoked_at, created_at FROM enrollment_tokens "
+    return client.query("SELECT id, name, expires_at, revoked_at, created_at, single_use, last_used_at FROM enrollment_tokens "
             + "ORDER BY created_at DESC LIMIT 200").execute()
         .map(rs -> {
           List<JsonObject> out = new ArrayList<>();
@@ -150,7 +190,10 @@ public final class AgentRepository {
               .put("expiresAt", r.getOffsetDateTime("expires_at").toInstant().toString())
               .put("revokedAt", r.getOffsetDateTime("revoked_at") == null ? null
                   : r.getOffsetDateTime("revoked_at").toInstant().toString())
-              .put("createdAt", r.getOffsetDateTime("created_at").toInstant().toString())));
+              .put("createdAt", r.getOffsetDateTime("created_at").toInstant().toString())
+              .put("singleUse", r.getBoolean("single_use"))
+              .put("lastUsedAt", r.getOffsetDateTime("last_used_at") == null ? null
+                  : r.getOffsetDateTime("last_used_at").toInstant().toString())));
           return out;
         });
   }

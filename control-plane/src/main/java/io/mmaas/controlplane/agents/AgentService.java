@@ -31,12 +31,15 @@ public final class AgentService {
   private final AgentSecrets secrets;
   private final AccessPolicy policy;
   private final AuditWriter audit;
+  private final io.mmaas.controlplane.audit.DenialAuditor denials;
   private final Clock clock;
   private final int leaseSeconds;
   private final int heartbeatIntervalSeconds;
 
   public AgentService(Pool pool, AgentRepository agents, AgentSecrets secrets, AccessPolicy policy, AuditWriter audit,
-                      Clock clock, int leaseSeconds, int heartbeatIntervalSeconds) {
+                      io.mmaas.controlplane.audit.DenialAuditor denials, Clock clock, int leaseSeconds,
+                      int heartbeatIntervalSeconds) {
+    this.denials = denials;
     this.pool = pool;
     this.agents = agents;
     this.secrets = secrets;
@@ -49,6 +52,11 @@ public final class AgentService {
 
   /** A new enrollment token (shown once) valid for {@code ttl}. */
   public Future<JsonObject> createEnrollmentToken(Caller caller, String name, Duration ttl) {
+    return createEnrollmentToken(caller, name, ttl, false);
+  }
+
+  /** A new enrollment token; a single-use one enrols one agent and is spent. */
+  public Future<JsonObject> createEnrollmentToken(Caller caller, String name, Duration ttl, boolean singleUse) {
     policy.requirePlatformAdmin(caller);
     String token = AgentSecrets.random("mmet_");
     UUID id = UUID.randomUUID();
@@ -56,9 +64,9 @@ public final class AgentService {
     OffsetDateTime expires = now.plus(ttl);
     UUID createdBy = UUID.fromString(caller.actor().id());
     JsonObject view = new JsonObject().put("id", id.toString()).put("name", name)
-        .put("expiresAt", expires.toInstant().toString());
+        .put("expiresAt", expires.toInstant().toString()).put("singleUse", singleUse);
     return pool.withTransaction(conn -> agents.insertToken(conn, id, name, AgentSecrets.sha256(token), expires,
-                createdBy, now)
+                singleUse, createdBy, now)
             .compose(v -> audit.append(conn, caller, AuditRecord.success("enrollment_token.create", null,
                 "enrollment_token", id, new JsonObject().put("after", view)))))
         .map(e -> view.copy().put("token", token));
@@ -83,9 +91,9 @@ public final class AgentService {
   /** Enrolls a new agent; yields its id, credential (agent to control plane) and serving key (gateway to agent). */
   public Future<JsonObject> enroll(Caller caller, String token, String name, String servingUrl, JsonObject capabilities) {
     OffsetDateTime now = now();
-    return pool.withTransaction(conn -> agents.validToken(conn, AgentSecrets.sha256(token), now).compose(tokenId -> {
+    return pool.withTransaction(conn -> agents.useToken(conn, AgentSecrets.sha256(token), now).compose(tokenId -> {
       if (tokenId == null) {
-        return Future.failedFuture(new UnauthorizedException("invalid or expired enrollment token"));
+        return Future.failedFuture(new UnauthorizedException("invalid, expired, revoked or spent enrollment token"));
       }
       UUID id = UUID.randomUUID();
       String credential = AgentSecrets.random("mmag_");
@@ -98,8 +106,9 @@ public final class AgentService {
               .put("servingKey", secrets.servingKey(id)));
     })).recover(e -> {
       if (e instanceof UnauthorizedException) {
-        return audit.appendAlone(pool, caller.as(Actor.anonymous(name)), AuditRecord.denied("agent.enroll", null,
-                "agent", null, new JsonObject().put("reason", "invalid or expired enrollment token")))
+        // summarised like other denials, and capped per source (anonymous callers choose the name they claim)
+        return denials.record(caller.as(Actor.anonymous(name)), AuditRecord.denied("agent.enroll", null,
+                "agent", null, new JsonObject().put("reason", "invalid, expired, revoked or spent enrollment token")))
             .transform(x -> Future.failedFuture(e));
       }
       return Future.failedFuture(e);
@@ -190,10 +199,55 @@ public final class AgentService {
         : Future.failedFuture(new ForbiddenException("artifact not assigned to this agent")));
   }
 
+  /**
+   * Disables an agent (platform admins): its credential is refused from now on, its lease ends, and its replicas
+   * are freed for the scheduler to place on other agents (the gateway stops routing to them with the next refresh).
+   * The node keeps its files; enabling the agent again lets it heartbeat and receive work anew.
+   */
+  public Future<Void> disable(Caller caller, UUID id) {
+    policy.requirePlatformAdmin(caller);
+    OffsetDateTime now = now();
+    return pool.withTransaction(conn -> agents.setDisabled(conn, id, now, now).compose(name -> name == null
+        ? Future.failedFuture(new io.mmaas.controlplane.errors.NotFoundException("agent not found"))
+        : release(conn, id, name, "disabled", now).compose(released -> audit.append(conn, caller,
+            AuditRecord.success("agent.disable", null, "agent", id, new JsonObject().put("name", name)
+                .put("releasedReplicas", released)))).mapEmpty()));
+  }
+
+  /** Enables a disabled agent again: its credential works, and it gets work once it heartbeats. */
+  public Future<Void> enable(Caller caller, UUID id) {
+    policy.requirePlatformAdmin(caller);
+    OffsetDateTime now = now();
+    return pool.withTransaction(conn -> agents.setDisabled(conn, id, null, now).compose(name -> name == null
+        ? Future.failedFuture(new io.mmaas.controlplane.errors.NotFoundException("agent not found"))
+        : audit.append(conn, caller, AuditRecord.success("agent.enable", null, "agent", id,
+            new JsonObject().put("name", name))).mapEmpty()));
+  }
+
+  /** Deletes an agent: as {@link #disable}, and its record goes (the node must enrol again to come back). */
+  public Future<Void> delete(Caller caller, UUID id) {
+    policy.requirePlatformAdmin(caller);
+    OffsetDateTime now = now();
+    return pool.withTransaction(conn -> agents.setDisabled(conn, id, now, now).compose(name -> name == null
+        ? Future.failedFuture(new io.mmaas.controlplane.errors.NotFoundException("agent not found"))
+        : release(conn, id, name, "deleted", now).compose(released -> agents.delete(conn, id)
+            .compose(x -> audit.append(conn, caller, AuditRecord.success("agent.delete", null, "agent", id,
+                new JsonObject().put("name", name).put("releasedReplicas", released))))).mapEmpty()));
+  }
+
+  private Future<JsonArray> release(io.vertx.sqlclient.SqlConnection conn, UUID id, String name, String what,
+                                    OffsetDateTime now) {
+    return agents.releaseReplicas(conn, id, "agent " + name + " was " + what + "; waiting for placement", now)
+        .compose(ids -> io.mmaas.controlplane.gateway.ChangeListener.announce(conn,
+                io.mmaas.controlplane.gateway.ChangeListener.ROUTES)
+            .map(v -> new JsonArray(ids.stream().map(UUID::toString).toList())));
+  }
+
   public Future<JsonArray> list(Caller caller) {
     policy.requirePlatformRead(caller);
     var now = clock.instant();
-    return agents.all(pool).compose(list -> agents.replicasByAgent(pool).map(replicas -> {
+    return agents.all(pool).compose(list -> agents.disabled(pool).compose(disabled ->
+        agents.replicasByAgent(pool).map(replicas -> {
       JsonArray out = new JsonArray();
       list.forEach(a -> {
         JsonArray placed = replicas.getOrDefault(a.id(), new JsonArray());
@@ -201,10 +255,15 @@ public final class AgentService {
           Long m = ((JsonObject) r).getLong("memoryBytes");
           return m == null ? 0 : m;
         }).sum();
-        out.add(a.toJson(now).put("replicas", placed).put("memoryUsedBytes", used));
+        JsonObject json = a.toJson(now).put("replicas", placed).put("memoryUsedBytes", used)
+            .put("disabled", disabled.contains(a.id()));
+        if (disabled.contains(a.id())) {
+          json.put("state", "DISABLED");
+        }
+        out.add(json);
       });
       return out;
-    }));
+    })));
   }
 
   private OffsetDateTime now() {

@@ -10,6 +10,7 @@ import io.mmaas.controlplane.auth.UserHandler;
 import io.mmaas.controlplane.deployments.DeploymentHandler;
 import io.mmaas.controlplane.errors.NotFoundException;
 import io.mmaas.controlplane.http.ApiFailureHandler;
+import io.mmaas.controlplane.http.ClientAddresses;
 import io.mmaas.controlplane.http.RequestIds;
 import io.mmaas.controlplane.keys.ApiKeyHandler;
 import io.mmaas.controlplane.quotas.QuotaHandler;
@@ -51,6 +52,7 @@ final class ApiRouters {
     Router r = Router.router(vertx);
     BodyHandler json = BodyHandler.create(false).setBodyLimit(config.maxJsonBytes());
     r.route().handler(new RequestIds());
+    r.route().handler(new ClientAddresses(config.trustedProxies()));
     // Bodies wait while authentication and tenant checks run; BodyHandler or the upload stream resume them.
     r.route().handler(ctx -> {
       ctx.request().pause();
@@ -117,6 +119,9 @@ final class ApiRouters {
     r.get("/api/v1/agents/enrollment-tokens").handler(agents::tokens);
     r.delete("/api/v1/agents/enrollment-tokens/:id").handler(agents::revokeToken);
     r.get("/api/v1/agents").handler(agents::list);
+    r.post("/api/v1/agents/:id/disable").handler(agents::disable);
+    r.post("/api/v1/agents/:id/enable").handler(agents::enable);
+    r.delete("/api/v1/agents/:id").handler(agents::delete);
     r.get("/api/v1/audit-events").handler(audit::list);
     r.get("/api/v1/audit-events/verify").handler(audit::verify);
     r.get("/api/v1/audit-events/export").handler(audit::export);
@@ -145,6 +150,7 @@ final class ApiRouters {
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     BodyHandler json = BodyHandler.create(false).setBodyLimit(config.maxJsonBytes());
     r.route().handler(new RequestIds());
+    r.route().handler(new ClientAddresses(config.trustedProxies()));
     // Bodies wait while authentication and tenant checks run; BodyHandler or the upload stream resume them.
     r.route().handler(ctx -> {
       ctx.request().pause();

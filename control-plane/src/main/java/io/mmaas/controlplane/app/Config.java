@@ -38,7 +38,9 @@ public record Config(
     String auditSigningKey,
     long auditCheckpointIntervalMs,
     java.util.List<String> auditTrustedPublicKeys,
-    int gatewayEventLoops) {
+    int gatewayEventLoops,
+    io.mmaas.controlplane.http.TrustedProxies trustedProxies,
+    long blobGcIntervalMs) {
 
   public static Config fromEnv() {
     return from(System.getenv());
@@ -77,7 +79,9 @@ public record Config(
         r.number("MMAAS_AUDIT_CHECKPOINT_INTERVAL_MS", 60_000, 100, 86_400_000),
         r.string("MMAAS_AUDIT_TRUSTED_PUBLIC_KEYS", "").isEmpty() ? java.util.List.of()
             : java.util.List.of(r.string("MMAAS_AUDIT_TRUSTED_PUBLIC_KEYS", "").split("\\s*,\\s*")),
-        r.integer("MMAAS_GATEWAY_EVENT_LOOPS", Math.min(8, Runtime.getRuntime().availableProcessors()), 1, 64));
+        r.integer("MMAAS_GATEWAY_EVENT_LOOPS", Math.min(8, Runtime.getRuntime().availableProcessors()), 1, 64),
+        io.mmaas.controlplane.http.TrustedProxies.parse(env.get("MMAAS_TRUSTED_PROXIES")),
+        r.number("MMAAS_BLOB_GC_INTERVAL_MS", 600_000, 100, 86_400_000));
     if (config.adminPassword != null && config.adminPassword.length() < 12) {
       throw new IllegalArgumentException("MMAAS_ADMIN_PASSWORD must have at least 12 characters");
     }
@@ -146,6 +150,8 @@ public record Config(
     m.put("auditSigningKey", auditSigningKey == null ? "(generated in the data dir; local use only)" : "****");
     m.put("auditCheckpointIntervalMs", auditCheckpointIntervalMs);
     m.put("auditTrustedPublicKeys", auditTrustedPublicKeys.size());
+    m.put("trustedProxies", trustedProxies.size());
+    m.put("blobGcIntervalMs", blobGcIntervalMs);
     return m;
   }
 

@@ -71,6 +71,10 @@ import org.slf4j.LoggerFactory;
 public final class ControlPlaneVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneVerticle.class);
 
+  /** An upload's temporary file that nothing wrote to for this long belongs to no live request. */
+  static final java.time.Duration UPLOAD_IDLE = java.time.Duration.ofMinutes(15);
+  private static final long UPLOAD_SWEEP_MS = 600_000;
+
   private final Config config;
   private final Clock clock;
   private Pool pool;
@@ -113,6 +117,11 @@ public final class ControlPlaneVerticle extends VerticleBase {
   @Override
   public Future<?> start() throws Exception {
     LOG.info("starting control plane with {}", config.describe());
+    if (config.databaseRole() != null) {
+      LOG.warn("MMAAS_DATABASE_ROLE={}: the application's connections take that role, which a session can undo with "
+          + "RESET ROLE; in production log in as the role itself (MMAAS_DATABASE_URL=postgresql://{}@…, "
+          + "MMAAS_MIGRATION_DATABASE_URL as the owner)", config.databaseRole(), config.databaseRole());
+    }
     pool = Database.pool(vertx, config);
     AuditSigningKey auditKey = AuditSigningKey.load(config.auditSigningKey(), config.dataDir());
     AuditWriter audit = new AuditWriter(clock, auditKey.fingerprintKey());
@@ -127,11 +136,11 @@ public final class ControlPlaneVerticle extends VerticleBase {
     UserRepository userRepo = new UserRepository();
     SessionRepository sessionRepo = new SessionRepository();
     PasswordHasher hasher = new PasswordHasher();
-    AuthService auth = new AuthService(vertx, pool, userRepo, sessionRepo, tenantRepo, hasher, tokens,
-        new SignInThrottle(clock), audit, clock);
-    UserService users = new UserService(vertx, pool, userRepo, sessionRepo, hasher, policy, audit, clock);
     DenialAuditor denials = new DenialAuditor(pool, audit, clock, config.denialWindowMs());
     this.denials = denials;
+    AuthService auth = new AuthService(vertx, pool, userRepo, sessionRepo, tenantRepo, hasher, tokens,
+        new SignInThrottle(clock), audit, denials, clock);
+    UserService users = new UserService(vertx, pool, userRepo, sessionRepo, hasher, policy, audit, clock);
     TenantService tenants = new TenantService(pool, tenantRepo, policy, audit, denials, clock);
     QuotaRepository quotaRepo = new QuotaRepository();
     ResourceLimits limits = new ResourceLimits(quotaRepo);
@@ -141,9 +150,11 @@ public final class ControlPlaneVerticle extends VerticleBase {
     RegistryService registry = new RegistryService(vertx, pool, registryRepo,
         new FileBlobStore(config.dataDir().resolve("blobs")), policy, audit, limits, deploymentRepo,
         config.maxModelBytes(), clock);
+    io.mmaas.controlplane.registry.BlobCollector blobCollector = new io.mmaas.controlplane.registry.BlobCollector(
+        vertx, pool, registryRepo, registry.blobs(), audit, clock);
     DeploymentService deployments = new DeploymentService(pool, deploymentRepo, registryRepo, policy,
         audit, limits, clock);
-    AgentService agents = new AgentService(pool, agentRepo, agentSecrets, policy, audit, clock,
+    AgentService agents = new AgentService(pool, agentRepo, agentSecrets, policy, audit, denials, clock,
         config.agentLeaseSeconds(), config.heartbeatIntervalSeconds());
     AuditService auditService = new AuditService(vertx, pool, new AuditRepository(pool), new CheckpointRepository(),
         policy, audit, auditKey.trustedKeys(config.auditTrustedPublicKeys()));
@@ -183,8 +194,13 @@ public final class ControlPlaneVerticle extends VerticleBase {
     adminRouter = admin;
     // One gateway per event loop, each with its own router and agent client (so a request, its call to the agent
     // and the answer stay on one thread); the key cache, limiter, meter and routing table are shared and thread-safe.
-    Supplier<Router> gateway = () -> new GatewayRoutes(vertx, keyAuth, routing, denials, clock,
-        config.maxInferBytes(), config.gatewayTimeoutMs(), metrics).router(vertx, admission);
+    Supplier<Router> gateway = () -> {
+      Router r = new GatewayRoutes(vertx, keyAuth, routing, denials, clock,
+          config.maxInferBytes(), config.gatewayTimeoutMs(), metrics).router(vertx, admission);
+      // first of all: where the request comes from, for denial records (order -1 runs before the gateway's routes)
+      r.route().order(-1).handler(new io.mmaas.controlplane.http.ClientAddresses(config.trustedProxies()));
+      return r;
+    };
 
     return Database.migrate(vertx, config)
         .onSuccess(n -> LOG.info("database migrated ({} migration(s) applied now)", n))
@@ -196,6 +212,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
                 + "' created with the generated password: " + generated + "\n    (shown only this once)\n");
           }
         })
+        .compose(v -> sweepUploads(registry))
         .compose(v -> routing.refresh())
         .compose(v -> membership.renew())
         .compose(v -> listen(admin, config.adminPort()))
@@ -218,6 +235,9 @@ public final class ControlPlaneVerticle extends VerticleBase {
                 LOG.warn("could not write usage: {}", e.getMessage());
               }));
           vertx.setPeriodic(Math.max(1_000, config.denialWindowMs() / 2), id -> denials.flush());
+          vertx.setPeriodic(UPLOAD_SWEEP_MS, id -> sweepUploads(registry));
+          vertx.setPeriodic(config.blobGcIntervalMs(), id -> blobCollector.collect()
+              .onFailure(e -> LOG.warn("blob collection failed: {}", e.getMessage())));
           vertx.setPeriodic(config.auditCheckpointIntervalMs(), id -> checkpoints.tick()
               .onFailure(e -> LOG.warn("audit checkpoint failed: {}", e.getMessage())));
           LOG.info("control plane ready: admin API http://{}:{} · gateway http://{}:{} · agent API http://{}:{}",
@@ -234,6 +254,18 @@ public final class ControlPlaneVerticle extends VerticleBase {
       return membership.leave().recover(e -> Future.succeededFuture()).compose(v -> pool.close());
     }
     return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
+  /** Leftovers of uploads that died with a process (or a disk error) are deleted at start and then every 10 min. */
+  private Future<Void> sweepUploads(RegistryService registry) {
+    return vertx.executeBlocking(() -> registry.blobs().sweepTemp(UPLOAD_IDLE), false)
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("deleted {} abandoned upload file(s) from {}", n, registry.blobs().tempDir());
+          }
+        })
+        .onFailure(e -> LOG.warn("could not sweep abandoned uploads: {}", e.getMessage()))
+        .<Void>mapEmpty().recover(e -> Future.succeededFuture());
   }
 
   private Future<HttpServer> listen(Router router, int port) {

@@ -50,6 +50,22 @@ public final class DenialAuditor {
       }
       return Future.succeededFuture();
     }
+    if ("anonymous".equals(caller.actor().type()) && !anonymousKindAllowed(caller.sourceIp(), now)) {
+      // an anonymous caller picks the claimed name, so it could open a new kind per request: past the cap, all
+      // its further kinds in this window fold into one, written once now and summarised at the window's end
+      kind = "anonymous-overflow|" + caller.sourceIp();
+      denial = AuditRecord.denied("audit.anonymous_overflow", null, "source", caller.sourceIp(),
+          new JsonObject().put("reason", "more than " + ANONYMOUS_KINDS_PER_SOURCE + " kinds of anonymous denial "
+              + "from this source in one window; the rest are only counted").put("firstAction", denial.action()));
+      caller = caller.as(io.mmaas.controlplane.auth.Actor.anonymous(null));
+      existing = windows.get(kind);
+      if (existing != null && now - existing.startMillis() < windowMillis) {
+        synchronized (existing) {
+          existing.suppressed()[0]++;
+        }
+        return Future.succeededFuture();
+      }
+    }
     if (windows.size() >= MAX_KINDS) {
       flush();
     }
@@ -57,10 +73,27 @@ public final class DenialAuditor {
     return writer.appendAlone(pool, caller, denial).mapEmpty();
   }
 
+  /** At most this many kinds of anonymous denial per source and window are written one by one. */
+  static final int ANONYMOUS_KINDS_PER_SOURCE = 20;
+  private final Map<String, long[]> anonymousKinds = new ConcurrentHashMap<>();
+
+  /** Counts a new anonymous kind for this source in the current window; false once the source is over the cap. */
+  private boolean anonymousKindAllowed(String source, long now) {
+    if (anonymousKinds.size() >= MAX_KINDS) {
+      anonymousKinds.values().removeIf(c -> now - c[0] >= windowMillis);
+    }
+    long[] counter = anonymousKinds.compute(String.valueOf(source), (k, c) ->
+        c == null || now - c[0] >= windowMillis ? new long[] {now, 0} : c);
+    synchronized (counter) {
+      return ++counter[1] <= ANONYMOUS_KINDS_PER_SOURCE;
+    }
+  }
+
   /** Writes one summary per closed window that had suppressed denials. Called periodically. */
   public Future<Void> flush() {
     long now = clock.millis();
     List<Future<?>> writes = new ArrayList<>();
+    anonymousKinds.values().removeIf(c -> now - c[0] >= windowMillis);
     for (Map.Entry<String, Window> e : windows.entrySet()) {
       Window w = e.getValue();
       boolean closed = now - w.startMillis() >= windowMillis;

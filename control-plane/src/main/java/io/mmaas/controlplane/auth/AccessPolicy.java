@@ -1,7 +1,9 @@
 package io.mmaas.controlplane.auth;
 
 import io.mmaas.controlplane.audit.AuditRepository;
+import io.mmaas.controlplane.errors.ApiException;
 import io.mmaas.controlplane.errors.ForbiddenException;
+import io.mmaas.controlplane.tenants.Tenant;
 import java.util.UUID;
 
 /**
@@ -61,6 +63,28 @@ public final class AccessPolicy {
     if (!ok) {
       throw new ForbiddenException(a.is(Role.AUDITOR) ? "auditors have read-only access to audit events and usage"
           : "this action needs the tenant_admin role for this tenant");
+    }
+  }
+
+  /** 403 {@code tenant_suspended}: the change waits until a platform admin resumes the tenant. */
+  public static final class TenantSuspendedException extends ApiException {
+    public TenantSuspendedException(String tenant) {
+      super(403, "tenant_suspended", "tenant '" + tenant + "' is suspended: its models, deployments, keys and users "
+          + "cannot be added to or changed until it is resumed (reads, deletions and revocations still work)");
+    }
+  }
+
+  /**
+   * Adding to or changing what a tenant serves or who may use it (models, versions, aliases, deployments, API keys,
+   * users): {@link #requireTenantWrite}, and the tenant must not be suspended. What suspension means, in this one
+   * place: no data-plane traffic (the gateway refuses the tenant's keys), no uploads, no new or changed models,
+   * aliases, deployments, keys or users; reads, the audit log, deletions and revocations stay, so a suspended tenant
+   * can be inspected and wound down but not grown. The refusal is a 403, audited as a denial.
+   */
+  public void requireTenantChange(Caller caller, Tenant tenant) {
+    requireTenantWrite(caller, tenant.id());
+    if (!Tenant.ACTIVE.equals(tenant.state())) {
+      throw new TenantSuspendedException(tenant.name());
     }
   }
 

@@ -38,11 +38,13 @@ public final class AuthService {
   private final Tokens tokens;
   private final SignInThrottle throttle;
   private final AuditWriter audit;
+  private final io.mmaas.controlplane.audit.DenialAuditor denials;
   private final Clock clock;
 
   public AuthService(Vertx vertx, Pool pool, UserRepository users, SessionRepository sessions,
                      TenantRepository tenants, PasswordHasher hasher, Tokens tokens, SignInThrottle throttle,
-                     AuditWriter audit, Clock clock) {
+                     AuditWriter audit, io.mmaas.controlplane.audit.DenialAuditor denials, Clock clock) {
+    this.denials = denials;
     this.vertx = vertx;
     this.pool = pool;
     this.users = users;
@@ -80,15 +82,17 @@ public final class AuthService {
     long waitMs = throttle.check(username, source);
     if (waitMs > 0) {
       long seconds = Math.max(1, (waitMs + 999) / 1000);
-      return audit.appendAlone(pool, anon, AuditRecord.denied("auth.login", null, "user", null,
-              new JsonObject().put("reason", "throttled").put("retryAfterSeconds", seconds)))
+      // summarised like other denials (one event per source and claimed name a window, plus a count): a flood of
+      // throttled attempts costs no audit write each
+      return denials.record(anon, AuditRecord.denied("auth.login", null, "user", null,
+              new JsonObject().put("reason", "throttled")))
           .transform(x -> Future.failedFuture(new ThrottledException(seconds)));
     }
     return users.findByUsername(pool, username).compose(user -> vertx.executeBlocking(() ->
             hasher.verify(password, user == null ? null : user.passwordHash()), false)
         .compose(ok -> {
           if (!ok || user.disabled()) {
-            throttle.failed(username, source);
+            // already counted by check(), before the hash
             AuditRecord record = AuditRecord.failure("auth.login", user == null ? null : user.tenantId(), "user",
                 user == null ? null : user.id(), new JsonObject().put("reason", user == null ? "unknown user"
                     : !ok ? "wrong password" : "user disabled"));

@@ -63,20 +63,21 @@ public final class UserService {
         throw new InvalidInputException("a tenant_admin is created under /api/v1/tenants/{tenant}/users");
       }
     } else {
-      policy.requireTenantWrite(caller, tenant.id());
+      policy.requireTenantChange(caller, tenant);
       if (role == Role.PLATFORM_ADMIN) {
         throw new InvalidInputException("role must be tenant_admin or auditor for a tenant's user");
       }
     }
+    String name = tenant == null ? platformName(username) : tenantScoped(username, tenant.name());
     String chosen = password != null ? password : AuthService.generatePassword();
-    Passwords.check(username, chosen);
+    Passwords.check(name, chosen);
     OffsetDateTime now = now();
     return vertx.executeBlocking(() -> hasher.hash(chosen), false).compose(hash -> {
-      User user = new User(UUID.randomUUID(), tenant == null ? null : tenant.id(), username, hash, role, null, now);
+      User user = new User(UUID.randomUUID(), tenant == null ? null : tenant.id(), name, hash, role, null, now);
       String tenantName = tenant == null ? null : tenant.name();
       return pool.withTransaction(conn -> users.tryInsert(conn, user).compose(inserted -> {
         if (!inserted) {
-          return Future.failedFuture(new ConflictException("username '" + username + "' is taken"));
+          return Future.failedFuture(new ConflictException("username '" + name + "' is taken"));
         }
         return audit.append(conn, caller, AuditRecord.success("user.create", user.tenantId(), "user", user.id(),
             new JsonObject().put("after", user.toJson(tenantName))));
@@ -127,6 +128,32 @@ public final class UserService {
                       .put("sessionsEnded", ended))).map(after)));
     }));
   }
+
+  /**
+   * A tenant's users live in its own namespace, {@code <name>@<tenant>} (the suffix is added when it is not there
+   * yet), so a taken name tells a tenant admin only about its own tenant's users, never whether a name exists in
+   * another tenant. Tenant names have no '.' or '@', so no other tenant's or platform user's name can end the same
+   * way (see {@link #platformName}).
+   */
+  static String tenantScoped(String username, String tenant) {
+    String suffix = "@" + tenant;
+    String scoped = username.endsWith(suffix) && username.length() > suffix.length() ? username : username + suffix;
+    if (scoped.length() > 100) {
+      throw new InvalidInputException("field 'username' with its '" + suffix + "' must have at most 100 characters");
+    }
+    return scoped;
+  }
+
+  /** Platform users may not take a name in a tenant's namespace ({@code …@<tenant name>}). */
+  static String platformName(String username) {
+    if (TENANT_SUFFIX.matcher(username).find()) {
+      throw new InvalidInputException("field 'username': a platform user's name may not end in '@' and a tenant "
+          + "name (those belong to the tenants' users; an e-mail address such as ops@example.com is fine)");
+    }
+    return username;
+  }
+
+  private static final java.util.regex.Pattern TENANT_SUFFIX = java.util.regex.Pattern.compile("@[a-z0-9][a-z0-9-]{1,62}$");
 
   private OffsetDateTime now() {
     return clock.instant().truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);

@@ -63,7 +63,7 @@ public final class DeploymentService {
    */
   public Future<Deployment> create(Caller caller, Tenant tenant, String modelName, Integer version, String alias,
                                    int replicas, JsonObject runtime) {
-    policy.requireTenantWrite(caller, tenant.id());
+    policy.requireTenantChange(caller, tenant);
     OffsetDateTime now = now();
     UUID id = UUID.randomUUID();
     return pool.withTransaction(conn -> registry.findModel(conn, tenant.id(), modelName).compose(model -> {
@@ -215,7 +215,7 @@ public final class DeploymentService {
 
   private Future<Deployment> change(Caller caller, Tenant tenant, UUID id, String action, TargetChange change,
                                     JsonObject runtime) {
-    policy.requireTenantWrite(caller, tenant.id());
+    policy.requireTenantChange(caller, tenant);
     OffsetDateTime now = now();
     return pool.withTransaction(conn -> deployments.lock(conn, tenant.id(), id).compose(before -> {
       if (before == null) {

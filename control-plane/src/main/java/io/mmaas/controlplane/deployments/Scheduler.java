@@ -77,7 +77,8 @@ public final class Scheduler {
     return conn.preparedQuery("""
             UPDATE replicas r SET agent_id = NULL, state = 'PENDING', memory_bytes = NULL, updated_at = $1,
               reason = 'agent ' || a.name || ' stopped heartbeating; waiting for placement'
-            FROM agents a WHERE r.agent_id = a.id AND a.lease_expires_at <= $1 AND r.quarantined_at IS NULL
+            FROM agents a WHERE r.agent_id = a.id AND (a.lease_expires_at <= $1 OR a.disabled_at IS NOT NULL)
+              AND r.quarantined_at IS NULL
             RETURNING a.id AS agent_id, a.name AS agent_name, r.id AS replica_id""")
         .execute(Tuple.of(now))
         .compose(rs -> {
@@ -220,7 +221,7 @@ public final class Scheduler {
                    coalesce(r.memory_bytes, v.size_bytes * $2) AS memory, d.runtime_options
             FROM agents a LEFT JOIN replicas r ON r.agent_id = a.id
             LEFT JOIN model_versions v ON v.id = r.version_id LEFT JOIN deployments d ON d.id = r.deployment_id
-            WHERE a.lease_expires_at > $1 ORDER BY a.id""")
+            WHERE a.lease_expires_at > $1 AND a.disabled_at IS NULL ORDER BY a.id""")
         .execute(Tuple.of(now, ESTIMATE_FACTOR))
         .map(rows -> {
           Map<UUID, Placement.AgentView> out = new LinkedHashMap<>();

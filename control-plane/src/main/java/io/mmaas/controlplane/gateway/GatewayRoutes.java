@@ -138,14 +138,15 @@ public final class GatewayRoutes {
       return null;
     }
     List<String> allowed = p.key().modelAllowList();
+    // the allow-list before the lookup: a key limited to some models learns nothing about which others exist
+    if (allowed != null && !allowed.contains(model)) {
+      error(ctx, 403, "this API key may not call model '" + model + "'");
+      return null;
+    }
     String version = ctx.pathParam("version");
     RoutingTable.Route route = routes.find(p.tenantId(), model, version);
     if (route == null) {
       error(ctx, 404, "model '" + model + "'" + (version == null ? "" : " version " + version) + " not found");
-      return null;
-    }
-    if (allowed != null && !allowed.contains(model)) {
-      error(ctx, 403, "this API key may not call model '" + model + "'");
       return null;
     }
     ctx.put(ROUTE, route);

@@ -46,6 +46,8 @@ public final class KeyAuthenticator {
   private final ConcurrentHashMap<String, Entry> cache = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<UUID, Instant> used = new ConcurrentHashMap<>();
   private volatile boolean listening;
+  /** Bumped by every eviction: a load that overlapped one may hold what was just changed, so it is not cached. */
+  private final java.util.concurrent.atomic.AtomicLong evictions = new java.util.concurrent.atomic.AtomicLong();
 
   public KeyAuthenticator(Pool pool, ApiKeyRepository keys, TenantRepository tenants, QuotaRepository quotas,
                           Clock clock, long fallbackMaxAgeMillis, long listeningMaxAgeMillis) {
@@ -86,6 +88,7 @@ public final class KeyAuthenticator {
 
   /** Notifications: a key changed (by key id), or everything of a tenant changed ("tenant:" + id), or unknown ("*"). */
   public void evict(String what) {
+    evictions.incrementAndGet();
     if (what == null || what.equals("*")) {
       cache.clear();
     } else if (what.startsWith("tenant:")) {
@@ -98,6 +101,7 @@ public final class KeyAuthenticator {
 
   /** Whether change notifications are flowing (the listener connection is up). */
   public void listening(boolean up) {
+    evictions.incrementAndGet();
     if (!up) {
       cache.clear();
     }
@@ -126,6 +130,7 @@ public final class KeyAuthenticator {
   }
 
   private Future<Entry> load(String keyId, long now) {
+    long before = evictions.get();
     return keys.findByKeyId(pool, keyId).compose(key -> key == null
             ? Future.succeededFuture(new Entry(null, false, null, now))
             : tenants.findById(pool, key.tenantId()).compose(t -> quotas.find(pool, key.tenantId())
@@ -134,7 +139,13 @@ public final class KeyAuthenticator {
           if (cache.size() > 100_000) {
             cache.clear();
           }
+          // a change announced while this load ran may have come after its reads: serve this request with what was
+          // read (it began before the change), but do not keep it, or a revoked key could live on for maxAge
+          // (put, then check: an eviction after the check finds the entry; one before it makes us take it back)
           cache.put(keyId, e);
+          if (evictions.get() != before) {
+            cache.remove(keyId, e);
+          }
         });
   }
 

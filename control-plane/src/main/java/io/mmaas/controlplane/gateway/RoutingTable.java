@@ -37,6 +37,9 @@ public final class RoutingTable {
                          String inferPath, String authorization, Instant leaseExpiresAt) {
     static Endpoint of(UUID replicaId, UUID agentId, String agentUrl, String servingKey, Instant leaseExpiresAt) {
       URI uri = URI.create(agentUrl);
+      if (uri.getHost() == null) {
+        throw new IllegalArgumentException("no host in '" + agentUrl + "'");
+      }
       boolean ssl = "https".equalsIgnoreCase(uri.getScheme());
       int port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
       String base = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
@@ -178,8 +181,14 @@ public final class RoutingTable {
             }
             if (r.getUUID("replica_id") != null) {
               UUID agentId = r.getUUID("agent_id");
-              route.endpoints().add(Endpoint.of(r.getUUID("replica_id"), agentId, r.getString("serving_url"),
-                  secrets.servingKey(agentId), r.getOffsetDateTime("lease_expires_at").toInstant()));
+              try {
+                route.endpoints().add(Endpoint.of(r.getUUID("replica_id"), agentId, r.getString("serving_url"),
+                    secrets.servingKey(agentId), r.getOffsetDateTime("lease_expires_at").toInstant()));
+              } catch (RuntimeException e) {
+                // one bad row (an agent's URL stored before it was validated) loses that replica, never the table
+                LOG.warn("routing: skipping replica {} on agent {}: {}", r.getUUID("replica_id"), agentId,
+                    e.getMessage());
+              }
             }
           }
           routes = fresh;

@@ -20,11 +20,12 @@ public final class Callers {
     return caller;
   }
 
-  /** A caller for this request acting as {@code actor}. */
+  /**
+   * A caller for this request acting as {@code actor}, from the address {@link ClientAddresses} decided (never a
+   * client-supplied header on its own).
+   */
   public static Caller from(RoutingContext ctx, Actor actor) {
-    String remote = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
-    String forwarded = ctx.request().getHeader("X-Forwarded-For");
-    String source = forwarded == null ? remote : forwarded.split(",")[0].trim() + " via " + remote;
+    String source = ClientAddresses.of(ctx);
     String userAgent = ctx.request().getHeader("User-Agent");
     if (userAgent != null && userAgent.length() > 512) {
       userAgent = userAgent.substring(0, 512);

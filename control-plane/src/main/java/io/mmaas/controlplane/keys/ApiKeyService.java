@@ -58,7 +58,7 @@ public final class ApiKeyService {
 
   public Future<Created> create(Caller caller, Tenant tenant, String name, List<String> scopes,
                                 List<String> models, OffsetDateTime expiresAt, Limits limits) {
-    policy.requireTenantWrite(caller, tenant.id());
+    policy.requireTenantChange(caller, tenant);
     OffsetDateTime now = clock.instant().truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
     List<String> granted = scopes == null ? ApiKey.ALL_SCOPES : List.copyOf(scopes);
     if (granted.isEmpty() || !ApiKey.ALL_SCOPES.containsAll(granted)) {
@@ -110,7 +110,7 @@ public final class ApiKeyService {
    * {@code oldKeyExpiresAt} (now when null), so applications can switch over without downtime.
    */
   public Future<Created> rotate(Caller caller, Tenant tenant, UUID id, OffsetDateTime oldKeyExpiresAt) {
-    policy.requireTenantWrite(caller, tenant.id());
+    policy.requireTenantChange(caller, tenant);
     OffsetDateTime now = clock.instant().truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
     OffsetDateTime oldUntil = oldKeyExpiresAt == null ? now : oldKeyExpiresAt;
     if (oldUntil.isBefore(now) || oldUntil.isAfter(now.plusDays(30))) {

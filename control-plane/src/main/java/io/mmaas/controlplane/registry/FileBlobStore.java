@@ -31,6 +31,26 @@ public final class FileBlobStore implements BlobStore {
   }
 
   @Override
+  public boolean delete(String sha256) throws IOException {
+    return Files.deleteIfExists(pathFor(sha256));
+  }
+
+  @Override
+  public java.util.List<String> storedBefore(java.time.Instant before) throws IOException {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    try (var files = Files.walk(root, 2)) {
+      for (Path p : files.toList()) {
+        String name = p.getFileName().toString();
+        if (SHA256.matcher(name).matches() && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+            && Files.getLastModifiedTime(p).toInstant().isBefore(before)) {
+          out.add(name);
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
   public Path localPath(String sha256) {
     Path p = pathFor(sha256);
     return Files.isRegularFile(p) ? p : null;
@@ -39,6 +59,43 @@ public final class FileBlobStore implements BlobStore {
   @Override
   public Path tempDir() {
     return temp;
+  }
+
+  @Override
+  public int sweepTemp(java.time.Duration idle) throws IOException {
+    long cutoff = System.currentTimeMillis() - idle.toMillis();
+    int swept = 0;
+    try (var entries = Files.list(temp)) {
+      for (Path entry : entries.toList()) {
+        if (newestWrite(entry) < cutoff) {
+          deleteTree(entry);
+          swept++;
+        }
+      }
+    }
+    return swept;
+  }
+
+  /** The latest modification time in a file or folder tree (an archive being extracted writes inside its folder). */
+  private static long newestWrite(Path entry) throws IOException {
+    if (!Files.isDirectory(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return Files.getLastModifiedTime(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS).toMillis();
+    }
+    try (var tree = Files.walk(entry)) {
+      long newest = 0;
+      for (Path p : tree.toList()) {
+        newest = Math.max(newest, Files.getLastModifiedTime(p, java.nio.file.LinkOption.NOFOLLOW_LINKS).toMillis());
+      }
+      return newest;
+    }
+  }
+
+  private static void deleteTree(Path entry) throws IOException {
+    try (var tree = Files.walk(entry)) {
+      for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 
   private Path pathFor(String sha256) {

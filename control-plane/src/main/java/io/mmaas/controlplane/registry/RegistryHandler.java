@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
 public final class RegistryHandler {
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
   private static final Pattern DESCRIPTION = Pattern.compile("(?s).{0,4000}");
+  /** How much of a refused upload's body is read (and dropped) before its connection is closed. */
+  static final long REFUSED_BODY_DROP_BYTES = 1L << 20;
 
   private final RegistryService registry;
   private final long maxModelBytes;
@@ -174,10 +176,34 @@ public final class RegistryHandler {
       ctx.fail(new InvalidInputException("parameter 'description' must have at most 4000 characters"));
       return;
     }
-    Path temp = registry.blobs().tempDir().resolve("upload-" + UUID.randomUUID());
-    var fs = ctx.vertx().fileSystem();
-    fs.open(temp.toString(), new OpenOptions().setCreateNew(true).setWrite(true)).onFailure(ctx::fail)
-        .onSuccess(file -> receive(ctx, req, file, temp, description));
+    // permission, tenant state and the model first: a refused upload is answered at once and its body is never
+    // stored; what the client sends anyway is dropped as it comes (so the answer reaches it), up to a limit, and
+    // then the connection is closed
+    registry.admitUpload(Callers.of(ctx), TenantHandler.tenant(ctx), ctx.pathParam("model"))
+        .onFailure(e -> {
+          long[] dropped = {0};
+          req.handler(chunk -> {
+            dropped[0] += chunk.length();
+            if (dropped[0] > REFUSED_BODY_DROP_BYTES) {
+              req.connection().close();
+            }
+          });
+          req.exceptionHandler(x -> { });
+          req.resume();
+          ctx.fail(e);
+        })
+        .onSuccess(model -> {
+          Path temp = registry.blobs().tempDir().resolve("upload-" + UUID.randomUUID());
+          var fs = ctx.vertx().fileSystem();
+          // whatever happens to the request, the temporary file does not outlive it (once stored, it was moved)
+          ctx.addEndHandler(v -> fs.exists(temp.toString()).onSuccess(exists -> {
+            if (exists) {
+              fs.delete(temp.toString());
+            }
+          }));
+          fs.open(temp.toString(), new OpenOptions().setCreateNew(true).setWrite(true)).onFailure(ctx::fail)
+              .onSuccess(file -> receive(ctx, req, file, temp, description));
+        });
   }
 
   private void receive(RoutingContext ctx, HttpServerRequest req, AsyncFile file, Path temp, String description) {

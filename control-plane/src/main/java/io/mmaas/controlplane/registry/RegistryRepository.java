@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -54,9 +55,57 @@ public final class RegistryRepository {
     return all(client.preparedQuery(sql).mapping(MODEL).execute(args));
   }
 
+  /** Records a blob; one the collector had removed is live again (its file is about to be stored anew). */
   public Future<Void> insertBlob(SqlClient client, String sha256, long size, OffsetDateTime now) {
     return client.preparedQuery("INSERT INTO blobs (sha256, size_bytes, created_at) VALUES ($1, $2, $3) "
-        + "ON CONFLICT (sha256) DO NOTHING").execute(Tuple.of(sha256, size, now)).mapEmpty();
+        + "ON CONFLICT (sha256) DO UPDATE SET collected_at = NULL").execute(Tuple.of(sha256, size, now)).mapEmpty();
+  }
+
+  /** Lock space for blobs (two-int advisory locks; the audit chain's single-bigint lock is a different space). */
+  private static final int BLOB_LOCKS = 0x6d6d6201;
+
+  /**
+   * Serialises, per content, storing a blob (upload) and collecting it (garbage collection) until the transaction
+   * ends: whichever comes second sees what the first committed.
+   */
+  public Future<Void> lockBlob(SqlConnection conn, String sha256) {
+    int key = (int) Long.parseLong(sha256.substring(0, 8), 16);
+    return conn.preparedQuery("SELECT pg_advisory_xact_lock($1, $2)").execute(Tuple.of(BLOB_LOCKS, key)).mapEmpty();
+  }
+
+  /** Blobs still recorded as stored that no READY version references (at most {@code limit}). */
+  public Future<List<String>> unreferencedBlobs(SqlClient client, int limit) {
+    return client.preparedQuery("""
+            SELECT b.sha256 FROM blobs b WHERE b.collected_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM model_versions v WHERE v.sha256 = b.sha256 AND v.state = 'READY')
+            ORDER BY b.created_at LIMIT $1""").execute(Tuple.of(limit))
+        .map(rs -> { List<String> out = new java.util.ArrayList<>(); rs.forEach(r -> out.add(r.getString(0))); return out; });
+  }
+
+  /** Of these blobs, the ones some READY version references. */
+  public Future<java.util.Set<String>> referencedAmong(SqlClient client, List<String> sha256s) {
+    return client.preparedQuery("SELECT DISTINCT sha256 FROM model_versions WHERE state = 'READY' AND sha256 = ANY($1)")
+        .execute(Tuple.of(sha256s.toArray(String[]::new)))
+        .map(rs -> { java.util.Set<String> out = new java.util.HashSet<>(); rs.forEach(r -> out.add(r.getString(0))); return out; });
+  }
+
+  public Future<Boolean> blobReferenced(SqlClient client, String sha256) {
+    return client.preparedQuery("SELECT EXISTS (SELECT 1 FROM model_versions WHERE sha256 = $1 AND state = 'READY')")
+        .execute(Tuple.of(sha256)).map(rs -> rs.iterator().next().getBoolean(0));
+  }
+
+  /**
+   * After the file is gone: the row goes too when no version row (deleted ones included) points at it, otherwise
+   * it stays as history, marked collected. Returns the size it had, or null when there was no row.
+   */
+  public Future<Long> forgetBlob(SqlClient client, String sha256, OffsetDateTime now) {
+    return client.preparedQuery("DELETE FROM blobs WHERE sha256 = $1 "
+            + "AND NOT EXISTS (SELECT 1 FROM model_versions WHERE sha256 = $1) RETURNING size_bytes")
+        .execute(Tuple.of(sha256)).compose(rs -> rs.iterator().hasNext()
+            ? Future.succeededFuture(rs.iterator().next().getLong(0))
+            : client.preparedQuery("UPDATE blobs SET collected_at = $2 WHERE sha256 = $1 RETURNING size_bytes")
+                .execute(Tuple.of(sha256, now))
+                .map(u -> u.iterator().hasNext() ? u.iterator().next().getLong(0) : null));
   }
 
   public Future<Integer> nextVersion(SqlClient client, UUID modelId) {

@@ -73,7 +73,7 @@ public final class RegistryService {
   }
 
   public Future<Model> createModel(Caller caller, Tenant tenant, String name, String description) {
-    policy.requireTenantWrite(caller, tenant.id());
+    policy.requireTenantChange(caller, tenant);
     Model model = new Model(UUID.randomUUID(), tenant.id(), name, description == null ? "" : description, now());
     return pool.withTransaction(conn -> limits.reserveModel(conn, tenant.id()).compose(x -> repo.insertModel(conn, model)).compose(inserted -> {
       if (!inserted) {
@@ -135,7 +135,7 @@ public final class RegistryService {
    */
   public Future<JsonObject> setAlias(Caller caller, Tenant tenant, String modelName, String alias, int version,
                                      boolean force) {
-    policy.requireTenantWrite(caller, tenant.id());
+    policy.requireTenantChange(caller, tenant);
     if (!ALIAS.matcher(alias).matches()) {
       throw new InvalidInputException("an alias is 1-63 lowercase letters, digits, '_' or '-', starting with a letter");
     }
@@ -194,7 +194,7 @@ public final class RegistryService {
    */
   public Future<ModelVersion> annotate(Caller caller, Tenant tenant, String modelName, int version, String description,
                                        JsonObject metadata, JsonArray warmUpSamples) {
-    policy.requireTenantWrite(caller, tenant.id());
+    policy.requireTenantChange(caller, tenant);
     return pool.withTransaction(conn -> repo.lockModel(conn, tenant.id(), modelName).compose(m -> m == null
         ? Future.failedFuture(new NotFoundException("model '" + modelName + "' not found"))
         : repo.findVersion(conn, m.id(), version).compose(before -> {
@@ -252,16 +252,34 @@ public final class RegistryService {
   }
 
   /**
+   * Everything an upload can be refused for before its body is read: the caller's permission, the tenant's state
+   * and the model's existence. The handler calls this first and reads nothing when it fails.
+   */
+  public Future<Model> admitUpload(Caller caller, Tenant tenant, String modelName) {
+    try {
+      policy.requireTenantChange(caller, tenant);
+    } catch (io.mmaas.controlplane.errors.ApiException e) {
+      return Future.failedFuture(e); // a future either way: the handler must see every refusal to drop the body
+    }
+    return repo.findModel(pool, tenant.id(), modelName).compose(m -> m == null
+        ? Future.failedFuture(new NotFoundException("model '" + modelName + "' not found")) : Future.succeededFuture(m));
+  }
+
+  /**
    * Registers an uploaded file as the model's next version. The temporary file is consumed: moved into the blob
    * store, or deleted when the upload is refused.
    */
   public Future<ModelVersion> uploadVersion(Caller caller, Tenant tenant, String modelName, Path tempFile,
                                             String description) {
-    policy.requireTenantWrite(caller, tenant.id());
-    return model(caller, tenant, modelName)
-        .compose(m -> vertx.executeBlocking(() -> inspectAndStore(tempFile), false))
+    return admitUpload(caller, tenant, modelName)
+        .compose(m -> vertx.executeBlocking(() -> inspect(tempFile), false))
+        // quota first, then the file into the store, then commit: a refused version leaves nothing on disk, and a
+        // commit that fails after the move leaves a blob no version references, which the BlobCollector removes
         .compose(stored -> pool.withTransaction(conn -> repo.lockModel(conn, tenant.id(), modelName)
-            .compose(model -> limits.reserveStorage(conn, tenant.id(), stored.size)
+            .compose(model -> model == null
+                ? Future.failedFuture(new NotFoundException("model '" + modelName + "' not found"))
+                : limits.reserveStorage(conn, tenant.id(), stored.size)
+                .compose(v -> repo.lockBlob(conn, stored.sha256))
                 .compose(v -> repo.insertBlob(conn, stored.sha256, stored.size, now()))
                 .compose(v -> repo.nextVersion(conn, model.id()))
                 .compose(next -> {
@@ -273,7 +291,11 @@ public final class RegistryService {
                       .compose(x -> audit.append(conn, caller, AuditRecord.success("model_version.create",
                           tenant.id(), "model_version", version.id(), new JsonObject()
                               .put("model", modelName).put("after", version.toJson()))))
-                      .map(version);
+                      // still under the blob's lock, so the collector cannot take the file between move and commit
+                      .compose(x -> vertx.executeBlocking(() -> {
+                        blobs.put(tempFile, stored.sha256);
+                        return version;
+                      }, false));
                 }))))
         .onFailure(e -> vertx.executeBlocking(() -> Files.deleteIfExists(tempFile), false));
   }
@@ -281,7 +303,7 @@ public final class RegistryService {
   private record Stored(String sha256, long size, ModelSignature signature, String format) {
   }
 
-  private Stored inspectAndStore(Path tempFile) throws IOException {
+  private Stored inspect(Path tempFile) throws IOException {
     long size = Files.size(tempFile);
     if (size == 0) {
       throw new InvalidInputException("the request body is empty: send the ONNX file as the body");
@@ -307,7 +329,6 @@ public final class RegistryService {
           + ".onnx file and those files");
     }
     String sha256 = sha256(tempFile);
-    blobs.put(tempFile, sha256);
     return new Stored(sha256, size, signature, archive ? ModelVersion.ARCHIVE : ModelVersion.ONNX);
   }
 

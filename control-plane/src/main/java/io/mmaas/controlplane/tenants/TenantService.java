@@ -4,6 +4,7 @@ import io.mmaas.controlplane.audit.AuditRecord;
 import io.mmaas.controlplane.audit.AuditWriter;
 import io.mmaas.controlplane.audit.DenialAuditor;
 import io.mmaas.controlplane.auth.AccessPolicy;
+import io.mmaas.controlplane.auth.Actor;
 import io.mmaas.controlplane.auth.Caller;
 import io.mmaas.controlplane.errors.ConflictException;
 import io.mmaas.controlplane.errors.NotFoundException;
@@ -54,12 +55,13 @@ public final class TenantService {
   }
 
   /**
-   * Suspends (or resumes) a tenant: its API keys stop working on every gateway within a second; its objects stay.
+   * Suspends (or resumes) a tenant: its API keys stop working on every gateway within a second; its objects stay,
+   * readable, and nothing can be added or changed until it is resumed (see {@code AccessPolicy.requireTenantChange}).
    * Platform admins only.
    */
   public Future<Tenant> setState(Caller caller, Tenant tenant, boolean suspended) {
     policy.requirePlatformAdmin(caller);
-    String state = suspended ? "SUSPENDED" : "ACTIVE";
+    String state = suspended ? Tenant.SUSPENDED : Tenant.ACTIVE;
     if (state.equals(tenant.state())) {
       return Future.succeededFuture(tenant);
     }
@@ -78,18 +80,30 @@ public final class TenantService {
         t -> new Pages.Cursor(t.createdAt(), t.id())));
   }
 
-  /** The tenant named in a path, if the caller may act in it; otherwise 404 (and a denial is audited). */
+  /**
+   * The tenant named in a path, if the caller may act in it; otherwise 404, whether or not it exists. A refused
+   * probe by a tenant-scoped caller is recorded in the caller's own tenant's trail (who, from where, which name it
+   * asked for), where its auditors and the platform see it, whether the name exists or not, so that trail does not
+   * tell existing tenants from others either. The probed tenant, when it exists, learns only that someone from
+   * another tenant was refused: no name, address or user agent.
+   */
   public Future<Tenant> resolve(Caller caller, String name) {
     return tenants.findByName(pool, name).compose(tenant -> {
-      if (tenant == null) {
-        return Future.failedFuture(new NotFoundException("tenant '" + name + "' not found"));
+      if (tenant != null && policy.maySeeTenant(caller, tenant.id())) {
+        return Future.succeededFuture(tenant);
       }
-      if (!policy.maySeeTenant(caller, tenant.id())) {
-        return denials.record(caller, AuditRecord.denied("tenant.access", tenant.id(), "tenant", tenant.id(),
-                new JsonObject().put("reason", "caller belongs to another tenant")))
-            .transform(ignored -> Future.failedFuture(new NotFoundException("tenant '" + name + "' not found")));
+      NotFoundException notFound = new NotFoundException("tenant '" + name + "' not found");
+      UUID own = caller.actor().tenantId();
+      if (own == null) {
+        return Future.failedFuture(notFound); // callers who see every tenant: it just does not exist
       }
-      return Future.succeededFuture(tenant);
+      Future<Void> mine = denials.record(caller, AuditRecord.denied("tenant.access", own, "tenant", null,
+          new JsonObject().put("reason", "not the caller's tenant").put("requestedTenant", name)));
+      Future<Void> theirs = tenant == null ? Future.succeededFuture()
+          : denials.record(new Caller(Actor.anonymous(null), caller.requestId(), null, null),
+              AuditRecord.denied("tenant.access", tenant.id(), "tenant", tenant.id(),
+                  new JsonObject().put("reason", "a user of another tenant was refused")));
+      return Future.join(mine, theirs).transform(ignored -> Future.failedFuture(notFound));
     });
   }
 }

@@ -70,15 +70,15 @@ class AuditAccessTest {
     // the password typed into the username field, twice, and a near miss
     call("POST", null, "/api/v1/auth/login", new JsonObject().put("username", pw).put("password", "alice"));
     call("POST", null, "/api/v1/auth/login", new JsonObject().put("username", pw).put("password", pw));
-    call("POST", null, "/api/v1/auth/login", new JsonObject().put("username", "alice").put("password", pw + "x"));
+    call("POST", null, "/api/v1/auth/login", new JsonObject().put("username", "alice@secretive").put("password", pw + "x"));
     secrets.put("near-miss password", pw + "x");
-    String alice = cp.login("alice", pw);
+    String alice = cp.login("alice@secretive", pw);
     secrets.put("alice token", alice);
     String pw2 = "another-long-secret-passphrase-2";
     assertThat(call("POST", alice, "/api/v1/me/password", new JsonObject().put("currentPassword", pw)
         .put("newPassword", pw2))).isLessThan(300);
     secrets.put("alice new password", pw2);
-    alice = cp.login("alice", pw2);
+    alice = cp.login("alice@secretive", pw2);
     JsonObject key = cp.post(alice, "/api/v1/tenants/secretive/api-keys", new JsonObject().put("name", "app"));
     secrets.put("api key", key.getString("key"));
     JsonObject rotated = cp.post(alice, "/api/v1/tenants/secretive/api-keys/" + key.getString("id") + "/rotate",

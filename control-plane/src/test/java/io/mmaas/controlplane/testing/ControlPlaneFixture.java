@@ -37,7 +37,14 @@ public final class ControlPlaneFixture implements AutoCloseable {
   }
 
   public static ControlPlaneFixture start(Map<String, String> extraEnv) throws IOException {
+    return startWith(db -> extraEnv);
+  }
+
+  /** Like {@link #start(Map)}, with variables that depend on the fresh database (its name, its URL). */
+  public static ControlPlaneFixture startWith(java.util.function.Function<TestDatabase, Map<String, String>> extra)
+      throws IOException {
     TestDatabase db = TestDatabase.create();
+    Map<String, String> extraEnv = extra.apply(db);
     Path dataDir = Files.createTempDirectory("mmaas-cp-");
     Map<String, String> env = new HashMap<>(baseEnv(db, dataDir));
     env.putAll(extraEnv);

@@ -15,9 +15,23 @@ import java.util.stream.Stream;
  */
 final class ArchiveUnpacker {
   private static final String DONE = ".extracted";
-  private static final ModelArchive.Limits LIMITS = new ModelArchive.Limits(10_000, 64L << 30, 256L << 30);
+  /**
+   * The control plane's upload limits (10,000 entries, {@code MMAAS_MAX_MODEL_BYTES} per entry and in all, 2 GiB by
+   * default): nothing the registry accepted is refused here, and nothing larger is written to the node's disk.
+   */
+  static final ModelArchive.Limits LIMITS = new ModelArchive.Limits(10_000, maxModelBytes(), maxModelBytes());
 
   private ArchiveUnpacker() {
+  }
+
+  /** {@code MMAAS_MAX_MODEL_BYTES} as the control plane reads it (set it alike on both when it is raised). */
+  static long maxModelBytes() {
+    String v = System.getenv("MMAAS_MAX_MODEL_BYTES");
+    try {
+      return v == null || v.isBlank() ? 2L << 30 : Math.max(1024, Long.parseLong(v.trim()));
+    } catch (NumberFormatException e) {
+      return 2L << 30;
+    }
   }
 
   /** The model file inside the unpacked archive. Blocking: call on a worker. */

@@ -158,7 +158,7 @@ class ConsoleBrowserSystemTest {
     page.selectOption("#create-user select[name=role]", "tenant_admin");
     page.fill("#create-user input[name=password]", TENANT_ADMIN_PASSWORD);
     page.click("#create-user-submit");
-    assertThat(page.locator("#notice")).containsText("User tina created");
+    assertThat(page.locator("#notice")).containsText("User tina@acme created");
 
     page.click("#nav-users");
     page.fill("#create-user input[name=username]", "audrey");
@@ -191,7 +191,7 @@ class ConsoleBrowserSystemTest {
   @Order(2)
   @DisplayName("A tenant admin uploads a model with a progress bar, deploys it, issues a key and calls the model from the playground")
   void tenantAdmin() throws Exception {
-    Page page = signIn("tina", TENANT_ADMIN_PASSWORD);
+    Page page = signIn("tina@acme", TENANT_ADMIN_PASSWORD);
     page.click("#nav-models");
     page.fill("#create-model input[name=name]", "scorer");
     page.fill("#create-model input[name=description]", SCRIPT);
@@ -259,7 +259,7 @@ class ConsoleBrowserSystemTest {
   @Order(3)
   @DisplayName("A tenant admin rolls v2 out as a canary and promotes it, forces an alias across an incompatible signature, and reads usage; a platform admin raises the quota")
   void rolloutAliasesUsage() throws Exception {
-    Page page = signIn("tina", TENANT_ADMIN_PASSWORD + "-new");
+    Page page = signIn("tina@acme", TENANT_ADMIN_PASSWORD + "-new");
     upload(page, OnnxModels.mlp(4, 8, 3, 99), "scorer-v2.onnx", 2);
 
     page.click("#nav-deployments");
@@ -376,7 +376,7 @@ class ConsoleBrowserSystemTest {
     Chromium.screenshot(page, "14-audit-verify");
 
     page.click("#nav-users");
-    assertThat(page.locator("tr[data-user=tina]")).containsText("Tenant admin");
+    assertThat(page.locator("tr[data-user=\"tina@acme\"]")).containsText("Tenant admin");
     assertThat(page.locator("#create-user")).hasCount(0);
     page.navigate(consoleUrl + "/tenants/acme/api-keys");
     assertThat(page.locator("#error-status")).hasText("403");

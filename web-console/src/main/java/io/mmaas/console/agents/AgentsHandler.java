@@ -31,11 +31,46 @@ public final class AgentsHandler {
   public void list(RoutingContext ctx) {
     ConsoleSession session = Sessions.current(ctx);
     boolean admin = session.user().isPlatformAdmin();
+    io.vertx.core.Future<List<AgentsView.Token>> tokens = !admin ? io.vertx.core.Future.succeededFuture(List.of())
+        : api.get(session.token(), ApiPath.of("agents", "enrollment-tokens"), java.util.Map.of(), Calls.of(ctx))
+            .map(page -> page.getJsonArray("items", new io.vertx.core.json.JsonArray()).stream()
+                .map(o -> (JsonObject) o).map(t -> new AgentsView.Token(Json.text(t, "id"), Json.text(t, "name"),
+                    Format.time(Json.text(t, "expiresAt")), Boolean.TRUE.equals(t.getBoolean("singleUse")),
+                    Json.text(t, "lastUsedAt") == null ? "never" : Format.time(Json.text(t, "lastUsedAt")),
+                    Json.text(t, "revokedAt") != null)).toList());
     fleet.read(session.token(), admin, Calls.of(ctx))
-        .map(rows -> new AgentsView(Nav.of(session, "agents"), rows,
-            rows.stream().filter(r -> "READY".equals(r.state())).count(), admin))
+        .compose(rows -> tokens.map(list -> new AgentsView(Nav.of(session, "agents"), rows,
+            rows.stream().filter(r -> "READY".equals(r.state())).count(), admin, list)))
         .onSuccess(view -> pages.render(ctx, 200, "agents/list.jte", view))
         .onFailure(ctx::fail);
+  }
+
+  /** POST /agents/:id/disable, /enable and /delete: the agent's credential stops (or starts) working at once. */
+  public void disable(RoutingContext ctx) {
+    act(ctx, api -> api.post(Sessions.current(ctx).token(), ApiPath.of("agents", ctx.pathParam("id"), "disable"),
+        null, Calls.of(ctx)), "Agent disabled; its replicas are being placed on other agents.");
+  }
+
+  public void enable(RoutingContext ctx) {
+    act(ctx, api -> api.post(Sessions.current(ctx).token(), ApiPath.of("agents", ctx.pathParam("id"), "enable"),
+        null, Calls.of(ctx)), "Agent enabled.");
+  }
+
+  public void delete(RoutingContext ctx) {
+    act(ctx, api -> api.delete(Sessions.current(ctx).token(), ApiPath.of("agents", ctx.pathParam("id")),
+        Calls.of(ctx)), "Agent deleted; its replicas are being placed on other agents.");
+  }
+
+  /** POST /agents/enrollment-tokens/:id/revoke. */
+  public void revokeToken(RoutingContext ctx) {
+    act(ctx, api -> api.delete(Sessions.current(ctx).token(), ApiPath.of("agents", "enrollment-tokens",
+        ctx.pathParam("id")), Calls.of(ctx)), "Enrollment token revoked.");
+  }
+
+  private void act(RoutingContext ctx, java.util.function.Function<AdminApiClient, io.vertx.core.Future<JsonObject>> call,
+                   String done) {
+    call.apply(api).onSuccess(x -> FormOutcome.done(ctx, done, "/agents"))
+        .onFailure(err -> FormOutcome.refused(ctx, err, "/agents"));
   }
 
   public void createEnrollmentToken(RoutingContext ctx) {
@@ -45,6 +80,9 @@ public final class AgentsHandler {
     JsonObject body = new JsonObject();
     if (name != null) {
       body.put("name", name);
+    }
+    if ("on".equals(Params.form(ctx, "singleUse", 4))) {
+      body.put("singleUse", true);
     }
     if (hours != null) {
       try {

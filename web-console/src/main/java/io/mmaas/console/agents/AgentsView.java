@@ -9,4 +9,8 @@ import java.util.List;
  * @param canEnroll whether the enrollment-token form is shown (platform admins)
  * @param ready how many agents hold a live lease
  */
-public record AgentsView(Nav nav, List<AgentRow> agents, long ready, boolean canEnroll) {}
+public record AgentsView(Nav nav, List<AgentRow> agents, long ready, boolean canEnroll, List<Token> tokens) {
+  /** An enrollment token as the fleet page lists it (never its secret). */
+  public record Token(String id, String name, String validUntil, boolean singleUse, String lastUsed, boolean revoked) {
+  }
+}

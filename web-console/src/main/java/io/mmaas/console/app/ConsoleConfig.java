@@ -39,11 +39,16 @@ public record ConsoleConfig(String host, int port, URI apiUrl, boolean secureCoo
 
   /** Reads the configuration from a map of variables (the environment, or a test's map). */
   public static ConsoleConfig from(Map<String, String> env) {
+    String host = string(env, "MMAAS_CONSOLE_HOST", "127.0.0.1");
+    // Secure cookies unless the console listens on loopback only (the local start, where browsers treat
+    // http://127.0.0.1 as a secure context anyway); anything reachable from elsewhere is meant to be served over
+    // HTTPS (directly or behind a proxy): set MMAAS_CONSOLE_SECURE_COOKIES=false to opt out knowingly
+    String secureDefault = loopback(host) ? "false" : "true";
     return new ConsoleConfig(
-        string(env, "MMAAS_CONSOLE_HOST", "127.0.0.1"),
+        host,
         port(string(env, "MMAAS_CONSOLE_PORT", "8090")),
         uri(string(env, "MMAAS_CONSOLE_API_URL", "http://127.0.0.1:8080"), "MMAAS_CONSOLE_API_URL"),
-        bool(string(env, "MMAAS_CONSOLE_SECURE_COOKIES", "false")),
+        bool(string(env, "MMAAS_CONSOLE_SECURE_COOKIES", secureDefault)),
         uri(string(env, "MMAAS_CONSOLE_GATEWAY_URL", "http://127.0.0.1:8081"), "MMAAS_CONSOLE_GATEWAY_URL"));
   }
 
@@ -61,6 +66,24 @@ public record ConsoleConfig(String host, int port, URI apiUrl, boolean secureCoo
   public String toString() {
     return "ConsoleConfig{host=" + host + ", port=" + port + ", apiUrl=" + apiUrl + ", secureCookies=" + secureCookies
         + ", gatewayUrl=" + gatewayUrl + "}";
+  }
+
+  /** Whether the listen address is loopback only (a name is resolved by the JVM's resolver, as the listener would). */
+  static boolean loopback(String host) {
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    try {
+      java.net.InetAddress[] all = java.net.InetAddress.getAllByName(host);
+      for (java.net.InetAddress a : all) {
+        if (!a.isLoopbackAddress()) {
+          return false;
+        }
+      }
+      return all.length > 0;
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
   }
 
   private static String string(Map<String, String> env, String name, String def) {

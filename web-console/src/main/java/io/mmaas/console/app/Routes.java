@@ -60,6 +60,10 @@ record Routes(Sessions sessions, CsrfGuard csrf, SignInHandler signIn, OverviewH
     post(router, forms, "/users/:id/enable", users::enable);
     page(router, "/agents", agents::list);
     post(router, forms, "/agents/enrollment-tokens", agents::createEnrollmentToken);
+    post(router, forms, "/agents/enrollment-tokens/:id/revoke", agents::revokeToken);
+    post(router, forms, "/agents/:id/disable", agents::disable);
+    post(router, forms, "/agents/:id/enable", agents::enable);
+    post(router, forms, "/agents/:id/delete", agents::delete);
     page(router, "/audit", audit::list);
     page(router, "/audit/verify", audit::verify);
     page(router, "/audit/export.csv", ctx -> audit.export(ctx, "csv"));

@@ -74,14 +74,14 @@ public final class UsersHandler {
   private void create(RoutingContext ctx, String tenant) {
     ConsoleSession session = Sessions.current(ctx);
     String back = tenant == null ? "/users" : TenantLinks.base(tenant) + "/users";
-    String username = Params.form(ctx, "username", 100);
+    String submitted = Params.form(ctx, "username", 100);
     String role = Params.form(ctx, "role", 40);
     String password = ctx.request().getFormAttribute("password");
-    if (username == null || role == null || !Set.copyOf(tenant == null ? PLATFORM_ROLES : TENANT_ROLES).contains(role)) {
+    if (submitted == null || role == null || !Set.copyOf(tenant == null ? PLATFORM_ROLES : TENANT_ROLES).contains(role)) {
       FormOutcome.invalid(ctx, "A user needs a username and one of the offered roles.", back);
       return;
     }
-    JsonObject body = new JsonObject().put("username", username).put("role", role);
+    JsonObject body = new JsonObject().put("username", submitted).put("role", role);
     if (password != null && !password.isEmpty()) {
       if (password.length() > 1024) {
         FormOutcome.invalid(ctx, "That password is too long.", back);
@@ -93,6 +93,8 @@ public final class UsersHandler {
     api.post(session.token(), path, body, Calls.of(ctx))
         .onSuccess(created -> {
           String generated = Json.text(created, "password");
+          // a tenant's users get the tenant's namespace (name@tenant): show the name they sign in with
+          String username = Json.text(created, "username") == null ? submitted : Json.text(created, "username");
           if (generated == null) {
             FormOutcome.done(ctx, "User " + username + " created.", back);
             return;

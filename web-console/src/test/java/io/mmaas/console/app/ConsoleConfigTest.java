@@ -36,6 +36,19 @@ class ConsoleConfigTest {
   }
 
   @Test
+  @DisplayName("Cookies are Secure by default unless the console listens on loopback only; the variable still decides")
+  void secureUnlessLoopback() {
+    assertThat(ConsoleConfig.from(Map.of("MMAAS_CONSOLE_HOST", "0.0.0.0")).secureCookies()).isTrue();
+    assertThat(ConsoleConfig.from(Map.of("MMAAS_CONSOLE_HOST", "10.1.2.3")).secureCookies()).isTrue();
+    assertThat(ConsoleConfig.from(Map.of("MMAAS_CONSOLE_HOST", "::")).secureCookies()).isTrue();
+    assertThat(ConsoleConfig.from(Map.of("MMAAS_CONSOLE_HOST", "127.0.0.1")).secureCookies()).isFalse();
+    assertThat(ConsoleConfig.from(Map.of("MMAAS_CONSOLE_HOST", "::1")).secureCookies()).isFalse();
+    assertThat(ConsoleConfig.from(Map.of("MMAAS_CONSOLE_HOST", "localhost")).secureCookies()).isFalse();
+    assertThat(ConsoleConfig.from(Map.of("MMAAS_CONSOLE_HOST", "0.0.0.0", "MMAAS_CONSOLE_SECURE_COOKIES", "false"))
+        .secureCookies()).isFalse();
+  }
+
+  @Test
   @DisplayName("Bad values stop the start with a message naming the variable")
   void badValues() {
     assertThatThrownBy(() -> ConsoleConfig.from(Map.of("MMAAS_CONSOLE_PORT", "http")))

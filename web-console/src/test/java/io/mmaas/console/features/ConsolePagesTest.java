@@ -259,6 +259,28 @@ class ConsolePagesTest {
   }
 
   @Test
+  @DisplayName("On the fleet page a platform admin revokes an enrollment token, makes single-use ones, disables and deletes an agent")
+  void fleetActions(VertxTestContext testContext) {
+    Browser b = fixture.browser();
+    b.signIn(ADMIN, ADMIN_PASSWORD).compose(x -> b.get("/agents"))
+        .compose(page -> {
+          testContext.verify(() -> assertThat(page.body()).contains("id=\"enrollment-tokens\"").contains("fleet-rollout")
+              .contains("action=\"/agents/enrollment-tokens/e-9/revoke\"").contains("name=\"singleUse\"")
+              .contains("action=\"/agents/a-1/disable\"").contains("action=\"/agents/a-1/delete\""));
+          return b.post("/agents/a-1/disable", form(page.csrfToken()))
+              .compose(p -> b.post("/agents/a-2/delete", form(page.csrfToken())))
+              .compose(p -> b.post("/agents/enrollment-tokens/e-9/revoke", form(page.csrfToken())))
+              .compose(p -> b.post("/agents/enrollment-tokens", form(page.csrfToken(), "name", "one", "singleUse", "on")));
+        })
+        .onComplete(testContext.succeeding(page -> testContext.verify(() -> {
+          assertThat(fixture.api.received()).extracting(Received::path).contains("/api/v1/agents/a-1/disable",
+              "/api/v1/agents/a-2", "/api/v1/agents/enrollment-tokens/e-9");
+          assertThat(page.body()).contains("mmaas_enroll_SECRET123");
+          testContext.completeNow();
+        })));
+  }
+
+  @Test
   @DisplayName("A platform admin creates a user without a password and sees the generated one once; enabling and disabling go to the API")
   void users(VertxTestContext testContext) {
     Browser b = fixture.browser();

@@ -56,6 +56,13 @@ final class FakeResources {
     r.post("/api/v1/users/:id/disable").handler(ctx -> toggle(ctx, true));
     r.post("/api/v1/users/:id/enable").handler(ctx -> toggle(ctx, false));
     r.get("/api/v1/agents").handler(this::agents);
+    r.get("/api/v1/agents/enrollment-tokens").handler(ctx -> ok(ctx, new JsonObject().put("items", new JsonArray()
+        .add(new JsonObject().put("id", "e-9").put("name", "fleet-rollout").put("expiresAt", "2026-12-01T00:00:00Z")
+            .put("singleUse", true).putNull("revokedAt").putNull("lastUsedAt"))).putNull("nextCursor")));
+    r.delete("/api/v1/agents/enrollment-tokens/:id").handler(ctx -> ctx.response().setStatusCode(204).end());
+    r.post("/api/v1/agents/:id/disable").handler(ctx -> ctx.response().setStatusCode(204).end());
+    r.post("/api/v1/agents/:id/enable").handler(ctx -> ctx.response().setStatusCode(204).end());
+    r.delete("/api/v1/agents/:id").handler(ctx -> ctx.response().setStatusCode(204).end());
     r.post("/api/v1/agents/enrollment-tokens").handler(json).handler(ctx -> created(ctx, new JsonObject()
         .put("id", "e-1").put("name", ctx.body().asJsonObject().getString("name", "enrollment"))
         .put("expiresAt", "2026-12-01T00:00:00Z").put("token", "mmaas_enroll_SECRET123")));
