@@ -37,7 +37,11 @@ public final class ControlPlaneFixture implements AutoCloseable {
   }
 
   public static ControlPlaneFixture start(Map<String, String> extraEnv) throws IOException {
-    TestDatabase db = TestDatabase.create();
+    return start(TestDatabase.create(), extraEnv);
+  }
+
+  /** On a database of the test's own (e.g. reached through a {@link DatabaseLink} given in {@code extraEnv}). */
+  public static ControlPlaneFixture start(TestDatabase db, Map<String, String> extraEnv) throws IOException {
     Path dataDir = Files.createTempDirectory("mmaas-cp-");
     Map<String, String> env = new HashMap<>(baseEnv(db, dataDir));
     env.putAll(extraEnv);

@@ -43,12 +43,16 @@ public final class DatabaseLink implements AutoCloseable {
 
   /** Refuses new connections and resets open ones. */
   public void cut() {
-    crusher.close();
+    if (crusher.isOpen()) {
+      crusher.close();
+    }
   }
 
   /** Accepts connections again after {@link #cut()}. */
   public void restore() {
-    crusher.open();
+    if (!crusher.isOpen()) {
+      crusher.open();
+    }
   }
 
   /** Open connections stop moving bytes (neither side learns anything) until {@link #unfreeze()}. */
@@ -57,12 +61,14 @@ public final class DatabaseLink implements AutoCloseable {
   }
 
   public void unfreeze() {
-    crusher.unfreeze();
+    if (crusher.isOpen() && crusher.isFrozen()) {
+      crusher.unfreeze();
+    }
   }
 
   @Override
   public void close() {
-    crusher.close();
+    cut();
     reactor.close();
   }
 }
