@@ -66,7 +66,14 @@ final class SystemFixture implements AutoCloseable {
 
   /** Starts the control plane with the test settings plus {@code overrides}. */
   static SystemFixture start(String name, Map<String, String> overrides) throws Exception {
-    TestDatabase db = TestDatabase.create();
+    return start(name, overrides, TestDatabase.create());
+  }
+
+  /**
+   * As {@link #start(String, Map)}, on a database of the test's own, e.g. {@code TestDatabase.create(pg.serverUrl())}
+   * on a {@code PrivatePostgres} the test may stop and start (never the machine's shared server).
+   */
+  static SystemFixture start(String name, Map<String, String> overrides, TestDatabase db) throws Exception {
     Path data = Files.createTempDirectory("mmaas-system-");
     Map<String, String> env = new HashMap<>();
     env.put("MMAAS_DATABASE_URL", db.url());

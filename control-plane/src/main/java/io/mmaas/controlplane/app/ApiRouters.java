@@ -53,6 +53,7 @@ final class ApiRouters {
     BodyHandler json = BodyHandler.create(false).setBodyLimit(config.maxJsonBytes());
     r.route().handler(new RequestIds());
     r.route().handler(new ClientAddresses(config.trustedProxies()));
+    r.route().handler(new RequestDeadline(vertx, config.db().adminRequestTimeoutMs()));
     // Bodies wait while authentication and tenant checks run; BodyHandler or the upload stream resume them.
     r.route().handler(ctx -> {
       ctx.request().pause();

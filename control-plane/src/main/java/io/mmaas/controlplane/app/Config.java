@@ -40,7 +40,19 @@ public record Config(
     java.util.List<String> auditTrustedPublicKeys,
     int gatewayEventLoops,
     io.mmaas.controlplane.http.TrustedProxies trustedProxies,
-    long blobGcIntervalMs) {
+    long blobGcIntervalMs,
+    DbLimits db) {
+
+  /**
+   * Bounds on the database link, so a database that is down or a link that is frozen costs each request a bounded
+   * wait and a 503, never a hang: TCP connect timeout, how long a request waits for a pooled connection, how many
+   * may wait at once (more get 503 at once), the longest statement (PostgreSQL's {@code statement_timeout}; a
+   * connection that then still reads nothing for 10 s more is closed: a frozen link), and the admin API's longest
+   * request (503 after it; uploads and responses already streaming are exempt).
+   */
+  public record DbLimits(long connectTimeoutMs, long poolWaitMs, int maxWaitQueue, long queryTimeoutMs,
+                         long adminRequestTimeoutMs) {
+  }
 
   public static Config fromEnv() {
     return from(System.getenv());
@@ -81,7 +93,13 @@ public record Config(
             : java.util.List.of(r.string("MMAAS_AUDIT_TRUSTED_PUBLIC_KEYS", "").split("\\s*,\\s*")),
         r.integer("MMAAS_GATEWAY_EVENT_LOOPS", Math.min(8, Runtime.getRuntime().availableProcessors()), 1, 64),
         io.mmaas.controlplane.http.TrustedProxies.parse(env.get("MMAAS_TRUSTED_PROXIES")),
-        r.number("MMAAS_BLOB_GC_INTERVAL_MS", 600_000, 100, 86_400_000));
+        r.number("MMAAS_BLOB_GC_INTERVAL_MS", 600_000, 100, 86_400_000),
+        new DbLimits(
+            r.number("MMAAS_DB_CONNECT_TIMEOUT_MS", 2_000, 100, 60_000),
+            r.number("MMAAS_DB_POOL_WAIT_MS", 2_000, 50, 60_000),
+            r.integer("MMAAS_DB_MAX_WAIT_QUEUE", 256, 1, 100_000),
+            r.number("MMAAS_DB_QUERY_TIMEOUT_MS", 30_000, 100, 3_600_000),
+            r.number("MMAAS_ADMIN_REQUEST_TIMEOUT_MS", 10_000, 100, 3_600_000)));
     if (config.adminPassword != null && config.adminPassword.length() < 12) {
       throw new IllegalArgumentException("MMAAS_ADMIN_PASSWORD must have at least 12 characters");
     }
@@ -152,6 +170,7 @@ public record Config(
     m.put("auditTrustedPublicKeys", auditTrustedPublicKeys.size());
     m.put("trustedProxies", trustedProxies.size());
     m.put("blobGcIntervalMs", blobGcIntervalMs);
+    m.put("db", db);
     return m;
   }
 

@@ -159,7 +159,8 @@ public final class ControlPlaneVerticle extends VerticleBase {
     AuditService auditService = new AuditService(vertx, pool, new AuditRepository(pool), new CheckpointRepository(),
         policy, audit, auditKey.trustedKeys(config.auditTrustedPublicKeys()));
     CheckpointJob checkpoints = new CheckpointJob(pool, new CheckpointRepository(), auditKey, clock);
-    Scheduler scheduler = new Scheduler(pool, audit, clock);
+    Scheduler scheduler = new Scheduler(pool, audit, clock,
+        java.time.Duration.ofSeconds(config.agentLeaseSeconds()));
     RoutingTable routing = new RoutingTable(pool, agentSecrets, clock);
     KeyAuthenticator keyAuth = new KeyAuthenticator(pool, keyRepo, tenantRepo, quotaRepo, clock, 1_000, 30_000);
     GatewayMembership membership = new GatewayMembership(pool);
@@ -173,7 +174,12 @@ public final class ControlPlaneVerticle extends VerticleBase {
             membership::live)
         .gauge("mmaas_gateway_cached_keys", "API keys whose state this replica holds in memory.", keyAuth::cached)
         .gauge("mmaas_gateway_routed_versions", "Model versions this replica can route to.", routing::versions)
-        .gauge("mmaas_usage_pending_rows", "Usage rows waiting for the next flush.", meter::pendingRows);
+        .gauge("mmaas_usage_pending_rows", "Usage rows waiting for the next flush.", meter::pendingRows)
+        .gauge("mmaas_scheduler_holding_back", "1 while most agents look dead at once and the scheduler releases "
+            + "no replicas (full disruption).", () -> scheduler.holdingBack() ? 1 : 0)
+        .gauge("mmaas_scheduler_disruptions", "Full-disruption episodes since start.", scheduler::disruptions)
+        .gauge("mmaas_scheduler_judging_leases", "1 once the scheduler has observed heartbeats for a full lease "
+            + "period since it last regained the database.", () -> scheduler.judgingLeases() ? 1 : 0);
     AdmissionHandler admission = new AdmissionHandler(limiter, meter, denials, clock, metrics);
     listener = new ChangeListener(vertx, io.vertx.pgclient.PgConnectOptions.fromUri(config.databaseUrl()),
         ChangeListener.CHANNEL, payload -> {

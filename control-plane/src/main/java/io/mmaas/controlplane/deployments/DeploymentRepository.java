@@ -57,8 +57,17 @@ public final class DeploymentRepository {
         .execute(Tuple.of(id, runtime, previousTargets, now)).mapEmpty();
   }
 
+  /**
+   * Deletes the deployment (its replicas go with it) and bumps the generation of the agents that ran them: agents
+   * unload a replica only when a newer generation leaves it out.
+   */
   public Future<Void> delete(SqlClient client, UUID id) {
-    return client.preparedQuery("DELETE FROM deployments WHERE id = $1").execute(Tuple.of(id)).mapEmpty();
+    return client.preparedQuery("""
+            UPDATE agents SET generation = generation + 1
+            WHERE id IN (SELECT agent_id FROM replicas WHERE deployment_id = $1 AND agent_id IS NOT NULL)""")
+        .execute(Tuple.of(id))
+        .compose(x -> client.preparedQuery("DELETE FROM deployments WHERE id = $1").execute(Tuple.of(id)))
+        .mapEmpty();
   }
 
   /** The deployment locked for a change (serialises concurrent changes to one deployment). */

@@ -29,6 +29,15 @@ import org.slf4j.LoggerFactory;
  * places pending replicas with {@link Placement}. It is level-triggered and idempotent: a missed or repeated tick is
  * harmless. One control-plane replica runs a tick at a time (a transaction-scoped advisory lock); agents whose
  * desired state changed get a higher generation. Time comes from the injected clock.
+ *
+ * <p>No punishment for the control plane's own outage: a lapsed lease means "no heartbeat recorded", which is also
+ * what a database outage, or a scheduler that was not running, looks like. So leases are judged only once this
+ * scheduler has held the database (and the lock) without a break for one lease period: after start, after a failed
+ * tick, or after another replica held the lock, every agent first gets a full lease period of heartbeats the
+ * scheduler can actually observe. And when most agents look dead at once (more than {@link #DISRUPTION_SHARE} of the
+ * agents that hold replicas or a live lease, and at least two, or all of them), the scheduler assumes the problem is
+ * its own (the Kubernetes node controller's "full disruption" rule) and releases nothing until fewer look dead; each
+ * such episode is logged, counted and audited once.
  */
 public final class Scheduler {
   private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
@@ -36,14 +45,56 @@ public final class Scheduler {
   /** Memory assumed for a replica before any replica of its version has reported a measurement. */
   static final int ESTIMATE_FACTOR = 2;
 
+  /** Share of agents that may look dead at once before the scheduler blames itself and releases nothing. */
+  static final double DISRUPTION_SHARE = 0.55;
+
   private final Pool pool;
   private final Clock clock;
   private final io.mmaas.controlplane.audit.AuditWriter audit;
+  private final java.time.Duration lease;
+  /** Since when this scheduler has held the database and the lock without a break; null while it has not. */
+  private volatile java.time.Instant observingSince;
+  private volatile boolean holdingBack;
+  private final java.util.concurrent.atomic.AtomicLong disruptions = new java.util.concurrent.atomic.AtomicLong();
 
-  public Scheduler(Pool pool, io.mmaas.controlplane.audit.AuditWriter audit, Clock clock) {
+  /** @param lease the agents' lease period: the grace after regaining the database before leases are judged */
+  public Scheduler(Pool pool, io.mmaas.controlplane.audit.AuditWriter audit, Clock clock, java.time.Duration lease) {
     this.pool = pool;
     this.audit = audit;
     this.clock = clock;
+    this.lease = lease;
+  }
+
+  /** Whether lease releases are held back now because most agents look dead at once (for metrics). */
+  public boolean holdingBack() {
+    return holdingBack;
+  }
+
+  /** Full-disruption episodes since start (for metrics). */
+  public long disruptions() {
+    return disruptions.get();
+  }
+
+  /** Whether leases are judged now (the grace after regaining the database is over). */
+  public boolean judgingLeases() {
+    java.time.Instant since = observingSince;
+    return since != null && !clock.instant().isBefore(since.plus(lease));
+  }
+
+  /**
+   * The full-disruption rule: {@code lost} of {@code agents} look dead. All of them, or more than
+   * {@link #DISRUPTION_SHARE} and at least two, is more likely the control plane's problem than theirs.
+   */
+  static boolean fullDisruption(long lost, long agents) {
+    return lost > 0 && (lost == agents || (lost >= 2 && lost > DISRUPTION_SHARE * agents));
+  }
+
+  private void lostSight(String why) {
+    if (observingSince != null) {
+      LOG.warn("scheduler lost sight of the fleet ({}); leases will be judged again only after a grace of {} s",
+          why, lease.toSeconds());
+    }
+    observingSince = null;
   }
 
   /** Runs one reconcile pass; yields false when another replica holds the lock. */
@@ -53,7 +104,13 @@ public final class Scheduler {
         .execute(Tuple.of(LOCK))
         .compose(rs -> {
           if (!rs.iterator().next().getBoolean("locked")) {
+            lostSight("another control-plane replica schedules");
             return Future.succeededFuture(false);
+          }
+          if (observingSince == null) {
+            observingSince = now.toInstant();
+            LOG.info("scheduler observes the fleet from {}; agent leases are judged from {}", observingSince,
+                observingSince.plus(lease));
           }
           Set<UUID> touched = new HashSet<>();
           boolean[] retired = new boolean[1];
@@ -70,10 +127,60 @@ public final class Scheduler {
                   : io.mmaas.controlplane.gateway.ChangeListener.announce(conn,
                       io.mmaas.controlplane.gateway.ChangeListener.ROUTES))
               .map(true);
-        }));
+        }))
+        .onFailure(e -> lostSight("tick failed: " + e.getMessage()));
   }
 
   private Future<Void> releaseLostAgents(SqlConnection conn, OffsetDateTime now, Set<UUID> touched) {
+    if (now.toInstant().isBefore(observingSince.plus(lease))) {
+      return Future.succeededFuture(); // the grace: agents have not had a full lease period we could observe
+    }
+    return conn.preparedQuery("""
+            SELECT count(*) FILTER (WHERE a.lease_expires_at <= $1 AND held) AS lost,
+                   count(*) FILTER (WHERE a.lease_expires_at > $1 OR held) AS agents
+            FROM (SELECT a.*, EXISTS (SELECT 1 FROM replicas r WHERE r.agent_id = a.id AND r.quarantined_at IS NULL)
+                    AS held FROM agents a) a""")
+        .execute(Tuple.of(now))
+        .compose(rs -> {
+          Row counts = rs.iterator().next();
+          long lost = counts.getLong("lost");
+          long agents = counts.getLong("agents");
+          if (lost == 0) {
+            endDisruption();
+            return Future.succeededFuture();
+          }
+          if (fullDisruption(lost, agents)) {
+            return beginDisruption(conn, lost, agents);
+          }
+          endDisruption();
+          return release(conn, now, touched);
+        });
+  }
+
+  private void endDisruption() {
+    if (holdingBack) {
+      holdingBack = false;
+      LOG.info("fewer agents look dead now; lost leases are released again");
+    }
+  }
+
+  /** Logs, counts and audits once per episode; releases nothing. */
+  private Future<Void> beginDisruption(SqlConnection conn, long lost, long agents) {
+    if (holdingBack) {
+      return Future.succeededFuture();
+    }
+    holdingBack = true;
+    disruptions.incrementAndGet();
+    LOG.warn("{} of {} agents look dead at once: assuming the control plane's own problem (full disruption); "
+        + "releasing no replicas until fewer do", lost, agents);
+    return audit.append(conn, io.mmaas.controlplane.auth.Caller.system("scheduler"),
+        io.mmaas.controlplane.audit.AuditRecord.success("scheduler.full_disruption", null, "agent", null,
+            new JsonObject().put("lostAgents", lost).put("agents", agents)
+                .put("rule", "more than " + Math.round(DISRUPTION_SHARE * 100) + " % and at least 2, or all")))
+        .mapEmpty();
+  }
+
+  private Future<Void> release(SqlConnection conn, OffsetDateTime now, Set<UUID> touched) {
     return conn.preparedQuery("""
             UPDATE replicas r SET agent_id = NULL, state = 'PENDING', memory_bytes = NULL, updated_at = $1,
               reason = 'agent ' || a.name || ' stopped heartbeating; waiting for placement'
@@ -89,14 +196,18 @@ public final class Scheduler {
             names.put(row.getUUID("agent_id"), row.getString("agent_name"));
             released.computeIfAbsent(row.getUUID("agent_id"), k -> new JsonArray()).add(row.getUUID("replica_id").toString());
           });
-          List<Future<?>> events = new ArrayList<>();
-          released.forEach((agent, replicas) -> {
-            LOG.info("agent {} lost its lease; {} replica(s) to be placed elsewhere", names.get(agent), replicas.size());
-            events.add(audit.append(conn, io.mmaas.controlplane.auth.Caller.system("scheduler"),
+          // one event after the other: appends read the chain's head, so two in flight on one connection would
+          // take the same sequence number and fail the whole tick
+          Future<?> events = Future.succeededFuture();
+          for (Map.Entry<UUID, JsonArray> e : released.entrySet()) {
+            UUID agent = e.getKey();
+            LOG.info("agent {} lost its lease; {} replica(s) to be placed elsewhere", names.get(agent),
+                e.getValue().size());
+            events = events.compose(x -> audit.append(conn, io.mmaas.controlplane.auth.Caller.system("scheduler"),
                 io.mmaas.controlplane.audit.AuditRecord.success("agent.lease_expired", null, "agent", agent,
-                    new JsonObject().put("agent", names.get(agent)).put("releasedReplicas", replicas))));
-          });
-          return Future.all(events).mapEmpty();
+                    new JsonObject().put("agent", names.get(agent)).put("releasedReplicas", e.getValue()))));
+          }
+          return events.mapEmpty();
         });
   }
 

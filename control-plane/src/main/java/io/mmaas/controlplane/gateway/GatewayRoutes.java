@@ -295,6 +295,7 @@ public final class GatewayRoutes {
           }
           // not reached, refused or reset before the request was sent: the next replica can take the request
           metrics.agentError(GatewayMetrics.AgentError.UNREACHABLE);
+          routes.unreachable(e.replicaId());
           LOG.warn("agent {} unreachable for {} [{}]: {}", e.agentUrl(), route.model(), RequestIds.of(ctx),
               err.getMessage());
           if (attempt + 1 < live.size()) {

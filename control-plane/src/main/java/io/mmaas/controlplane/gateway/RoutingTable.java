@@ -25,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * by weight among those with a live replica; when no weighted version has one (a promotion still loading), any
  * version with a live replica serves, so traffic only ever moves to READY replicas. Refreshed from PostgreSQL about
  * once a second and kept as it was when PostgreSQL is unreachable, so the data plane goes on serving.
+ *
+ * <p>Liveness during an outage: a lease in the snapshot is judged at the time of the last refresh that succeeded
+ * (a lease that lapses afterwards lapsed because nobody could record heartbeats, not because the agent died), and
+ * what the gateway itself sees counts instead: a replica it could not reach goes to the back of the rotation for
+ * {@link #SUSPECT_MILLIS} (still tried when nothing else is left).
  */
 public final class RoutingTable {
   private static final Logger LOG = LoggerFactory.getLogger(RoutingTable.class);
@@ -48,24 +53,69 @@ public final class RoutingTable {
     }
   }
 
+  /** How long a replica the gateway could not reach goes to the back of the rotation. */
+  static final long SUSPECT_MILLIS = 5_000;
+
+  /**
+   * What the table knows about time and reachability, shared by its routes: when the last refresh succeeded, and
+   * which replicas the gateway could not reach lately.
+   */
+  static final class Liveness {
+    private final Clock clock;
+    private final long staleAfterMillis;
+    private volatile Instant refreshedAt;
+    private final java.util.concurrent.ConcurrentHashMap<UUID, Long> suspects = new java.util.concurrent.ConcurrentHashMap<>();
+
+    Liveness(Clock clock, long staleAfterMillis) {
+      this.clock = clock;
+      this.staleAfterMillis = staleAfterMillis;
+    }
+
+    /** The time leases are judged at: now while refreshes succeed, else the last one that did. */
+    Instant judgeAt(Instant now) {
+      Instant at = refreshedAt;
+      return at == null || now.toEpochMilli() - at.toEpochMilli() <= staleAfterMillis ? now : at;
+    }
+
+    boolean suspect(UUID replicaId) {
+      Long until = suspects.get(replicaId);
+      if (until == null) {
+        return false;
+      }
+      if (clock.millis() >= until) {
+        suspects.remove(replicaId, until);
+        return false;
+      }
+      return true;
+    }
+  }
+
   /** One version of a deployed model as the data plane sees it. */
   public record Route(UUID tenantId, String model, UUID modelId, UUID versionId, int version, int weight,
-                      JsonArray inputs, JsonArray outputs, List<Endpoint> endpoints, AtomicInteger next) {
-    /** READY endpoints whose agent still holds its lease, starting at a rotating position (round robin). */
+                      JsonArray inputs, JsonArray outputs, List<Endpoint> endpoints, AtomicInteger next,
+                      Liveness liveness) {
+    /**
+     * READY endpoints whose agent held its lease (judged at {@link Liveness#judgeAt}), starting at a rotating
+     * position (round robin), replicas the gateway could not reach lately last.
+     */
     public List<Endpoint> live(Instant now) {
+      Instant at = liveness.judgeAt(now);
       List<Endpoint> live = new ArrayList<>(endpoints.size());
+      List<Endpoint> suspects = new ArrayList<>(0);
       int start = endpoints.isEmpty() ? 0 : Math.floorMod(next.getAndIncrement(), endpoints.size());
       for (int i = 0; i < endpoints.size(); i++) {
         Endpoint e = endpoints.get((start + i) % endpoints.size());
-        if (e.leaseExpiresAt().isAfter(now)) {
-          live.add(e);
+        if (e.leaseExpiresAt().isAfter(at)) {
+          (liveness.suspect(e.replicaId()) ? suspects : live).add(e);
         }
       }
+      live.addAll(suspects);
       return live;
     }
 
     boolean anyLive(Instant now) {
-      return endpoints.stream().anyMatch(e -> e.leaseExpiresAt().isAfter(now));
+      Instant at = liveness.judgeAt(now);
+      return endpoints.stream().anyMatch(e -> e.leaseExpiresAt().isAfter(at));
     }
   }
 
@@ -73,11 +123,18 @@ public final class RoutingTable {
   private final AgentSecrets secrets;
   private final Clock clock;
   private volatile Map<UUID, Map<String, List<Route>>> routes;
+  private final Liveness liveness;
 
   public RoutingTable(Pool pool, AgentSecrets secrets, Clock clock) {
     this.pool = pool;
     this.secrets = secrets;
     this.clock = clock;
+    this.liveness = new Liveness(clock, 3_000);
+  }
+
+  /** The gateway could not reach this replica (refused, reset, connect timeout): it goes last for a while. */
+  public void unreachable(UUID replicaId) {
+    liveness.suspects.put(replicaId, clock.millis() + SUSPECT_MILLIS);
   }
 
   public boolean loaded() {
@@ -151,6 +208,7 @@ public final class RoutingTable {
   }
 
   public Future<Void> refresh() {
+    Instant started = clock.instant();
     return pool.query("""
             SELECT d.tenant_id, m.name AS model, m.id AS model_id, v.id AS version_id, v.version, v.inputs, v.outputs,
                    t.weight, r.id AS replica_id, a.id AS agent_id,
@@ -175,7 +233,7 @@ public final class RoutingTable {
               Route previous = find(tenant, model, Integer.toString(r.getInteger("version")));
               route = new Route(tenant, model, r.getUUID("model_id"), versionId, r.getInteger("version"),
                   r.getInteger("weight"), array(r, "inputs"), array(r, "outputs"), new ArrayList<>(),
-                  previous == null ? new AtomicInteger() : previous.next());
+                  previous == null ? new AtomicInteger() : previous.next(), liveness);
               byVersion.put(versionId, route);
               fresh.computeIfAbsent(tenant, t -> new HashMap<>()).computeIfAbsent(model, m -> new ArrayList<>()).add(route);
             }
@@ -192,6 +250,7 @@ public final class RoutingTable {
             }
           }
           routes = fresh;
+          liveness.refreshedAt = started;
           return (Void) null;
         })
         .onFailure(e -> LOG.warn("routing refresh failed; serving the last known routes: {}", e.getMessage()));

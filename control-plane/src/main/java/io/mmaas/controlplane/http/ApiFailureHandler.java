@@ -48,6 +48,10 @@ public final class ApiFailureHandler implements Handler<RoutingContext> {
       status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
       code = codeFor(status);
       message = messageFor(status);
+    } else if (io.mmaas.controlplane.app.Database.unavailable(failure)) {
+      status = 503;
+      code = "unavailable";
+      message = "the database cannot be reached right now; try again shortly";
     } else {
       status = 500;
       code = "internal_error";

@@ -44,7 +44,11 @@ public final class ControlPlaneFixture implements AutoCloseable {
   public static ControlPlaneFixture startWith(java.util.function.Function<TestDatabase, Map<String, String>> extra)
       throws IOException {
     TestDatabase db = TestDatabase.create();
-    Map<String, String> extraEnv = extra.apply(db);
+    return start(db, extra.apply(db));
+  }
+
+  /** On a database of the test's own (e.g. reached through a {@link DatabaseLink} given in {@code extraEnv}). */
+  public static ControlPlaneFixture start(TestDatabase db, Map<String, String> extraEnv) throws IOException {
     Path dataDir = Files.createTempDirectory("mmaas-cp-");
     Map<String, String> env = new HashMap<>(baseEnv(db, dataDir));
     env.putAll(extraEnv);

@@ -22,7 +22,11 @@ public final class TestDatabase implements AutoCloseable {
   }
 
   public static TestDatabase create() {
-    String server = System.getProperty("mmaas.test.pg", "postgresql://postgres@127.0.0.1:5432/postgres");
+    return create(System.getProperty("mmaas.test.pg", "postgresql://postgres@127.0.0.1:5432/postgres"));
+  }
+
+  /** A fresh database on {@code server} ({@code postgresql://user@host:port/postgres}, e.g. a {@link PrivatePostgres}). */
+  public static TestDatabase create(String server) {
     String name = "mmaas_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     TestDatabase db = new TestDatabase(server, name);
     db.admin("CREATE DATABASE " + name);

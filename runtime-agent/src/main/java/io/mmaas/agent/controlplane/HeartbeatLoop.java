@@ -12,15 +12,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends a heartbeat every interval the control plane asks for (2 s until it says), hands each answer to the
- * {@link Reconciler}, and backs off (capped) while the control plane is unreachable or refuses the credential;
- * serving continues meanwhile. {@link #beatSoon()} reports a state change without waiting for the interval.
+ * {@link Reconciler}, and backs off (capped at 5 s) while the control plane is unreachable or refuses the credential;
+ * serving continues meanwhile and nothing is unloaded for it (see {@link Reconciler#apply} for what the first
+ * answer after an outage may change). {@link #beatSoon()} reports a state change without waiting for the interval.
  *
  * <p>Runs on the agent verticle's context.
  */
 public final class HeartbeatLoop {
   private static final Logger log = LoggerFactory.getLogger(HeartbeatLoop.class);
   private static final Duration FIRST_INTERVAL = Duration.ofSeconds(2);
-  private static final Backoff RETRY = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+  /**
+   * Capped well below the lease (10 s by default): once the control plane answers again, every agent heartbeats
+   * within the scheduler's grace of one lease period, so none is judged dead for the control plane's own outage.
+   */
+  private static final Backoff RETRY = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(5));
 
   private final Vertx vertx;
   private final ControlPlaneClient client;

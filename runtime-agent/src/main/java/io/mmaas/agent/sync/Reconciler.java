@@ -91,26 +91,41 @@ public final class Reconciler {
   }
 
   /**
-   * Adopts {@code state} unless it is older than the one applied (a lagging control-plane replica), then runs a
-   * reconcile pass. Returns false when the state was stale and ignored.
+   * Adopts {@code state} by the generation rule: only a generation newer than the one applied may unload or change a
+   * replica. A state that is not newer (the same generation again, or an older one: a lagging control-plane
+   * replica, or a control plane whose database was restored from an older backup or reset) can only add replicas
+   * that are not here yet; everything loaded keeps serving, so a stale or empty answer after an outage unloads
+   * nothing. A generation going backwards is logged once; the agent keeps its applied generation (and reports it)
+   * until a newer one arrives. Then runs a reconcile pass. Returns false when nothing of the state was adopted.
    */
   public boolean apply(DesiredState state) {
-    if (state.generation() < appliedGeneration) {
-      if (state.generation() != lastIgnoredGeneration) {
-        log.warn("ignoring desired state generation {}: generation {} is already applied", state.generation(), appliedGeneration);
-        lastIgnoredGeneration = state.generation();
-      }
-      return false;
-    }
     if (state.generation() > appliedGeneration) {
       log.info("applying desired state generation {} with {} replica(s)", state.generation(), state.replicas().size());
+      appliedGeneration = state.generation();
+      Map<String, DesiredReplica> next = new LinkedHashMap<>();
+      state.replicas().forEach(r -> next.put(r.replicaId(), r));
+      desired = next;
+      quarantine.retain(next.keySet());
+      noSyntheticWarmUp.retainAll(next.keySet());
+      reconcile();
+      return true;
     }
-    appliedGeneration = state.generation();
-    Map<String, DesiredReplica> next = new LinkedHashMap<>();
-    state.replicas().forEach(r -> next.put(r.replicaId(), r));
+    if (state.generation() < appliedGeneration && state.generation() != lastIgnoredGeneration) {
+      log.warn("the control plane's generation went backwards ({} after {} was applied: a lagging replica, or a "
+          + "database restored from an older backup); keeping all {} replica(s) served, adding only new ones, "
+          + "until a generation above {} arrives", state.generation(), appliedGeneration, desired.size(),
+          appliedGeneration);
+      lastIgnoredGeneration = state.generation();
+    }
+    Map<String, DesiredReplica> next = new LinkedHashMap<>(desired);
+    state.replicas().forEach(r -> next.putIfAbsent(r.replicaId(), r));
+    if (next.size() == desired.size()) {
+      reconcile(); // level-triggered: retries and hosts that died are acted on again
+      return false;
+    }
+    log.info("adding {} replica(s) from desired state generation {} (not newer than {}: nothing is removed)",
+        next.size() - desired.size(), state.generation(), appliedGeneration);
     desired = next;
-    quarantine.retain(next.keySet());
-    noSyntheticWarmUp.retainAll(next.keySet());
     reconcile();
     return true;
   }

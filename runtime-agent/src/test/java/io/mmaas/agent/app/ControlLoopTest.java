@@ -207,6 +207,77 @@ class ControlLoopTest {
   }
 
   @Test
+  @DisplayName("after an outage of the control plane, an empty desired state of the same generation unloads nothing")
+  void emptyAnswerAfterOutageUnloadsNothing(Vertx vertx, VertxTestContext testContext) {
+    controlPlane.desire(3, controlPlane.offer("r-1", "iris", 3, MODEL));
+    Future<JsonObject> ready = controlPlane.awaitHeartbeat(hb -> "READY".equals(stateOf(hb, "r-1")));
+    AtomicReference<AgentVerticle> agent = new AtomicReference<>();
+
+    startAgent(vertx)
+        .compose(a -> {
+          agent.set(a);
+          return ready;
+        })
+        .compose(heartbeat -> {
+          controlPlane.answerHeartbeatsWith(503); // its database is down
+          return controlPlane.awaitHeartbeat(hb -> true).compose(hb -> controlPlane.awaitHeartbeat(x -> true));
+        })
+        .compose(failed -> infer(agent.get(), "r-1")) // still serving while heartbeats fail
+        .compose(during -> {
+          testContext.verify(() -> assertThat(during.statusCode()).isEqualTo(200));
+          controlPlane.desire(3); // back, but answering from an empty or stale view at the same generation
+          controlPlane.answerHeartbeatsWith(200);
+          return controlPlane.awaitHeartbeat(hb -> true);
+        })
+        .compose(answered -> controlPlane.awaitHeartbeat(hb -> true)) // sent after that answer was applied
+        .compose(heartbeat -> infer(agent.get(), "r-1").map(response -> {
+          testContext.verify(() -> {
+            assertThat(heartbeat.getLong("generation")).isEqualTo(3);
+            assertThat(stateOf(heartbeat, "r-1")).isEqualTo("READY");
+            assertThat(response.statusCode()).isEqualTo(200);
+          });
+          return response;
+        }))
+        .onComplete(testContext.succeedingThenComplete());
+  }
+
+  @Test
+  @DisplayName("a generation that went backwards (a database restored from a backup) adds replicas but unloads none until a newer one")
+  void generationBackwardsAddsOnly(Vertx vertx, VertxTestContext testContext) {
+    JsonObject first = controlPlane.offer("r-1", "iris", 3, MODEL);
+    JsonObject second = controlPlane.offer("r-2", "iris", 3, MODEL);
+    controlPlane.desire(7, first);
+    Future<JsonObject> ready = controlPlane.awaitHeartbeat(hb -> "READY".equals(stateOf(hb, "r-1")));
+    AtomicReference<AgentVerticle> agent = new AtomicReference<>();
+
+    startAgent(vertx)
+        .compose(a -> {
+          agent.set(a);
+          return ready;
+        })
+        .compose(heartbeat -> {
+          Future<JsonObject> both = controlPlane.awaitHeartbeat(hb -> "READY".equals(stateOf(hb, "r-2")));
+          controlPlane.desire(2, second); // the restored database knows only r-2, at an older generation
+          return both;
+        })
+        .compose(heartbeat -> infer(agent.get(), "r-1").map(response -> {
+          testContext.verify(() -> {
+            assertThat(heartbeat.getLong("generation")).isEqualTo(7);
+            assertThat(stateOf(heartbeat, "r-1")).isEqualTo("READY");
+            assertThat(response.statusCode()).isEqualTo(200);
+          });
+          return response;
+        }))
+        .compose(x -> {
+          Future<JsonObject> removed = controlPlane.awaitHeartbeat(
+              hb -> hb.getLong("generation") == 8 && stateOf(hb, "r-1") == null && "READY".equals(stateOf(hb, "r-2")));
+          controlPlane.desire(8, second); // a newer generation really removes r-1
+          return removed;
+        })
+        .onComplete(testContext.succeedingThenComplete());
+  }
+
+  @Test
   @DisplayName("a restarted agent with the same data dir does not enroll again and reuses its verified artifact")
   void restartKeepsIdentity(Vertx vertx, VertxTestContext testContext) {
     controlPlane.desire(1, controlPlane.offer("r-1", "iris", 3, MODEL));

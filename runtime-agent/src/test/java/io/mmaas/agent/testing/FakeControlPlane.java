@@ -39,6 +39,7 @@ public final class FakeControlPlane extends VerticleBase {
   private final List<Waiter> waiters = new ArrayList<>();
   private volatile JsonObject desired = desiredState(0, new JsonArray());
   private volatile JsonObject lastEnrollment;
+  private volatile int heartbeatStatus = 200;
   private HttpServer server;
 
   private record Waiter(Predicate<JsonObject> condition, Promise<JsonObject> promise) {}
@@ -96,6 +97,11 @@ public final class FakeControlPlane extends VerticleBase {
     return new JsonObject().put("generation", generation).put("heartbeatIntervalSeconds", 1).put("replicas", replicas);
   }
 
+  /** Answers heartbeats with this status and no desired state (e.g. 503: its database is down), or 200 again. */
+  public void answerHeartbeatsWith(int status) {
+    heartbeatStatus = status;
+  }
+
   /** The next heartbeat received after this call that matches {@code condition}. */
   public Future<JsonObject> awaitHeartbeat(Predicate<JsonObject> condition) {
     Promise<JsonObject> promise = Promise.promise();
@@ -148,6 +154,10 @@ public final class FakeControlPlane extends VerticleBase {
       waiters.removeIf(w -> w.condition().test(body) && matched.add(w));
     }
     matched.forEach(w -> w.promise().complete(body));
+    if (heartbeatStatus != 200) {
+      ctx.response().setStatusCode(heartbeatStatus).end(new JsonObject().put("error", "unavailable").encode());
+      return;
+    }
     ctx.response().putHeader("Content-Type", "application/json").end(answer.encode());
   }
 
