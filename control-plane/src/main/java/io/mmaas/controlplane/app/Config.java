@@ -40,7 +40,8 @@ public record Config(
     java.util.List<String> auditTrustedPublicKeys,
     int gatewayEventLoops,
     io.mmaas.controlplane.http.TrustedProxies trustedProxies,
-    long blobGcIntervalMs) {
+    long blobGcIntervalMs,
+    long agentUnapprovedMemoryBytes) {
 
   public static Config fromEnv() {
     return from(System.getenv());
@@ -81,7 +82,8 @@ public record Config(
             : java.util.List.of(r.string("MMAAS_AUDIT_TRUSTED_PUBLIC_KEYS", "").split("\\s*,\\s*")),
         r.integer("MMAAS_GATEWAY_EVENT_LOOPS", Math.min(8, Runtime.getRuntime().availableProcessors()), 1, 64),
         io.mmaas.controlplane.http.TrustedProxies.parse(env.get("MMAAS_TRUSTED_PROXIES")),
-        r.number("MMAAS_BLOB_GC_INTERVAL_MS", 600_000, 100, 86_400_000));
+        r.number("MMAAS_BLOB_GC_INTERVAL_MS", 600_000, 100, 86_400_000),
+        r.number("MMAAS_AGENT_UNAPPROVED_MEMORY_BYTES", 8L << 30, 0, Long.MAX_VALUE));
     if (config.adminPassword != null && config.adminPassword.length() < 12) {
       throw new IllegalArgumentException("MMAAS_ADMIN_PASSWORD must have at least 12 characters");
     }
@@ -152,6 +154,7 @@ public record Config(
     m.put("auditTrustedPublicKeys", auditTrustedPublicKeys.size());
     m.put("trustedProxies", trustedProxies.size());
     m.put("blobGcIntervalMs", blobGcIntervalMs);
+    m.put("agentUnapprovedMemoryBytes", agentUnapprovedMemoryBytes);
     return m;
   }
 

@@ -159,7 +159,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
     AuditService auditService = new AuditService(vertx, pool, new AuditRepository(pool), new CheckpointRepository(),
         policy, audit, auditKey.trustedKeys(config.auditTrustedPublicKeys()));
     CheckpointJob checkpoints = new CheckpointJob(pool, new CheckpointRepository(), auditKey, clock);
-    Scheduler scheduler = new Scheduler(pool, audit, clock);
+    Scheduler scheduler = new Scheduler(pool, audit, clock, config.agentUnapprovedMemoryBytes());
     RoutingTable routing = new RoutingTable(pool, agentSecrets, clock);
     KeyAuthenticator keyAuth = new KeyAuthenticator(pool, keyRepo, tenantRepo, quotaRepo, clock, 1_000, 30_000);
     GatewayMembership membership = new GatewayMembership(pool);
