@@ -41,7 +41,8 @@ public record Config(
     int gatewayEventLoops,
     io.mmaas.controlplane.http.TrustedProxies trustedProxies,
     long blobGcIntervalMs,
-    long agentUnapprovedMemoryBytes) {
+    long agentUnapprovedMemoryBytes,
+    int denialPoolSize) {
 
   public static Config fromEnv() {
     return from(System.getenv());
@@ -83,7 +84,8 @@ public record Config(
         r.integer("MMAAS_GATEWAY_EVENT_LOOPS", Math.min(8, Runtime.getRuntime().availableProcessors()), 1, 64),
         io.mmaas.controlplane.http.TrustedProxies.parse(env.get("MMAAS_TRUSTED_PROXIES")),
         r.number("MMAAS_BLOB_GC_INTERVAL_MS", 600_000, 100, 86_400_000),
-        r.number("MMAAS_AGENT_UNAPPROVED_MEMORY_BYTES", 8L << 30, 0, Long.MAX_VALUE));
+        r.number("MMAAS_AGENT_UNAPPROVED_MEMORY_BYTES", 8L << 30, 0, Long.MAX_VALUE),
+        r.integer("MMAAS_DENIAL_POOL_SIZE", 2, 1, 50));
     if (config.adminPassword != null && config.adminPassword.length() < 12) {
       throw new IllegalArgumentException("MMAAS_ADMIN_PASSWORD must have at least 12 characters");
     }
@@ -155,6 +157,7 @@ public record Config(
     m.put("trustedProxies", trustedProxies.size());
     m.put("blobGcIntervalMs", blobGcIntervalMs);
     m.put("agentUnapprovedMemoryBytes", agentUnapprovedMemoryBytes);
+    m.put("denialPoolSize", denialPoolSize);
     return m;
   }
 

@@ -15,6 +15,11 @@ public final class Database {
   }
 
   public static Pool pool(Vertx vertx, Config config) {
+    return pool(vertx, config, "mmaas-control-plane", config.dbPoolSize());
+  }
+
+  /** A pool of its own, e.g. for the writes anonymous callers cause, so a flood of them cannot take every connection. */
+  public static Pool pool(Vertx vertx, Config config, String name, int size) {
     PgConnectOptions connect = PgConnectOptions.fromUri(config.databaseUrl())
         .setReconnectAttempts(2)
         .setReconnectInterval(500)
@@ -22,13 +27,13 @@ public final class Database {
     // Sessions run in UTC whatever the server's default, so date_trunc buckets and ::date casts mean UTC days.
     connect.addProperty("TimeZone", "UTC");
     PoolOptions options = new PoolOptions()
-        .setMaxSize(config.dbPoolSize())
+        .setMaxSize(size)
         .setMaxWaitQueueSize(1_000)
         .setConnectionTimeout(5)
         .setConnectionTimeoutUnit(TimeUnit.SECONDS)
         .setIdleTimeout(60)
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
-        .setName("mmaas-control-plane");
+        .setName(name);
     return PgBuilder.pool().with(options).connectingTo(connect).using(vertx).build();
   }
 

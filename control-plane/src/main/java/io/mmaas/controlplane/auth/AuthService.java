@@ -31,6 +31,8 @@ public final class AuthService {
 
   private final Vertx vertx;
   private final Pool pool;
+  /** Where failed sign-ins are written (anyone can cause them): not the pool everything else depends on. */
+  private final Pool anonymousPool;
   private final UserRepository users;
   private final SessionRepository sessions;
   private final TenantRepository tenants;
@@ -41,12 +43,13 @@ public final class AuthService {
   private final io.mmaas.controlplane.audit.DenialAuditor denials;
   private final Clock clock;
 
-  public AuthService(Vertx vertx, Pool pool, UserRepository users, SessionRepository sessions,
+  public AuthService(Vertx vertx, Pool pool, Pool anonymousPool, UserRepository users, SessionRepository sessions,
                      TenantRepository tenants, PasswordHasher hasher, Tokens tokens, SignInThrottle throttle,
                      AuditWriter audit, io.mmaas.controlplane.audit.DenialAuditor denials, Clock clock) {
     this.denials = denials;
     this.vertx = vertx;
     this.pool = pool;
+    this.anonymousPool = anonymousPool;
     this.users = users;
     this.sessions = sessions;
     this.tenants = tenants;
@@ -96,7 +99,7 @@ public final class AuthService {
             AuditRecord record = AuditRecord.failure("auth.login", user == null ? null : user.tenantId(), "user",
                 user == null ? null : user.id(), new JsonObject().put("reason", user == null ? "unknown user"
                     : !ok ? "wrong password" : "user disabled"));
-            return audit.appendAlone(pool, anon, record)
+            return audit.appendAlone(anonymousPool, anon, record)
                 .transform(ignored -> Future.failedFuture(new UnauthorizedException("invalid username or password")));
           }
           throttle.succeeded(username, source);
