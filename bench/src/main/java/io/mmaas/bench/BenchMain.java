@@ -19,8 +19,9 @@ public final class BenchMain {
       case "agent" -> AgentBench.main(rest);
       case "quotas" -> QuotasBench.main(rest);
       case "audit" -> AuditBench.main(rest);
+      case "denials" -> io.mmaas.bench.audit.DenialFloodBench.main(rest);
       default -> {
-        System.err.println("usage: java -jar bench-app.jar agent|quotas|audit [options]   (see bench/README.md)");
+        System.err.println("usage: java -jar bench-app.jar agent|quotas|audit|denials [options]   (see bench/README.md)");
         System.exit(2);
       }
     }

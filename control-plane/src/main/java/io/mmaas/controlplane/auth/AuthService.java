@@ -42,6 +42,11 @@ public final class AuthService {
   private final AuditWriter audit;
   private final io.mmaas.controlplane.audit.DenialAuditor denials;
   private final Clock clock;
+  /**
+   * Sign-in password checks (anyone can ask for one) run on a pool of half the cores: a burst of them queues there
+   * instead of taking every core from the admin API and the gateway.
+   */
+  private final io.vertx.core.WorkerExecutor signInHashing;
 
   public AuthService(Vertx vertx, Pool pool, Pool anonymousPool, UserRepository users, SessionRepository sessions,
                      TenantRepository tenants, PasswordHasher hasher, Tokens tokens, SignInThrottle throttle,
@@ -58,6 +63,8 @@ public final class AuthService {
     this.throttle = throttle;
     this.audit = audit;
     this.clock = clock;
+    this.signInHashing = vertx.createSharedWorkerExecutor("mmaas-sign-in-hashing",
+        Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
   }
 
   /** The result of a successful sign-in. */
@@ -91,7 +98,7 @@ public final class AuthService {
               new JsonObject().put("reason", "throttled")))
           .transform(x -> Future.failedFuture(new ThrottledException(seconds)));
     }
-    return users.findByUsername(pool, username).compose(user -> vertx.executeBlocking(() ->
+    return users.findByUsername(pool, username).compose(user -> signInHashing.executeBlocking(() ->
             hasher.verify(password, user == null ? null : user.passwordHash()), false)
         .compose(ok -> {
           if (!ok || user.disabled()) {
