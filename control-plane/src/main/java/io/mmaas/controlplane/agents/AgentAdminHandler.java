@@ -52,6 +52,10 @@ public final class AgentAdminHandler {
         .onFailure(ctx::fail);
   }
 
+  public void approve(RoutingContext ctx) {
+    Responses.reply(ctx, 200, agents.approve(Callers.of(ctx), agentId(ctx)));
+  }
+
   public void enable(RoutingContext ctx) {
     agents.enable(Callers.of(ctx), agentId(ctx)).onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);

@@ -66,6 +66,24 @@ public final class AgentRepository {
     return client.preparedQuery("DELETE FROM agents WHERE id = $1").execute(Tuple.of(id)).map(rs -> rs.rowCount() == 1);
   }
 
+  /** Approves what the agent reports now as its capacity; returns its name and that, or null for no such agent. */
+  public Future<JsonObject> approve(SqlClient client, UUID id) {
+    return client.preparedQuery("UPDATE agents SET approved_capabilities = capabilities WHERE id = $1 "
+            + "RETURNING name, approved_capabilities")
+        .execute(Tuple.of(id)).map(rs -> rs.iterator().hasNext() ? new JsonObject()
+            .put("name", rs.iterator().next().getString("name"))
+            .put("capabilities", rs.iterator().next().getValue("approved_capabilities")) : null);
+  }
+
+  /** The ids of approved agents (for the fleet view). */
+  public Future<java.util.Set<UUID>> approved(SqlClient client) {
+    return client.query("SELECT id FROM agents WHERE approved_capabilities IS NOT NULL").execute().map(rs -> {
+      java.util.Set<UUID> ids = new java.util.HashSet<>();
+      rs.forEach(r -> ids.add(r.getUUID("id")));
+      return ids;
+    });
+  }
+
   /** The ids of disabled agents (for the fleet view). */
   public Future<java.util.Set<UUID>> disabled(SqlClient client) {
     return client.query("SELECT id FROM agents WHERE disabled_at IS NOT NULL").execute().map(rs -> {

@@ -214,6 +214,20 @@ public final class AgentService {
                 .put("releasedReplicas", released)))).mapEmpty()));
   }
 
+  /**
+   * Approves an agent's capacity as it reports it now (platform admins): until then the scheduler believes at most
+   * {@code MMAAS_AGENT_UNAPPROVED_MEMORY_BYTES} of host and of GPU memory, and afterwards at most what was approved,
+   * however much the agent claims later (approve again after a hardware change).
+   */
+  public Future<JsonObject> approve(Caller caller, UUID id) {
+    policy.requirePlatformAdmin(caller);
+    return pool.withTransaction(conn -> agents.approve(conn, id).compose(approved -> approved == null
+        ? Future.failedFuture(new io.mmaas.controlplane.errors.NotFoundException("agent not found"))
+        : audit.append(conn, caller, AuditRecord.success("agent.approve", null, "agent", id, new JsonObject()
+            .put("name", approved.getString("name")).put("after", approved.getValue("capabilities"))))
+            .map(e -> approved)));
+  }
+
   /** Enables a disabled agent again: its credential works, and it gets work once it heartbeats. */
   public Future<Void> enable(Caller caller, UUID id) {
     policy.requirePlatformAdmin(caller);
@@ -246,8 +260,8 @@ public final class AgentService {
   public Future<JsonArray> list(Caller caller) {
     policy.requirePlatformRead(caller);
     var now = clock.instant();
-    return agents.all(pool).compose(list -> agents.disabled(pool).compose(disabled ->
-        agents.replicasByAgent(pool).map(replicas -> {
+    return agents.all(pool).compose(list -> agents.disabled(pool).compose(disabled -> agents.approved(pool).compose(
+        approvedIds -> agents.replicasByAgent(pool).map(replicas -> {
       JsonArray out = new JsonArray();
       list.forEach(a -> {
         JsonArray placed = replicas.getOrDefault(a.id(), new JsonArray());
@@ -256,14 +270,14 @@ public final class AgentService {
           return m == null ? 0 : m;
         }).sum();
         JsonObject json = a.toJson(now).put("replicas", placed).put("memoryUsedBytes", used)
-            .put("disabled", disabled.contains(a.id()));
+            .put("disabled", disabled.contains(a.id())).put("approved", approvedIds.contains(a.id()));
         if (disabled.contains(a.id())) {
           json.put("state", "DISABLED");
         }
         out.add(json);
       });
       return out;
-    })));
+    }))));
   }
 
   private OffsetDateTime now() {

@@ -41,7 +41,9 @@ public record Config(
     int gatewayEventLoops,
     io.mmaas.controlplane.http.TrustedProxies trustedProxies,
     long blobGcIntervalMs,
-    DbLimits db) {
+    DbLimits db,
+    long agentUnapprovedMemoryBytes,
+    int denialPoolSize) {
 
   /**
    * Bounds on the database link, so a database that is down or a link that is frozen costs each request a bounded
@@ -99,7 +101,9 @@ public record Config(
             r.number("MMAAS_DB_POOL_WAIT_MS", 2_000, 50, 60_000),
             r.integer("MMAAS_DB_MAX_WAIT_QUEUE", 256, 1, 100_000),
             r.number("MMAAS_DB_QUERY_TIMEOUT_MS", 30_000, 100, 3_600_000),
-            r.number("MMAAS_ADMIN_REQUEST_TIMEOUT_MS", 10_000, 100, 3_600_000)));
+            r.number("MMAAS_ADMIN_REQUEST_TIMEOUT_MS", 10_000, 100, 3_600_000)),
+        r.number("MMAAS_AGENT_UNAPPROVED_MEMORY_BYTES", 8L << 30, 0, Long.MAX_VALUE),
+        r.integer("MMAAS_DENIAL_POOL_SIZE", 2, 1, 50));
     if (config.adminPassword != null && config.adminPassword.length() < 12) {
       throw new IllegalArgumentException("MMAAS_ADMIN_PASSWORD must have at least 12 characters");
     }
@@ -171,6 +175,8 @@ public record Config(
     m.put("trustedProxies", trustedProxies.size());
     m.put("blobGcIntervalMs", blobGcIntervalMs);
     m.put("db", db);
+    m.put("agentUnapprovedMemoryBytes", agentUnapprovedMemoryBytes);
+    m.put("denialPoolSize", denialPoolSize);
     return m;
   }
 

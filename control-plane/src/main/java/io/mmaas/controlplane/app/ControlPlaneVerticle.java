@@ -78,6 +78,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
   private final Config config;
   private final Clock clock;
   private Pool pool;
+  private Pool denialPool;
   private ChangeListener listener;
   private DenialAuditor denials;
   private GatewayMembership membership;
@@ -136,9 +137,12 @@ public final class ControlPlaneVerticle extends VerticleBase {
     UserRepository userRepo = new UserRepository();
     SessionRepository sessionRepo = new SessionRepository();
     PasswordHasher hasher = new PasswordHasher();
-    DenialAuditor denials = new DenialAuditor(pool, audit, clock, config.denialWindowMs());
+    // denials and failed sign-ins (what anyone can cause without credentials) write through a small pool of their
+    // own: a flood of them waits there, never for the connections admin writes and gateway key loads use
+    denialPool = Database.pool(vertx, config, "mmaas-denials", config.denialPoolSize());
+    DenialAuditor denials = new DenialAuditor(denialPool, audit, clock, config.denialWindowMs());
     this.denials = denials;
-    AuthService auth = new AuthService(vertx, pool, userRepo, sessionRepo, tenantRepo, hasher, tokens,
+    AuthService auth = new AuthService(vertx, pool, denialPool, userRepo, sessionRepo, tenantRepo, hasher, tokens,
         new SignInThrottle(clock), audit, denials, clock);
     UserService users = new UserService(vertx, pool, userRepo, sessionRepo, hasher, policy, audit, clock);
     TenantService tenants = new TenantService(pool, tenantRepo, policy, audit, denials, clock);
@@ -160,7 +164,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
         policy, audit, auditKey.trustedKeys(config.auditTrustedPublicKeys()));
     CheckpointJob checkpoints = new CheckpointJob(pool, new CheckpointRepository(), auditKey, clock);
     Scheduler scheduler = new Scheduler(pool, audit, clock,
-        java.time.Duration.ofSeconds(config.agentLeaseSeconds()));
+        java.time.Duration.ofSeconds(config.agentLeaseSeconds()), config.agentUnapprovedMemoryBytes());
     RoutingTable routing = new RoutingTable(pool, agentSecrets, clock);
     KeyAuthenticator keyAuth = new KeyAuthenticator(pool, keyRepo, tenantRepo, quotaRepo, clock, 1_000, 30_000);
     GatewayMembership membership = new GatewayMembership(pool);
@@ -255,6 +259,9 @@ public final class ControlPlaneVerticle extends VerticleBase {
   public Future<?> stop() {
     if (listener != null) {
       listener.stop();
+    }
+    if (denialPool != null) {
+      denialPool.close();
     }
     if (membership != null && pool != null) {
       return membership.leave().recover(e -> Future.succeededFuture()).compose(v -> pool.close());

@@ -24,6 +24,11 @@ public final class Database {
    * request connects anew, so the pool recovers without a process restart.
    */
   public static Pool pool(Vertx vertx, Config config) {
+    return pool(vertx, config, "mmaas-control-plane", config.dbPoolSize());
+  }
+
+  /** A pool of its own, e.g. for the writes anonymous callers cause, so a flood of them cannot take every connection. */
+  public static Pool pool(Vertx vertx, Config config, String name, int size) {
     Config.DbLimits limits = config.db();
     PgConnectOptions connect = PgConnectOptions.fromUri(config.databaseUrl())
         .setReconnectAttempts(0)
@@ -38,14 +43,14 @@ public final class Database {
         .setReadIdleTimeout(readIdleSeconds)
         .setIdleTimeoutUnit(TimeUnit.SECONDS);
     PoolOptions options = new PoolOptions()
-        .setMaxSize(config.dbPoolSize())
+        .setMaxSize(size)
         .setMaxWaitQueueSize(limits.maxWaitQueue())
         .setConnectionTimeout((int) limits.poolWaitMs())
         .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
         // idle connections leave the pool before the read idle timeout would close them
         .setIdleTimeout(Math.max(1, readIdleSeconds - 5))
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
-        .setName("mmaas-control-plane");
+        .setName(name);
     return PgBuilder.pool().with(options).with(net).connectingTo(connect).using(vertx).build();
   }
 

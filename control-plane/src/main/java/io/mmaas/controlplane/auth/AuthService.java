@@ -31,6 +31,8 @@ public final class AuthService {
 
   private final Vertx vertx;
   private final Pool pool;
+  /** Where failed sign-ins are written (anyone can cause them): not the pool everything else depends on. */
+  private final Pool anonymousPool;
   private final UserRepository users;
   private final SessionRepository sessions;
   private final TenantRepository tenants;
@@ -40,13 +42,19 @@ public final class AuthService {
   private final AuditWriter audit;
   private final io.mmaas.controlplane.audit.DenialAuditor denials;
   private final Clock clock;
+  /**
+   * Sign-in password checks (anyone can ask for one) run on a pool of half the cores: a burst of them queues there
+   * instead of taking every core from the admin API and the gateway.
+   */
+  private final io.vertx.core.WorkerExecutor signInHashing;
 
-  public AuthService(Vertx vertx, Pool pool, UserRepository users, SessionRepository sessions,
+  public AuthService(Vertx vertx, Pool pool, Pool anonymousPool, UserRepository users, SessionRepository sessions,
                      TenantRepository tenants, PasswordHasher hasher, Tokens tokens, SignInThrottle throttle,
                      AuditWriter audit, io.mmaas.controlplane.audit.DenialAuditor denials, Clock clock) {
     this.denials = denials;
     this.vertx = vertx;
     this.pool = pool;
+    this.anonymousPool = anonymousPool;
     this.users = users;
     this.sessions = sessions;
     this.tenants = tenants;
@@ -55,6 +63,8 @@ public final class AuthService {
     this.throttle = throttle;
     this.audit = audit;
     this.clock = clock;
+    this.signInHashing = vertx.createSharedWorkerExecutor("mmaas-sign-in-hashing",
+        Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
   }
 
   /** The result of a successful sign-in. */
@@ -88,7 +98,7 @@ public final class AuthService {
               new JsonObject().put("reason", "throttled")))
           .transform(x -> Future.failedFuture(new ThrottledException(seconds)));
     }
-    return users.findByUsername(pool, username).compose(user -> vertx.executeBlocking(() ->
+    return users.findByUsername(pool, username).compose(user -> signInHashing.executeBlocking(() ->
             hasher.verify(password, user == null ? null : user.passwordHash()), false)
         .compose(ok -> {
           if (!ok || user.disabled()) {
@@ -96,7 +106,7 @@ public final class AuthService {
             AuditRecord record = AuditRecord.failure("auth.login", user == null ? null : user.tenantId(), "user",
                 user == null ? null : user.id(), new JsonObject().put("reason", user == null ? "unknown user"
                     : !ok ? "wrong password" : "user disabled"));
-            return audit.appendAlone(pool, anon, record)
+            return audit.appendAlone(anonymousPool, anon, record)
                 .transform(ignored -> Future.failedFuture(new UnauthorizedException("invalid username or password")));
           }
           throttle.succeeded(username, source);

@@ -59,10 +59,22 @@ public final class Scheduler {
 
   /** @param lease the agents' lease period: the grace after regaining the database before leases are judged */
   public Scheduler(Pool pool, io.mmaas.controlplane.audit.AuditWriter audit, Clock clock, java.time.Duration lease) {
+    this(pool, audit, clock, lease, Long.MAX_VALUE);
+  }
+
+  /**
+   * @param lease the agents' lease period: the grace after regaining the database before leases are judged
+   * @param unapprovedMemoryBytes what an agent no platform admin has approved is believed to have, at most, of host
+   *     and of GPU memory, whatever it reports (an agent's capabilities are its own claim). An approved agent is
+   *     believed up to what it reported when it was approved.
+   */
+  public Scheduler(Pool pool, io.mmaas.controlplane.audit.AuditWriter audit, Clock clock, java.time.Duration lease,
+                   long unapprovedMemoryBytes) {
     this.pool = pool;
     this.audit = audit;
     this.clock = clock;
     this.lease = lease;
+    this.unapprovedMemoryBytes = unapprovedMemoryBytes;
   }
 
   /** Whether lease releases are held back now because most agents look dead at once (for metrics). */
@@ -95,6 +107,30 @@ public final class Scheduler {
           why, lease.toSeconds());
     }
     observingSince = null;
+  }
+
+  private final long unapprovedMemoryBytes;
+
+  /** Reported memory as placement believes it (0 stays "unknown" only for an approved agent that reported none). */
+  static long believed(long reported, Long approved, long unapprovedCap) {
+    if (approved == null) {
+      return reported <= 0 ? unapprovedCap : Math.min(reported, unapprovedCap);
+    }
+    if (approved <= 0) {
+      return reported;
+    }
+    return reported <= 0 ? approved : Math.min(reported, approved);
+  }
+
+  private static long gpuMemory(JsonObject caps) {
+    long total = 0;
+    JsonArray gpus = caps == null ? null : caps.getJsonArray("gpus");
+    if (gpus != null) {
+      for (Object g : gpus) {
+        total += g instanceof JsonObject o ? o.getLong("memoryBytes", 0L) : 0;
+      }
+    }
+    return total;
   }
 
   /** Runs one reconcile pass; yields false when another replica holds the lock. */
@@ -328,7 +364,7 @@ public final class Scheduler {
 
   private Future<Map<UUID, Placement.AgentView>> liveAgents(SqlConnection conn, OffsetDateTime now) {
     return conn.preparedQuery("""
-            SELECT a.id, a.name, a.capabilities, a.execution_provider, r.deployment_id, v.sha256,
+            SELECT a.id, a.name, a.capabilities, a.approved_capabilities, a.execution_provider, r.deployment_id, v.sha256,
                    coalesce(r.memory_bytes, v.size_bytes * $2) AS memory, d.runtime_options
             FROM agents a LEFT JOIN replicas r ON r.agent_id = a.id
             LEFT JOIN model_versions v ON v.id = r.version_id LEFT JOIN deployments d ON d.id = r.deployment_id
@@ -348,16 +384,14 @@ public final class Scheduler {
               } else if (r.getString("execution_provider") != null) {
                 providers.add(r.getString("execution_provider"));
               }
-              long gpuMemory = 0;
-              JsonArray gpus = caps == null ? null : caps.getJsonArray("gpus");
-              if (gpus != null) {
-                for (Object g : gpus) {
-                  gpuMemory += g instanceof JsonObject o ? o.getLong("memoryBytes", 0L) : 0;
-                }
-              }
+              JsonObject approved = (JsonObject) r.getValue("approved_capabilities");
+              long host = believed(caps == null ? 0 : caps.getLong("hostMemoryBytes", 0L),
+                  approved == null ? null : approved.getLong("hostMemoryBytes", 0L), unapprovedMemoryBytes);
+              long gpuMemory = believed(gpuMemory(caps), approved == null ? null : gpuMemory(approved),
+                  unapprovedMemoryBytes);
               placed.put(id, new ArrayList<>());
-              out.put(id, new Placement.AgentView(id, r.getString("name"), providers,
-                  caps == null ? 0 : caps.getLong("hostMemoryBytes", 0L), gpuMemory, placed.get(id)));
+              out.put(id, new Placement.AgentView(id, r.getString("name"), providers, host, gpuMemory,
+                  placed.get(id)));
             }
             if (r.getUUID("deployment_id") != null) {
               boolean gpu = out.get(id).hasCuda() && !"cpu".equals(r.getValue("runtime_options") instanceof JsonObject o

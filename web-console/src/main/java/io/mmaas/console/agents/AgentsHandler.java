@@ -51,6 +51,11 @@ public final class AgentsHandler {
         null, Calls.of(ctx)), "Agent disabled; its replicas are being placed on other agents.");
   }
 
+  public void approve(RoutingContext ctx) {
+    act(ctx, api -> api.post(Sessions.current(ctx).token(), ApiPath.of("agents", ctx.pathParam("id"), "approve"),
+        null, Calls.of(ctx)), "Agent capacity approved as it reports it now.");
+  }
+
   public void enable(RoutingContext ctx) {
     act(ctx, api -> api.post(Sessions.current(ctx).token(), ApiPath.of("agents", ctx.pathParam("id"), "enable"),
         null, Calls.of(ctx)), "Agent enabled.");

@@ -266,15 +266,17 @@ class ConsolePagesTest {
         .compose(page -> {
           testContext.verify(() -> assertThat(page.body()).contains("id=\"enrollment-tokens\"").contains("fleet-rollout")
               .contains("action=\"/agents/enrollment-tokens/e-9/revoke\"").contains("name=\"singleUse\"")
-              .contains("action=\"/agents/a-1/disable\"").contains("action=\"/agents/a-1/delete\""));
+              .contains("action=\"/agents/a-1/disable\"").contains("action=\"/agents/a-1/delete\"")
+              .contains("action=\"/agents/a-1/approve\""));
           return b.post("/agents/a-1/disable", form(page.csrfToken()))
+              .compose(p -> b.post("/agents/a-1/approve", form(page.csrfToken())))
               .compose(p -> b.post("/agents/a-2/delete", form(page.csrfToken())))
               .compose(p -> b.post("/agents/enrollment-tokens/e-9/revoke", form(page.csrfToken())))
               .compose(p -> b.post("/agents/enrollment-tokens", form(page.csrfToken(), "name", "one", "singleUse", "on")));
         })
         .onComplete(testContext.succeeding(page -> testContext.verify(() -> {
           assertThat(fixture.api.received()).extracting(Received::path).contains("/api/v1/agents/a-1/disable",
-              "/api/v1/agents/a-2", "/api/v1/agents/enrollment-tokens/e-9");
+              "/api/v1/agents/a-1/approve", "/api/v1/agents/a-2", "/api/v1/agents/enrollment-tokens/e-9");
           assertThat(page.body()).contains("mmaas_enroll_SECRET123");
           testContext.completeNow();
         })));

@@ -62,6 +62,7 @@ final class FakeResources {
     r.delete("/api/v1/agents/enrollment-tokens/:id").handler(ctx -> ctx.response().setStatusCode(204).end());
     r.post("/api/v1/agents/:id/disable").handler(ctx -> ctx.response().setStatusCode(204).end());
     r.post("/api/v1/agents/:id/enable").handler(ctx -> ctx.response().setStatusCode(204).end());
+    r.post("/api/v1/agents/:id/approve").handler(ctx -> ok(ctx, new JsonObject().put("name", "gpu-1")));
     r.delete("/api/v1/agents/:id").handler(ctx -> ctx.response().setStatusCode(204).end());
     r.post("/api/v1/agents/enrollment-tokens").handler(json).handler(ctx -> created(ctx, new JsonObject()
         .put("id", "e-1").put("name", ctx.body().asJsonObject().getString("name", "enrollment"))
