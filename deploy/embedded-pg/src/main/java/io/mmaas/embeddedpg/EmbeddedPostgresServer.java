@@ -1,0 +1,104 @@
+package io.mmaas.embeddedpg;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * A real PostgreSQL server run from the binaries zonky publishes on Maven Central, for a machine that has no
+ * PostgreSQL of its own: trust authentication for {@code postgres} on 127.0.0.1 only, as Debian's local default.
+ *
+ * <p>PostgreSQL refuses to run as root; as root, zonky runs {@code initdb}, {@code pg_ctl} and so the server inside a
+ * new user namespace ({@code unshare -U}), where the process is not root. Where that is not possible, starting fails
+ * with PostgreSQL's own message.
+ */
+public final class EmbeddedPostgresServer implements AutoCloseable {
+  private final EmbeddedPostgres pg;
+
+  private EmbeddedPostgresServer(EmbeddedPostgres pg) {
+    this.pg = pg;
+  }
+
+  /**
+   * Starts a server whose data outlives it: kept in {@code dataDir} (created by {@code initdb} on the first start,
+   * reused afterwards), binaries unpacked under {@code workDir}, listening on {@code port}.
+   */
+  public static EmbeddedPostgresServer startKept(Path dataDir, Path workDir, int port) throws IOException {
+    Files.createDirectories(workDir);
+    return new EmbeddedPostgresServer(base()
+        .setOverrideWorkingDirectory(workDir.toFile())
+        .setDataDirectory(dataDir)
+        .setCleanDataDirectory(false)
+        .setPort(port)
+        .setOutputRedirector(ProcessBuilder.Redirect.INHERIT)
+        .setErrorRedirector(ProcessBuilder.Redirect.INHERIT)
+        .start());
+  }
+
+  /**
+   * Starts a throw-away server for one test run: data in a temporary folder deleted when it stops, any free port,
+   * no fsync (the data does not have to survive a crash of the machine); the server's output is appended to
+   * {@code log}.
+   */
+  public static EmbeddedPostgresServer startThrowaway(Path log) throws IOException {
+    return new EmbeddedPostgresServer(base()
+        .setCleanDataDirectory(true)
+        .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .setServerConfig("fsync", "off")
+        .setServerConfig("full_page_writes", "off")
+        .start());
+  }
+
+  private static EmbeddedPostgres.Builder base() {
+    return EmbeddedPostgres.builder()
+        .setRegisterShutdownHook(false)
+        .setServerConfig("listen_addresses", "127.0.0.1")
+        .setServerConfig("max_connections", "300")
+        .setPGStartupWait(java.time.Duration.ofSeconds(60));
+  }
+
+  public int port() {
+    return pg.getPort();
+  }
+
+  /** The server's database {@code database} as a {@code postgresql://} URL (user postgres, trust). */
+  public String url(String database) {
+    return "postgresql://postgres@127.0.0.1:" + port() + "/" + database;
+  }
+
+  /** Creates {@code database} unless it exists; true when it was created. */
+  public boolean createDatabaseIfMissing(String database) throws SQLException {
+    if (!database.matches("[a-z_][a-z0-9_]*")) {
+      throw new IllegalArgumentException("not a plain database name: " + database);
+    }
+    try (Connection c = DriverManager.getConnection(
+        "jdbc:postgresql://127.0.0.1:" + port() + "/postgres", "postgres", null)) {
+      try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+        q.setString(1, database);
+        try (ResultSet rs = q.executeQuery()) {
+          if (rs.next()) {
+            return false;
+          }
+        }
+      }
+      try (Statement s = c.createStatement()) {
+        s.execute("CREATE DATABASE " + database);
+      }
+      return true;
+    }
+  }
+
+  /** Stops the server (a fast shutdown); a throw-away server's data is deleted. */
+  @Override
+  public void close() throws IOException {
+    pg.close();
+  }
+}
