@@ -9,8 +9,8 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>java -jar embedded-pg-app.jar DATA_DIR PORT [DATABASE]</pre>
  *
- * DATA_DIR holds the cluster ({@code DATA_DIR/data}) and the unpacked binaries; DATABASE (default {@code mmaas}) is
- * created when missing. When the server accepts connections, one line {@code ready postgresql://…/DATABASE} is
+ * DATA_DIR holds the cluster ({@code DATA_DIR/data}) and the unpacked binaries ({@code DATA_DIR/binaries});
+ * DATABASE (default {@code mmaas}) is created when missing. When the server accepts connections, one line {@code ready postgresql://…/DATABASE} is
  * printed on standard output.
  */
 public final class EmbeddedPostgresMain {
@@ -27,8 +27,8 @@ public final class EmbeddedPostgresMain {
     String database = args.length == 3 ? args[2] : "mmaas";
     EmbeddedPostgresServer server;
     try {
-      server = EmbeddedPostgresServer.startKept(dir.resolve("data"), dir, port);
-    } catch (Exception e) {
+      server = EmbeddedPostgresServer.startKept(dir.resolve("data"), dir.resolve("binaries"), port);
+    } catch (Exception | Error e) {
       System.err.println("error: cannot start the embedded PostgreSQL on 127.0.0.1:" + port + " with data in "
           + dir.resolve("data") + ": " + e.getMessage());
       e.printStackTrace();

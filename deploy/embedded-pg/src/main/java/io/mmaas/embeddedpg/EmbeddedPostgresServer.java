@@ -2,6 +2,12 @@ package io.mmaas.embeddedpg;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -28,14 +34,21 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
   /**
    * Starts a server whose data outlives it: kept in {@code dataDir} (created by {@code initdb} on the first start,
-   * reused afterwards), binaries unpacked under {@code workDir}, listening on {@code port}.
+   * reused afterwards), binaries unpacked under {@code workDir}, listening on {@code port}. {@code dataDir} must
+   * not be inside {@code workDir}: zonky deletes the folders there that a crashed server left behind.
    */
   public static EmbeddedPostgresServer startKept(Path dataDir, Path workDir, int port) throws IOException {
+    if (dataDir.toAbsolutePath().normalize().startsWith(workDir.toAbsolutePath().normalize())) {
+      throw new IllegalArgumentException("the data folder " + dataDir + " must not be inside " + workDir);
+    }
     Files.createDirectories(workDir);
+    removeUnfinishedUnpacks(workDir);
     return new EmbeddedPostgresServer(base()
         .setOverrideWorkingDirectory(workDir.toFile())
         .setDataDirectory(dataDir)
         .setCleanDataDirectory(false)
+        // zonky starts postgres with -F (no fsync); data kept across runs should survive a crash of the machine
+        .setServerConfig("fsync", "on")
         .setPort(port)
         .setOutputRedirector(ProcessBuilder.Redirect.INHERIT)
         .setErrorRedirector(ProcessBuilder.Redirect.INHERIT)
@@ -55,6 +68,36 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         .setServerConfig("fsync", "off")
         .setServerConfig("full_page_writes", "off")
         .start());
+  }
+
+  /**
+   * Empties the binaries folders ({@code PG-<digest>}) whose unpacking was cut short (no {@code .exists} marker) and
+   * that no one is unpacking now (zonky's {@code epg-lock} is free): zonky would otherwise fail on the files already
+   * there, on every start.
+   */
+  static void removeUnfinishedUnpacks(Path workDir) throws IOException {
+    List<Path> dirs;
+    try (Stream<Path> list = Files.list(workDir)) {
+      dirs = list.filter(d -> d.getFileName().toString().startsWith("PG-") && Files.isDirectory(d)
+          && !Files.exists(d.resolve(".exists"))).toList();
+    }
+    for (Path dir : dirs) {
+      Path lockFile = dir.resolve("epg-lock");
+      try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock lock = ch.tryLock()) {
+        if (lock == null || Files.exists(dir.resolve(".exists"))) {
+          continue;
+        }
+        List<Path> entries;
+        try (Stream<Path> walk = Files.walk(dir)) {
+          entries = walk.filter(p -> !p.equals(dir) && !p.equals(lockFile))
+              .sorted(Comparator.reverseOrder()).toList();
+        }
+        for (Path p : entries) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
   }
 
   private static EmbeddedPostgres.Builder base() {

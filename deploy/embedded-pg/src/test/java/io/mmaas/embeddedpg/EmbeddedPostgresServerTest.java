@@ -3,6 +3,7 @@ package io.mmaas.embeddedpg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -32,10 +33,12 @@ class EmbeddedPostgresServerTest {
     try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.startKept(dir.resolve("data"), binaries, port)) {
       assertThat(pg.createDatabaseIfMissing("kept")).isFalse();
       try (Connection c = connect(port, "kept"); Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT v, current_setting('server_version_num')::int FROM t")) {
+          ResultSet rs = s.executeQuery("SELECT v, current_setting('server_version_num')::int, "
+              + "current_setting('fsync') FROM t")) {
         assertThat(rs.next()).isTrue();
         assertThat(rs.getString(1)).isEqualTo("survives");
         assertThat(rs.getInt(2)).isGreaterThanOrEqualTo(150000);
+        assertThat(rs.getString(3)).isEqualTo("on");
       }
     }
   }
@@ -57,6 +60,26 @@ class EmbeddedPostgresServerTest {
     }
     assertThat(data).doesNotExist();
     assertThat(log).content().contains("database system is ready to accept connections");
+  }
+
+  @Test
+  @DisplayName("binaries whose unpacking was cut short are unpacked again, not left to fail every start")
+  void unfinishedUnpack(@TempDir Path dir) throws Exception {
+    Path work = dir.resolve("binaries");
+    Path done = Files.createDirectories(work.resolve("PG-done"));
+    Files.writeString(done.resolve(".exists"), "");
+    Files.writeString(done.resolve("kept"), "x");
+    Path cut = Files.createDirectories(work.resolve("PG-cut/lib"));
+    Files.createSymbolicLink(cut.resolve("libicudata.so"), Path.of("libicudata.so.60"));
+    Files.writeString(cut.resolve("libicudata.so.60"), "half");
+
+    EmbeddedPostgresServer.removeUnfinishedUnpacks(work);
+
+    assertThat(done.resolve("kept")).exists();
+    assertThat(work.resolve("PG-cut")).isDirectory();
+    try (var left = Files.list(work.resolve("PG-cut"))) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsOnly("epg-lock");
+    }
   }
 
   private static Connection connect(int port, String db) throws Exception {
