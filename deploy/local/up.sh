@@ -74,9 +74,12 @@ else
       version=$(ls /etc/postgresql 2>/dev/null | sort -n | tail -n 1)
       if [ -n "$version" ]; then
         say "starting the machine's PostgreSQL $version cluster"
-        pg_ctlcluster --skip-systemctl-redirect "$version" main start 2>/dev/null \
-          || sudo -n pg_ctlcluster --skip-systemctl-redirect "$version" main start 2>/dev/null || true
-        for _ in $(seq 1 30); do listening 127.0.0.1 5432 && break; sleep 1; done
+        if pg_ctlcluster --skip-systemctl-redirect "$version" main start 2>/dev/null \
+            || sudo -n pg_ctlcluster --skip-systemctl-redirect "$version" main start 2>/dev/null; then
+          for _ in $(seq 1 30); do listening 127.0.0.1 5432 && break; sleep 1; done
+        else
+          say "the machine's PostgreSQL $version cluster did not start"
+        fi
       fi
     fi
     if listening 127.0.0.1 5432; then
