@@ -1,6 +1,8 @@
 package io.mmaas.embeddedpg;
 
+import com.sun.security.auth.module.UnixSystem;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -100,7 +102,13 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
   }
 
-  private static EmbeddedPostgres.Builder base() {
+  private static EmbeddedPostgres.Builder base() throws IOException {
+    if (new UnixSystem().getUid() == 0 && !LinuxUtils.isUnshareAvailable()) {
+      // zonky would run initdb as root, which refuses with a message that does not say what to do
+      throw new IOException("PostgreSQL refuses to run as root, and this machine does not let root start a user "
+          + "namespace ('unshare -U', which runs it as another user): run as a user other than root, or point "
+          + "MMAAS_DATABASE_URL / -Dmmaas.test.pg at a PostgreSQL server");
+    }
     return EmbeddedPostgres.builder()
         .setRegisterShutdownHook(false)
         .setServerConfig("listen_addresses", "127.0.0.1")
