@@ -1,18 +1,29 @@
 #!/usr/bin/env bash
-# Builds and starts the whole MMaaS system on this machine: PostgreSQL (if not running), the control plane, one
-# runtime agent and the web console; then creates a demo tenant, an API key and a deployed demo model, and prints
-# what to open and what to curl. Run it again at any time: it restarts the processes and reuses the demo state.
+# Builds and starts the whole MMaaS system on this machine: PostgreSQL (the machine's, or an embedded one), the
+# control plane, one runtime agent and the web console; then creates a demo tenant, an API key and a deployed demo
+# model, and prints what to open and what to curl. Run it again at any time: it restarts the processes and reuses the
+# demo state.
 #
 #   ./deploy/local/up.sh            build, start, seed the demo
 #   ./deploy/local/up.sh --no-build skip the Maven build (use the jars already built)
 #   ./deploy/local/down.sh          stop everything it started
+#
+# Which PostgreSQL (said in its output):
+#   MMAAS_DATABASE_URL set        that one, as it is (it must answer; nothing else is started or tried)
+#   else MMAAS_LOCAL_DB=auto      the machine's on 127.0.0.1:5432 when it answers or its cluster can be started with
+#        (the default)            pg_ctlcluster; else an embedded PostgreSQL 15 (zonky's binaries from Maven Central),
+#                                 data in $MMAAS_STATE_DIR/embedded-pg/data, kept across runs, stopped by down.sh
+#   MMAAS_LOCAL_DB=machine        the machine's only;  MMAAS_LOCAL_DB=embedded  the embedded one only
+#   MMAAS_EMBEDDED_PG_PORT        the embedded server's port (default 15432)
+#   MMAAS_STATE_DIR               where state, logs and pid files live (default .mmaas/ in the repository)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-STATE="$ROOT/.mmaas"
-LOGS="$STATE/logs"
-mkdir -p "$LOGS" "$STATE/pids"
+STATE=${MMAAS_STATE_DIR:-$ROOT/.mmaas}
+mkdir -p "$STATE/logs" "$STATE/pids"
 chmod 700 "$STATE"
+STATE=$(cd "$STATE" && pwd)
+LOGS="$STATE/logs"
 cd "$ROOT"
 
 ADMIN_PORT=${MMAAS_ADMIN_PORT:-8080}
@@ -20,46 +31,81 @@ GATEWAY_PORT=${MMAAS_GATEWAY_PORT:-8081}
 AGENT_API_PORT=${MMAAS_AGENT_API_PORT:-8082}
 CONSOLE_PORT=${MMAAS_CONSOLE_PORT:-8090}
 AGENT_PORT=${MMAAS_AGENT_PORT:-9090}
-PG_URL=${MMAAS_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/mmaas}
+LOCAL_DB=${MMAAS_LOCAL_DB:-auto}
+EMBEDDED_PG_PORT=${MMAAS_EMBEDDED_PG_PORT:-15432}
 ADMIN="http://127.0.0.1:$ADMIN_PORT"
 GATEWAY="http://127.0.0.1:$GATEWAY_PORT"
+PG_JAR=deploy/embedded-pg/target/embedded-pg-app.jar
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 # Reads one string or number field from a flat JSON document on stdin (enough for our own API's answers).
 field() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\).*/\1/p" | head -n 1; }
+# True when something accepts TCP connections on host:port (bash's /dev/tcp: no PostgreSQL client needed).
+listening() { timeout 2 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null; }
 
 command -v java >/dev/null || die "java (17+) is required"
 command -v curl >/dev/null || die "curl is required"
-
-# ---- PostgreSQL -------------------------------------------------------------------------------------------------
-if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
-  say "starting PostgreSQL"
-  if command -v pg_ctlcluster >/dev/null; then
-    version=$(ls /etc/postgresql 2>/dev/null | sort -n | tail -n 1)
-    [ -n "$version" ] || die "PostgreSQL is not installed (apt-get install postgresql)"
-    pg_ctlcluster --skip-systemctl-redirect "$version" main start || sudo pg_ctlcluster --skip-systemctl-redirect "$version" main start
-  else
-    die "PostgreSQL is not answering on 127.0.0.1:5432 and pg_ctlcluster is not available"
-  fi
-  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
-fi
-pg_isready -q -h 127.0.0.1 -p 5432 || die "PostgreSQL did not come up"
-if [ -z "${MMAAS_DATABASE_URL:-}" ]; then
-  if ! psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'mmaas'" | grep -q 1; then
-    say "creating database mmaas"
-    psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE mmaas"
-  fi
-fi
+case "$LOCAL_DB" in auto|machine|embedded) ;; *) die "MMAAS_LOCAL_DB must be auto, machine or embedded, not '$LOCAL_DB'";; esac
 
 # ---- build ------------------------------------------------------------------------------------------------------
 if [ "${1:-}" != "--no-build" ]; then
   say "building (mvn package, tests skipped; run the tests with: mvn -B verify)"
   mvn -B -q -DskipTests package
 fi
-for m in control-plane runtime-agent web-console; do
-  [ -f "$m/target/$m-app.jar" ] || die "$m/target/$m-app.jar is missing: run without --no-build"
+for jar in control-plane/target/control-plane-app.jar runtime-agent/target/runtime-agent-app.jar \
+    web-console/target/web-console-app.jar "$PG_JAR"; do
+  [ -f "$jar" ] || die "$jar is missing: run without --no-build"
 done
+
+# ---- stop what a previous run started (the embedded PostgreSQL too) ---------------------------------------------
+MMAAS_STATE_DIR="$STATE" "$ROOT/deploy/local/down.sh" --quiet || true
+
+# ---- PostgreSQL -------------------------------------------------------------------------------------------------
+pg() { java -Xmx64m -cp "$PG_JAR" io.mmaas.embeddedpg.EnsureDatabase "$@"; }
+PG_URL=""
+if [ -n "${MMAAS_DATABASE_URL:-}" ]; then
+  PG_URL=$MMAAS_DATABASE_URL
+  say "PostgreSQL: MMAAS_DATABASE_URL ($(printf '%s' "$PG_URL" | sed 's|//\([^:@/]*\):[^@]*@|//\1:***@|'))"
+  pg check "$PG_URL" || die "MMAAS_DATABASE_URL does not answer (nothing else is tried while it is set)"
+else
+  if [ "$LOCAL_DB" != embedded ]; then
+    if ! listening 127.0.0.1 5432 && command -v pg_ctlcluster >/dev/null; then
+      version=$(ls /etc/postgresql 2>/dev/null | sort -n | tail -n 1)
+      if [ -n "$version" ]; then
+        say "starting the machine's PostgreSQL $version cluster"
+        if pg_ctlcluster --skip-systemctl-redirect "$version" main start 2>/dev/null \
+            || sudo -n pg_ctlcluster --skip-systemctl-redirect "$version" main start 2>/dev/null; then
+          for _ in $(seq 1 30); do listening 127.0.0.1 5432 && break; sleep 1; done
+        else
+          say "the machine's PostgreSQL $version cluster did not start"
+        fi
+      fi
+    fi
+    if listening 127.0.0.1 5432; then
+      PG_URL=postgresql://postgres@127.0.0.1:5432/mmaas
+      say "PostgreSQL: the machine's, on 127.0.0.1:5432"
+      pg create "$PG_URL" || die "the machine's PostgreSQL on 127.0.0.1:5432 answers but refuses postgres (trust auth expected; or set MMAAS_DATABASE_URL)"
+    elif [ "$LOCAL_DB" = machine ]; then
+      die "MMAAS_LOCAL_DB=machine, but no PostgreSQL answers on 127.0.0.1:5432 and none could be started"
+    fi
+  fi
+  if [ -z "$PG_URL" ]; then
+    say "PostgreSQL: embedded (PostgreSQL 15 from Maven Central) on 127.0.0.1:$EMBEDDED_PG_PORT, data in $STATE/embedded-pg/data"
+    listening 127.0.0.1 "$EMBEDDED_PG_PORT" \
+      && die "port $EMBEDDED_PG_PORT is taken: set MMAAS_EMBEDDED_PG_PORT to a free one"
+    nohup java -Xmx256m -jar "$PG_JAR" "$STATE/embedded-pg" "$EMBEDDED_PG_PORT" mmaas \
+      > "$LOGS/embedded-pg.log" 2>&1 &
+    echo $! > "$STATE/pids/embedded-pg.pid"
+    for _ in $(seq 1 120); do
+      grep -q '^ready ' "$LOGS/embedded-pg.log" 2>/dev/null && break
+      kill -0 "$(cat "$STATE/pids/embedded-pg.pid")" 2>/dev/null || break
+      sleep 0.5
+    done
+    PG_URL=$(sed -n 's/^ready //p' "$LOGS/embedded-pg.log" | head -n 1)
+    [ -n "$PG_URL" ] || die "the embedded PostgreSQL did not start; see $LOGS/embedded-pg.log"
+  fi
+fi
 
 # ---- secrets (generated once, kept in .mmaas/secrets.env, mode 600) --------------------------------------------
 SECRETS="$STATE/secrets.env"
@@ -74,8 +120,6 @@ fi
 set -a; . "$SECRETS"; set +a
 
 # ---- processes --------------------------------------------------------------------------------------------------
-"$ROOT/deploy/local/down.sh" --quiet || true
-
 start() { # name jar env...
   local name=$1 jar=$2; shift 2
   env "$@" nohup java -Xmx1g -jar "$jar" > "$LOGS/$name.log" 2>&1 &
@@ -128,7 +172,7 @@ start runtime-agent runtime-agent/target/runtime-agent-app.jar \
 
 say "starting web console (:$CONSOLE_PORT)"
 start web-console web-console/target/web-console-app.jar \
-  MMAAS_CONSOLE_PORT="$CONSOLE_PORT" MMAAS_CONSOLE_API_URL="$ADMIN"
+  MMAAS_CONSOLE_PORT="$CONSOLE_PORT" MMAAS_CONSOLE_API_URL="$ADMIN" MMAAS_CONSOLE_GATEWAY_URL="$GATEWAY"
 
 say "seeding the demo tenant, model and API key"
 api POST /api/v1/tenants -H 'Content-Type: application/json' -d '{"name":"demo","displayName":"Demo tenant"}' >/dev/null
@@ -155,6 +199,8 @@ done
 [ "$code" = 200 ] || die "demo model not ready; see $LOGS/runtime-agent.log and $LOGS/control-plane.log"
 wait_http "http://127.0.0.1:$CONSOLE_PORT/login" "web console" 30
 
+STOP=./deploy/local/down.sh
+[ "$STATE" = "$ROOT/.mmaas" ] || STOP="MMAAS_STATE_DIR=$STATE ./deploy/local/down.sh"
 BODY='{"inputs":[{"name":"input","shape":[1,4],"datatype":"FP32","data":[5.1,3.5,1.4,0.2]}]}'
 RESULT=$(curl -fsS "$GATEWAY/v2/models/demo-mlp/infer" -H "Authorization: Bearer $KEY" \
   -H 'Content-Type: application/json' -d "$BODY") || die "the demo inference failed"
@@ -166,6 +212,7 @@ MMaaS is running.
   Admin API       $ADMIN/api/v1
   Gateway (OIP)   $GATEWAY/v2
   Metrics         http://127.0.0.1:$AGENT_API_PORT/metrics (gateway), http://127.0.0.1:$AGENT_PORT/metrics (agent)
+  PostgreSQL      $(printf '%s' "$PG_URL" | sed 's|//\([^:@/]*\):[^@]*@|//\1:***@|')
   Logs            $LOGS
   Stop            ./deploy/local/down.sh
 

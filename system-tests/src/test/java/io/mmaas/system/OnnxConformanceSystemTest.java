@@ -6,6 +6,7 @@ import io.mmaas.conformance.Conformance;
 import io.mmaas.conformance.Conformance.Outcome;
 import io.mmaas.conformance.Conformance.Result;
 import io.mmaas.conformance.ServedRun;
+import io.mmaas.controlplane.testing.SystemPackages;
 import io.mmaas.onnx.OnnxTestCase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +57,7 @@ class OnnxConformanceSystemTest {
   @BeforeAll
   static void startSystem() throws Exception {
     Path node = OnnxTestCase.DEBIAN_NODE_TESTS;
+    SystemPackages.require("libonnx-testdata", node);
     assertThat(Files.isDirectory(node))
         .as(node + " is missing: install Debian's ONNX backend test data (apt-get install -y libonnx-testdata)")
         .isTrue();

@@ -17,10 +17,12 @@ import org.junit.jupiter.api.Test;
 @DisplayName("The README's configuration table and the code read the same MMAAS_ variables")
 class ConfigurationTableTest {
   private static final Pattern VARIABLE = Pattern.compile("\"(MMAAS_[A-Z0-9_]+)\"");
+  /** What the local start scripts read: {@code ${MMAAS_X:-default}} or {@code ${MMAAS_X}}. */
+  private static final Pattern SCRIPT_VARIABLE = Pattern.compile("\\$\\{(MMAAS_[A-Z0-9_]+)[:}]");
   private static final Pattern DOCUMENTED = Pattern.compile("`(MMAAS_[A-Z0-9_]+)`");
 
   @Test
-  @DisplayName("each variable read by the control plane, the agent or the console is documented, and each documented one is read")
+  @DisplayName("each variable read by the control plane, the agent, the console or up.sh/down.sh is documented, and each documented one is read")
   void inStep() throws IOException {
     Path root = Path.of("").toAbsolutePath().getParent();
     Set<String> read = new TreeSet<>();
@@ -32,6 +34,12 @@ class ConfigurationTableTest {
             read.add(m.group(1));
           }
         }
+      }
+    }
+    for (String script : new String[] {"deploy/local/up.sh", "deploy/local/down.sh"}) {
+      Matcher m = SCRIPT_VARIABLE.matcher(Files.readString(root.resolve(script)));
+      while (m.find()) {
+        read.add(m.group(1));
       }
     }
     String readme = Files.readString(root.resolve("README.md"));

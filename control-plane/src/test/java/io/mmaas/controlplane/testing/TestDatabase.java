@@ -9,8 +9,9 @@ import java.sql.Statement;
 import java.util.UUID;
 
 /**
- * A fresh PostgreSQL database for one test class, created on the server named by {@code -Dmmaas.test.pg}
- * (default: the local server, user postgres), migrated with the real Flyway migrations and dropped afterwards.
+ * A fresh PostgreSQL database for one test class, created on the server {@link TestPostgres} chose for this JVM (the
+ * machine's on 127.0.0.1:5432 when it answers, else an embedded one; {@code -Dmmaas.test.pg} overrides), migrated
+ * with the real Flyway migrations and dropped afterwards.
  */
 public final class TestDatabase implements AutoCloseable {
   private final String server;
@@ -22,7 +23,7 @@ public final class TestDatabase implements AutoCloseable {
   }
 
   public static TestDatabase create() {
-    return create(System.getProperty("mmaas.test.pg", "postgresql://postgres@127.0.0.1:5432/postgres"));
+    return create(TestPostgres.server());
   }
 
   /** A fresh database on {@code server} ({@code postgresql://user@host:port/postgres}, e.g. a {@link PrivatePostgres}). */

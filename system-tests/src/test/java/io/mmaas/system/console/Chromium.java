@@ -5,6 +5,7 @@ import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import io.mmaas.controlplane.testing.JavaProcess;
+import io.mmaas.controlplane.testing.SystemPackages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,8 +20,11 @@ final class Chromium implements AutoCloseable {
   final Browser browser;
 
   Chromium() {
+    if (System.getProperty("mmaas.chromium") == null) {
+      SystemPackages.require("chromium", EXECUTABLE);
+    }
     if (!Files.isExecutable(EXECUTABLE)) {
-      throw new IllegalStateException(EXECUTABLE + " is missing: install Debian's chromium (see .ci/run)");
+      throw new IllegalStateException(EXECUTABLE + " is missing or not executable (-Dmmaas.chromium)");
     }
     playwright = Playwright.create(new Playwright.CreateOptions()
         .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
