@@ -135,7 +135,9 @@ say "starting control plane (admin API :$ADMIN_PORT, gateway :$GATEWAY_PORT, age
 # with MMAAS_DATABASE_ROLE, cannot RESET ROLE back to the owner); migrations run as the owner. With your own
 # MMAAS_DATABASE_URL, the role is taken on that login instead.
 if [ -z "${MMAAS_DATABASE_URL:-}" ]; then
-  DB_ENV=(MMAAS_DATABASE_URL="postgresql://mmaas_app@127.0.0.1:5432/mmaas" MMAAS_MIGRATION_DATABASE_URL="$PG_URL")
+  # the same server and database as PG_URL (the machine's or the embedded one), logged in as mmaas_app
+  APP_URL=$(printf '%s' "$PG_URL" | sed -E 's|^(postgres(ql)?://)[^@/]*@|\1mmaas_app@|')
+  DB_ENV=(MMAAS_DATABASE_URL="$APP_URL" MMAAS_MIGRATION_DATABASE_URL="$PG_URL")
 else
   DB_ENV=(MMAAS_DATABASE_URL="$PG_URL" MMAAS_DATABASE_ROLE=mmaas_app)
 fi
