@@ -164,7 +164,8 @@ public final class ControlPlaneVerticle extends VerticleBase {
         policy, audit, auditKey.trustedKeys(config.auditTrustedPublicKeys()));
     CheckpointJob checkpoints = new CheckpointJob(pool, new CheckpointRepository(), auditKey, clock);
     Scheduler scheduler = new Scheduler(pool, audit, clock,
-        java.time.Duration.ofSeconds(config.agentLeaseSeconds()), config.agentUnapprovedMemoryBytes());
+        java.time.Duration.ofSeconds(config.agentLeaseSeconds()),
+        java.time.Duration.ofSeconds(config.heartbeatIntervalSeconds()), config.agentUnapprovedMemoryBytes());
     RoutingTable routing = new RoutingTable(pool, agentSecrets, clock);
     KeyAuthenticator keyAuth = new KeyAuthenticator(pool, keyRepo, tenantRepo, quotaRepo, clock, 1_000, 30_000);
     GatewayMembership membership = new GatewayMembership(pool);

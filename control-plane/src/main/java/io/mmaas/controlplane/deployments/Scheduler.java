@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>No punishment for the control plane's own outage: a lapsed lease means "no heartbeat recorded", which is also
  * what a database outage, or a scheduler that was not running, looks like. So leases are judged only once this
- * scheduler has held the database (and the lock) without a break for one lease period: after start, after a failed
+ * scheduler has held the database (and the lock) without a break for a grace period: after start, after a failed
  * tick, or after another replica held the lock, every agent first gets a full lease period of heartbeats the
- * scheduler can actually observe. And when most agents look dead at once (more than {@link #DISRUPTION_SHARE} of the
+ * scheduler can actually observe, and at least its longest pause between heartbeat attempts ({@link #graceFor}). And when most agents look dead at once (more than {@link #DISRUPTION_SHARE} of the
  * agents that hold replicas or a live lease, and at least two, or all of them), the scheduler assumes the problem is
  * its own (the Kubernetes node controller's "full disruption" rule) and releases nothing until fewer look dead; each
  * such episode is logged, counted and audited once.
@@ -51,29 +51,53 @@ public final class Scheduler {
   private final Pool pool;
   private final Clock clock;
   private final io.mmaas.controlplane.audit.AuditWriter audit;
-  private final java.time.Duration lease;
+  /** The grace after regaining the database before leases are judged ({@link #graceFor}). */
+  private final java.time.Duration grace;
   /** Since when this scheduler has held the database and the lock without a break; null while it has not. */
   private volatile java.time.Instant observingSince;
   private volatile boolean holdingBack;
   private final java.util.concurrent.atomic.AtomicLong disruptions = new java.util.concurrent.atomic.AtomicLong();
 
-  /** @param lease the agents' lease period: the grace after regaining the database before leases are judged */
-  public Scheduler(Pool pool, io.mmaas.controlplane.audit.AuditWriter audit, Clock clock, java.time.Duration lease) {
-    this(pool, audit, clock, lease, Long.MAX_VALUE);
+  /**
+   * The longest pause between an agent's heartbeat attempts while they fail (the runtime agent's retry cap; the agent
+   * API's contract: "heartbeats retried at most every 5 s", or every interval when that is longer).
+   */
+  public static final java.time.Duration AGENT_RETRY_CAP = java.time.Duration.ofSeconds(5);
+
+  /**
+   * The grace after regaining the database before leases are judged: one lease period, and never less than an
+   * agent's longest pause between heartbeat attempts plus one interval for the answer to be recorded. Otherwise, with
+   * a lease shorter than that pause, an agent whose next retry came just after the grace looked dead while the others
+   * had already reported: too few for the full-disruption rule, so its replicas were released and loaded elsewhere.
+   */
+  public static java.time.Duration graceFor(java.time.Duration lease, java.time.Duration heartbeatInterval) {
+    java.time.Duration retry = heartbeatInterval.compareTo(AGENT_RETRY_CAP) > 0 ? heartbeatInterval : AGENT_RETRY_CAP;
+    java.time.Duration floor = retry.plus(heartbeatInterval);
+    return lease.compareTo(floor) >= 0 ? lease : floor;
   }
 
   /**
-   * @param lease the agents' lease period: the grace after regaining the database before leases are judged
+   * @param lease the agents' lease period
+   * @param heartbeatInterval how often agents heartbeat; with the lease it sets the grace ({@link #graceFor})
+   */
+  public Scheduler(Pool pool, io.mmaas.controlplane.audit.AuditWriter audit, Clock clock, java.time.Duration lease,
+                   java.time.Duration heartbeatInterval) {
+    this(pool, audit, clock, lease, heartbeatInterval, Long.MAX_VALUE);
+  }
+
+  /**
+   * @param lease the agents' lease period
+   * @param heartbeatInterval how often agents heartbeat; with the lease it sets the grace ({@link #graceFor})
    * @param unapprovedMemoryBytes what an agent no platform admin has approved is believed to have, at most, of host
    *     and of GPU memory, whatever it reports (an agent's capabilities are its own claim). An approved agent is
    *     believed up to what it reported when it was approved.
    */
   public Scheduler(Pool pool, io.mmaas.controlplane.audit.AuditWriter audit, Clock clock, java.time.Duration lease,
-                   long unapprovedMemoryBytes) {
+                   java.time.Duration heartbeatInterval, long unapprovedMemoryBytes) {
     this.pool = pool;
     this.audit = audit;
     this.clock = clock;
-    this.lease = lease;
+    this.grace = graceFor(lease, heartbeatInterval);
     this.unapprovedMemoryBytes = unapprovedMemoryBytes;
   }
 
@@ -90,7 +114,7 @@ public final class Scheduler {
   /** Whether leases are judged now (the grace after regaining the database is over). */
   public boolean judgingLeases() {
     java.time.Instant since = observingSince;
-    return since != null && !clock.instant().isBefore(since.plus(lease));
+    return since != null && !clock.instant().isBefore(since.plus(grace));
   }
 
   /**
@@ -104,7 +128,7 @@ public final class Scheduler {
   private void lostSight(String why) {
     if (observingSince != null) {
       LOG.warn("scheduler lost sight of the fleet ({}); leases will be judged again only after a grace of {} s",
-          why, lease.toSeconds());
+          why, grace.toSeconds());
     }
     observingSince = null;
   }
@@ -146,7 +170,7 @@ public final class Scheduler {
           if (observingSince == null) {
             observingSince = now.toInstant();
             LOG.info("scheduler observes the fleet from {}; agent leases are judged from {}", observingSince,
-                observingSince.plus(lease));
+                observingSince.plus(grace));
           }
           Set<UUID> touched = new HashSet<>();
           boolean[] retired = new boolean[1];
@@ -168,8 +192,8 @@ public final class Scheduler {
   }
 
   private Future<Void> releaseLostAgents(SqlConnection conn, OffsetDateTime now, Set<UUID> touched) {
-    if (now.toInstant().isBefore(observingSince.plus(lease))) {
-      return Future.succeededFuture(); // the grace: agents have not had a full lease period we could observe
+    if (now.toInstant().isBefore(observingSince.plus(grace))) {
+      return Future.succeededFuture(); // the grace: agents have not had a full lease period (and a retry) we could observe
     }
     return conn.preparedQuery("""
             SELECT count(*) FILTER (WHERE a.lease_expires_at <= $1 AND held) AS lost,

@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * <p>Liveness during an outage: a lease in the snapshot is judged at the time of the last refresh that succeeded
  * (a lease that lapses afterwards lapsed because nobody could record heartbeats, not because the agent died), and
  * what the gateway itself sees counts instead: a replica it could not reach goes to the back of the rotation for
- * {@link #SUSPECT_MILLIS} (still tried when nothing else is left).
+ * {@link #SUSPECT_MILLIS} (still tried when nothing else is left). A READY replica whose agent's lease lapsed is
+ * tried after all others, never dropped: only the scheduler's release (with its grace and full-disruption rules)
+ * takes it out of the table.
  */
 public final class RoutingTable {
   private static final Logger LOG = LoggerFactory.getLogger(RoutingTable.class);
@@ -77,6 +79,10 @@ public final class RoutingTable {
       return at == null || now.toEpochMilli() - at.toEpochMilli() <= staleAfterMillis ? now : at;
     }
 
+    void unreachable(UUID replicaId) {
+      suspects.put(replicaId, clock.millis() + SUSPECT_MILLIS);
+    }
+
     boolean suspect(UUID replicaId) {
       Long until = suspects.get(replicaId);
       if (until == null) {
@@ -95,21 +101,33 @@ public final class RoutingTable {
                       JsonArray inputs, JsonArray outputs, List<Endpoint> endpoints, AtomicInteger next,
                       Liveness liveness) {
     /**
-     * READY endpoints whose agent held its lease (judged at {@link Liveness#judgeAt}), starting at a rotating
-     * position (round robin), replicas the gateway could not reach lately last.
+     * The READY endpoints in the order to try them, starting at a rotating position (round robin): those whose agent
+     * held its lease (judged at {@link Liveness#judgeAt}), then those the gateway could not reach lately, then those
+     * whose agent's lease lapsed (reachable first). A lapsed lease alone does not take a replica out: the control
+     * plane still lists it READY, so the scheduler has not released it (its grace after an outage, a full
+     * disruption, an agent cut off from the agent API but not from the gateways, or the tick before it acts), and a
+     * lease only says the agent could not report, not that it cannot serve. What the gateway sees decides instead:
+     * an agent that is really gone refuses the call, which moves on to the next endpoint at once.
      */
     public List<Endpoint> live(Instant now) {
       Instant at = liveness.judgeAt(now);
       List<Endpoint> live = new ArrayList<>(endpoints.size());
       List<Endpoint> suspects = new ArrayList<>(0);
+      List<Endpoint> lapsed = new ArrayList<>(0);
+      List<Endpoint> lapsedSuspects = new ArrayList<>(0);
       int start = endpoints.isEmpty() ? 0 : Math.floorMod(next.getAndIncrement(), endpoints.size());
       for (int i = 0; i < endpoints.size(); i++) {
         Endpoint e = endpoints.get((start + i) % endpoints.size());
+        boolean suspect = liveness.suspect(e.replicaId());
         if (e.leaseExpiresAt().isAfter(at)) {
-          (liveness.suspect(e.replicaId()) ? suspects : live).add(e);
+          (suspect ? suspects : live).add(e);
+        } else {
+          (suspect ? lapsedSuspects : lapsed).add(e);
         }
       }
       live.addAll(suspects);
+      live.addAll(lapsed);
+      live.addAll(lapsedSuspects);
       return live;
     }
 
@@ -134,7 +152,7 @@ public final class RoutingTable {
 
   /** The gateway could not reach this replica (refused, reset, connect timeout): it goes last for a while. */
   public void unreachable(UUID replicaId) {
-    liveness.suspects.put(replicaId, clock.millis() + SUSPECT_MILLIS);
+    liveness.unreachable(replicaId);
   }
 
   public boolean loaded() {

@@ -64,7 +64,7 @@ class SchedulerOutageTest {
   }
 
   private Scheduler scheduler() {
-    return new Scheduler(pool, new AuditWriter(clock), clock, LEASE);
+    return new Scheduler(pool, new AuditWriter(clock), clock, LEASE, Duration.ofSeconds(2));
   }
 
   @Test
@@ -106,6 +106,39 @@ class SchedulerOutageTest {
     assertThat(heldBy(2)).isFalse();
     assertThat(leaseAudits()).isEqualTo(1);
     assertThat(scheduler.holdingBack()).isFalse();
+  }
+
+  @Test
+  @DisplayName("a lease shorter than an agent's longest pause between heartbeat retries (3 s vs 5 s): the agent whose "
+      + "retry comes last after the outage is not released (before: released 3 s after regaining the database)")
+  void shortLeaseGraceCoversRetryPause() throws Exception {
+    Duration lease = Duration.ofSeconds(3);
+    Duration interval = Duration.ofSeconds(1);
+    seed(2);
+    Scheduler scheduler = new Scheduler(pool, new AuditWriter(clock), clock, lease, interval);
+    heartbeat(lease, 0, 1);
+    assertThat(scheduler.tick().await()).isTrue();
+    link.cut(); // the database is unreachable for a minute; the agents' retries back off to one every 5 s
+    for (int i = 0; i < 3; i++) {
+      clock.advance(Duration.ofSeconds(20));
+      assertThat(tickFails(scheduler)).isTrue();
+    }
+    link.restore();
+    assertThat(scheduler.tick().await()).isTrue();
+    // agent 0's retry comes at once and it heartbeats every second from then on; agent 1's comes 5 s later
+    for (int second = 1; second <= 7; second++) {
+      clock.advance(Duration.ofSeconds(1));
+      heartbeat(lease, 0);
+      if (second >= 5) {
+        heartbeat(lease, 1);
+      }
+      scheduler.tick().await();
+      assertThat(heldBy(1)).as("agent 1 holds its replica " + second + " s after regaining the database").isTrue();
+    }
+    assertThat(scheduler.judgingLeases()).isTrue();
+    assertThat(heldBy(0)).isTrue();
+    assertThat(leaseAudits()).isZero();
+    assertThat(Scheduler.graceFor(Duration.ofSeconds(10), Duration.ofSeconds(2))).isEqualTo(Duration.ofSeconds(10));
   }
 
   @Test
@@ -196,10 +229,14 @@ class SchedulerOutageTest {
 
   /** What the agent API records for a heartbeat: the lease renewed from now. */
   private void heartbeat(int... which) {
+    heartbeat(LEASE, which);
+  }
+
+  private void heartbeat(Duration lease, int... which) {
     var at = clock.instant().atOffset(ZoneOffset.UTC);
     for (int i : which) {
       new AgentRepository().renewLease(pool, agents.get(i), "http://127.0.0.1:1",
-          new JsonObject().put("hostMemoryBytes", 1_000_000_000L), "CPU", at.plus(LEASE), at).await();
+          new JsonObject().put("hostMemoryBytes", 1_000_000_000L), "CPU", at.plus(lease), at).await();
     }
   }
 

@@ -100,6 +100,11 @@ public final class JavaProcess implements AutoCloseable {
     return Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> l.contains(text)).count();
   }
 
+  /** The name the process was started with (its log file's name). */
+  public String name() {
+    return name;
+  }
+
   public long pid() {
     return process.pid();
   }

@@ -24,6 +24,7 @@ public final class HeartbeatLoop {
   /**
    * Capped well below the lease (10 s by default): once the control plane answers again, every agent heartbeats
    * within the scheduler's grace of one lease period, so none is judged dead for the control plane's own outage.
+   * The control plane's scheduler relies on this cap ({@code Scheduler.AGENT_RETRY_CAP}) for leases shorter than it.
    */
   private static final Backoff RETRY = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(5));
 
