@@ -266,6 +266,10 @@ final class AgentBench {
           () -> inProcess("h. MiniLM seq128 in-process", agent, "minilm-h", tokens, Set.of("last_hidden_state")),
           () -> rawAtHost("h. MiniLM seq128 model host (JSON in, binary out), 4 connections", host, miniPort, miniReq,
               4));
+      // the floor: the same serving stack in this process (how agents served MiniLM before hosts) against in-process
+      alternate("h_minilm_agent_before_hosts_vs_in_process",
+          () -> inProcess("h. MiniLM seq128 in-process", agent, "minilm-h", tokens, Set.of("last_hidden_state")),
+          () -> raw("h. MiniLM seq128 in-process agent (before hosts), 4 connections", agent, miniReq, 4, 1));
       agent.unload("minilm-h");
       notes.add(String.format(Locale.ROOT, "h: one host process (its own JVM, -Xmx1g, 2 inference threads) holding "
           + "the tiny MLP, idle: %.0f MiB resident; the host's CPU per request is the whole process's (JIT and GC "
