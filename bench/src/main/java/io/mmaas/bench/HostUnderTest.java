@@ -18,7 +18,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -85,9 +84,5 @@ final class HostUnderTest implements AutoCloseable {
   public void close() throws Exception {
     onContext(supervisor::stop);
     vertx.close().await();
-  }
-
-  static List<String> describe() {
-    return List.of("model host: a real ModelHostMain process started by HostSupervisor, its own JVM and port");
   }
 }

@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Wires the agent, the node's supervisor: its own port (health, metrics; listening first, so the advertised URL
  * carries the real port) → execution-provider probe (in a short-lived host) → enrollment → artifact cache, host
- * supervisor, reconciler and heartbeat. ONNX Runtime never runs in this process: replicas run in model hosts. Enrollment runs in the background and retries while the
- * control plane is unreachable; {@link #enrolled()} fails only when enrollment cannot succeed.
+ * supervisor, reconciler and heartbeat. ONNX Runtime never runs in this process: replicas run in model hosts.
+ * Enrollment runs in the background and retries while the control plane is unreachable; {@link #enrolled()} fails
+ * only when enrollment cannot succeed.
  */
 public final class AgentVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(AgentVerticle.class);

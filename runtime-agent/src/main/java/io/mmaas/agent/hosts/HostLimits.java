@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,8 @@ public final class HostLimits {
   private final int maxTasks;
   private final Path memoryRoot;
   private final Path pidsRoot;
+  /** Each host's cgroup OOM-kill count when it was (re)started: a higher count since means its ceiling killed it. */
+  private final Map<String, Long> oomBaselines = new ConcurrentHashMap<>();
 
   private HostLimits(Mechanism mechanism, long memoryBytes, int maxTasks, Path memoryRoot, Path pidsRoot) {
     this.mechanism = mechanism;
@@ -130,8 +134,6 @@ public final class HostLimits {
   boolean oomKilled(String host) {
     return memoryRoot != null && memoryBytes > 0 && oomKills(host) > oomBaselines.getOrDefault(host, 0L);
   }
-
-  private final java.util.Map<String, Long> oomBaselines = new java.util.concurrent.ConcurrentHashMap<>();
 
   private void resetOomCount(String host) {
     oomBaselines.put(host, oomKills(host));

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Which replica each of a host's threads is running, kept in a small file the host maps into memory. Stores into a
  * shared file mapping land in the page cache, which outlives the process: when a host dies in native code (SIGFPE,
  * SIGSEGV, an OOM kill) the agent reads the file afterwards and attributes the crash to the replica (and phase) that
- * was running. The cost on a run is a thread-local lookup and three stores; nothing is flushed to disk.
+ * was running. The cost on a run is a thread-local lookup and a few stores (the request id's bytes among them);
+ * nothing is flushed to disk.
  *
  * <p>Layout: {@value #SLOTS} slots of {@value #SLOT_BYTES} bytes, one per thread that runs sessions: {@code int tag,
  * int phase, long sinceMillis, byte length, ASCII request id (at most 47 bytes)}; phase 0 is idle.
