@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stops the processes that deploy/local/up.sh started: the console, agent and control plane first, then the embedded
+# Stops the processes that deploy/local/up.sh started: the console, agent, gateway and control plane first, then the embedded
 # PostgreSQL when up.sh started one (the machine's PostgreSQL is left running; the state in .mmaas/, or
 # $MMAAS_STATE_DIR, is kept, the embedded server's data too).
 set -u

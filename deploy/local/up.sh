@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds and starts the whole MMaaS system on this machine: PostgreSQL (the machine's, or an embedded one), the
-# control plane, one runtime agent and the web console; then creates a demo tenant, an API key and a deployed demo
+# control plane as two processes of one jar (admin API + agent API + scheduler; and the gateway on its own, so
+# inference keeps working when the other one stops), one runtime agent and the web console; then creates a demo tenant, an API key and a deployed demo
 # model, and prints what to open and what to curl. Run it again at any time: it restarts the processes and reuses the
 # demo state.
 #
@@ -16,6 +17,7 @@
 #   MMAAS_LOCAL_DB=machine        the machine's only;  MMAAS_LOCAL_DB=embedded  the embedded one only
 #   MMAAS_EMBEDDED_PG_PORT        the embedded server's port (default 15432)
 #   MMAAS_STATE_DIR               where state, logs and pid files live (default .mmaas/ in the repository)
+#   MMAAS_LOCAL_GATEWAY_METRICS_PORT  the gateway process's internal listener (metrics, health; default 8083)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -29,6 +31,7 @@ cd "$ROOT"
 ADMIN_PORT=${MMAAS_ADMIN_PORT:-8080}
 GATEWAY_PORT=${MMAAS_GATEWAY_PORT:-8081}
 AGENT_API_PORT=${MMAAS_AGENT_API_PORT:-8082}
+GATEWAY_METRICS_PORT=${MMAAS_LOCAL_GATEWAY_METRICS_PORT:-8083}
 CONSOLE_PORT=${MMAAS_CONSOLE_PORT:-8090}
 AGENT_PORT=${MMAAS_AGENT_PORT:-9090}
 LOCAL_DB=${MMAAS_LOCAL_DB:-auto}
@@ -130,7 +133,7 @@ wait_http() { # url what seconds
   die "$2 did not become ready; see $LOGS"
 }
 
-say "starting control plane (admin API :$ADMIN_PORT, gateway :$GATEWAY_PORT, agent API :$AGENT_API_PORT)"
+say "starting control plane: admin API :$ADMIN_PORT, agent API :$AGENT_API_PORT, scheduler (one process); gateway :$GATEWAY_PORT (its own)"
 # The application logs in as mmaas_app itself (it may only read and append the audit log, and, unlike a role taken
 # with MMAAS_DATABASE_ROLE, cannot RESET ROLE back to the owner); migrations run as the owner. With your own
 # MMAAS_DATABASE_URL, the role is taken on that login instead.
@@ -141,10 +144,15 @@ if [ -z "${MMAAS_DATABASE_URL:-}" ]; then
 else
   DB_ENV=(MMAAS_DATABASE_URL="$PG_URL" MMAAS_DATABASE_ROLE=mmaas_app)
 fi
+# Both processes share the data dir (the audit key generated there on first start; uploads' temporary files).
 start control-plane control-plane/target/control-plane-app.jar "${DB_ENV[@]}" \
-  MMAAS_ADMIN_PORT="$ADMIN_PORT" MMAAS_GATEWAY_PORT="$GATEWAY_PORT" \
+  MMAAS_ROLES=admin,agent-api,scheduler MMAAS_ADMIN_PORT="$ADMIN_PORT" \
   MMAAS_AGENT_API_PORT="$AGENT_API_PORT" MMAAS_DATA_DIR="$STATE/control-plane"
 wait_http "$ADMIN/health/ready" "control plane" 90
+start gateway control-plane/target/control-plane-app.jar "${DB_ENV[@]}" \
+  MMAAS_ROLES=gateway MMAAS_MIGRATE=false MMAAS_GATEWAY_PORT="$GATEWAY_PORT" \
+  MMAAS_AGENT_API_PORT="$GATEWAY_METRICS_PORT" MMAAS_DATA_DIR="$STATE/control-plane"
+wait_http "http://127.0.0.1:$GATEWAY_METRICS_PORT/health/ready" "gateway" 60
 
 login() {
   curl -fsS "$ADMIN/api/v1/auth/login" -H 'Content-Type: application/json' \
@@ -198,7 +206,7 @@ for _ in $(seq 1 90); do
   [ "$code" = 200 ] && break
   sleep 1
 done
-[ "$code" = 200 ] || die "demo model not ready; see $LOGS/runtime-agent.log and $LOGS/control-plane.log"
+[ "$code" = 200 ] || die "demo model not ready; see $LOGS/runtime-agent.log, $LOGS/control-plane.log and $LOGS/gateway.log"
 wait_http "http://127.0.0.1:$CONSOLE_PORT/login" "web console" 30
 
 STOP=./deploy/local/down.sh
@@ -213,7 +221,8 @@ MMaaS is running.
   Web console     http://127.0.0.1:$CONSOLE_PORT        (sign in as admin / $MMAAS_ADMIN_PASSWORD)
   Admin API       $ADMIN/api/v1
   Gateway (OIP)   $GATEWAY/v2
-  Metrics         http://127.0.0.1:$AGENT_API_PORT/metrics (gateway), http://127.0.0.1:$AGENT_PORT/metrics (agent)
+  Metrics         http://127.0.0.1:$GATEWAY_METRICS_PORT/metrics (gateway), http://127.0.0.1:$AGENT_PORT/metrics (agent),
+                  http://127.0.0.1:$AGENT_API_PORT/metrics (scheduler, agent API)
   PostgreSQL      $(printf '%s' "$PG_URL" | sed 's|//\([^:@/]*\):[^@]*@|//\1:***@|')
   Logs            $LOGS
   Stop            ./deploy/local/down.sh

@@ -41,12 +41,13 @@ class LocalStartSystemTest {
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   @DisplayName("up.sh starts an embedded PostgreSQL of its own, the demo model answers, down.sh stops every process")
   void upAndDown(@TempDir Path state) throws Exception {
-    List<Integer> ports = freePorts(6);
+    List<Integer> ports = freePorts(7);
     Map<String, String> env = Map.of(
         "MMAAS_STATE_DIR", state.toString(), "MMAAS_LOCAL_DB", "embedded",
         "MMAAS_ADMIN_PORT", ports.get(0).toString(), "MMAAS_GATEWAY_PORT", ports.get(1).toString(),
         "MMAAS_AGENT_API_PORT", ports.get(2).toString(), "MMAAS_CONSOLE_PORT", ports.get(3).toString(),
-        "MMAAS_AGENT_PORT", ports.get(4).toString(), "MMAAS_EMBEDDED_PG_PORT", ports.get(5).toString());
+        "MMAAS_AGENT_PORT", ports.get(4).toString(), "MMAAS_EMBEDDED_PG_PORT", ports.get(5).toString(),
+        "MMAAS_LOCAL_GATEWAY_METRICS_PORT", ports.get(6).toString());
     int gatewayPort = ports.get(1);
     int pgPort = ports.get(5);
     try {
@@ -80,7 +81,8 @@ class LocalStartSystemTest {
       }
     } finally {
       String down = script("down", env, 90, "deploy/local/down.sh");
-      assertThat(down).contains("stopped control-plane").contains("stopped embedded-pg");
+      // the gateway is a process of its own (the data plane outlives the admin side)
+      assertThat(down).contains("stopped control-plane").contains("stopped gateway").contains("stopped embedded-pg");
     }
     for (int port : ports) {
       assertThat(listening(port)).as("something still listens on " + port + " after down.sh").isFalse();

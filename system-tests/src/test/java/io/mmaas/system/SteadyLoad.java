@@ -1,8 +1,6 @@
 package io.mmaas.system;
 
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +20,16 @@ final class SteadyLoad implements AutoCloseable {
   private final JsonObject body;
   private final long pauseMillis;
   private final boolean retryOnce;
+  private final List<String> gateways;
+  /**
+   * The JDK's client rather than the fixture's Vert.x one: its request timeout bounds everything, connection
+   * acquisition included (a Vert.x client request waiting for a pooled connection to a gateway that was killed was
+   * seen to wait past its timeouts).
+   */
+  private final java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+      .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(java.time.Duration.ofSeconds(3)).build();
+  private final String encoded;
+  private final AtomicInteger next = new AtomicInteger();
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean running = true;
 
@@ -38,6 +46,17 @@ final class SteadyLoad implements AutoCloseable {
 
   SteadyLoad(SystemFixture sys, String key, String model, JsonObject body, int threads, long pauseMillis,
              boolean retryOnce) {
+    this(sys, List.of(sys.gatewayUrl), key, model, body, threads, pauseMillis, retryOnce);
+  }
+
+  /**
+   * Against several gateways, as a client behind a round-robin balancer: each request goes to the next gateway, and
+   * its retry to the one after that.
+   */
+  SteadyLoad(SystemFixture sys, List<String> gateways, String key, String model, JsonObject body, int threads,
+             long pauseMillis, boolean retryOnce) {
+    this.gateways = List.copyOf(gateways);
+    this.encoded = body.encode();
     this.sys = sys;
     this.key = key;
     this.model = model;
@@ -55,10 +74,11 @@ final class SteadyLoad implements AutoCloseable {
   private void run() {
     while (running) {
       requests.incrementAndGet();
-      boolean done = attempt();
+      int first = Math.floorMod(next.getAndIncrement(), gateways.size());
+      boolean done = attempt(gateways.get(first));
       if (!done) {
         firstAttemptFailed.incrementAndGet();
-        done = retryOnce && attempt();
+        done = retryOnce && attempt(gateways.get((first + 1) % gateways.size()));
       }
       (done ? ok : failed).incrementAndGet();
       if (pauseMillis > 0) {
@@ -71,18 +91,26 @@ final class SteadyLoad implements AutoCloseable {
     }
   }
 
-  private boolean attempt() {
+  private boolean attempt(String gateway) {
     String outcome;
     try {
-      HttpResponse<Buffer> r = sys.http.postAbs(sys.gatewayUrl + "/v2/models/" + model + "/infer").timeout(15_000)
-          .bearerTokenAuthentication(key).sendJsonObject(body).await();
+      java.net.http.HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create(gateway + "/v2/models/" + model + "/infer"))
+          .timeout(java.time.Duration.ofSeconds(15)).header("Authorization", "Bearer " + key)
+          .header("Content-Type", "application/json")
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(encoded)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() == 200) {
         return true;
       }
-      String text = r.bodyAsString();
+      String text = r.body();
       outcome = r.statusCode() + " " + (text == null ? "" : text.length() > 120 ? text.substring(0, 120) : text);
-    } catch (RuntimeException e) {
-      outcome = e.toString();
+    } catch (java.io.IOException | RuntimeException e) {
+      outcome = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + " from "
+          + gateway;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      outcome = "interrupted";
     }
     failures.merge(outcome, 1, Integer::sum);
     lastFailureNanos.set(System.nanoTime());

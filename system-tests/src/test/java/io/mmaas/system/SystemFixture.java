@@ -32,31 +32,37 @@ final class SystemFixture implements AutoCloseable {
   private static final Path PROCESS_LOGS = JavaProcess.repoRoot().resolve("system-tests/target/process-logs");
   static final String ADMIN_PASSWORD = "system-test-admin-password";
 
+  /** What the control plane logs once every listener of its roles is up; "-" for a listener it does not run. */
+  static final String READY = "control plane ready: admin API (\\S+) · gateway (\\S+) · internal "
+      + "\\(agent API, metrics\\) (\\S+) · roles (\\S+)";
+
   final TestDatabase db;
-  final JavaProcess controlPlane;
+  JavaProcess controlPlane;
   final List<JavaProcess> agents = new ArrayList<>();
+  /** Gateway-only processes the test started, in order (their URLs in {@link #gatewayUrls}). */
+  final List<JavaProcess> gateways = new ArrayList<>();
+  final List<String> gatewayUrls = new ArrayList<>();
   final Vertx vertx;
   final WebClient http;
   /** The control plane's secret that agents' serving keys derive from (a test may call an agent directly). */
   static final String SERVING_SECRET = "system-test-agent-secret-0123456789abcdef";
 
   final String adminUrl;
-  final String gatewayUrl;
+  /** The control plane's own gateway, or (when it runs none) the first gateway process once one is started. */
+  String gatewayUrl;
   final String agentApiUrl;
   final String admin;
   private final Path data;
+  private final Map<String, String> env;
 
-  private SystemFixture(TestDatabase db, JavaProcess controlPlane, Path data, String ports) {
+  private SystemFixture(TestDatabase db, JavaProcess controlPlane, Path data, Map<String, String> env, Matcher ready) {
     this.db = db;
     this.controlPlane = controlPlane;
     this.data = data;
-    Matcher m = Pattern.compile("http://127.0.0.1:(\\d+)").matcher(ports);
-    m.find();
-    adminUrl = "http://127.0.0.1:" + m.group(1);
-    m.find();
-    gatewayUrl = "http://127.0.0.1:" + m.group(1);
-    m.find();
-    agentApiUrl = "http://127.0.0.1:" + m.group(1);
+    this.env = Map.copyOf(env);
+    adminUrl = ready.group(1);
+    gatewayUrl = "-".equals(ready.group(2)) ? null : ready.group(2);
+    agentApiUrl = ready.group(3);
     vertx = Vertx.vertx();
     http = WebClient.create(vertx, new WebClientOptions(), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
     admin = http.postAbs(adminUrl + "/api/v1/auth/login")
@@ -88,8 +94,57 @@ final class SystemFixture implements AutoCloseable {
     env.putAll(overrides);
     JavaProcess cp = JavaProcess.start(name + "-control-plane", "control-plane", "512m", PROCESS_LOGS,
         env);
-    String ports = cp.awaitLog("control plane ready: (admin API .*)", Duration.ofSeconds(60));
-    return new SystemFixture(db, cp, data, ports);
+    return new SystemFixture(db, cp, data, env, ready(cp));
+  }
+
+  private static Matcher ready(JavaProcess process) throws Exception {
+    Matcher m = Pattern.compile(READY).matcher(process.awaitLog("(control plane ready: .*)", Duration.ofSeconds(60)));
+    if (!m.find()) {
+      throw new AssertionError("unexpected ready line from " + process.name());
+    }
+    return m;
+  }
+
+  /**
+   * Starts the control plane again after it died (or was killed), with the same settings: give the test fixed
+   * ports ({@link #freePort()}) when agents or gateways must find it at the same address.
+   */
+  JavaProcess restartControlPlane(String name) throws Exception {
+    controlPlane.close();
+    controlPlane = JavaProcess.start(name, "control-plane", "512m", PROCESS_LOGS, env);
+    ready(controlPlane);
+    return controlPlane;
+  }
+
+  /**
+   * Starts a process of the same jar that runs only the gateway role (same database, same data dir, so the same
+   * audit key), and returns its gateway URL; the first one becomes {@link #gatewayUrl} when the control plane runs no
+   * gateway of its own.
+   */
+  String startGateway(String name, Map<String, String> overrides) throws Exception {
+    Map<String, String> gw = new HashMap<>(env);
+    gw.remove("MMAAS_JWT_SECRET"); // a gateway needs none: its absence is part of the test
+    gw.remove("MMAAS_ADMIN_PASSWORD");
+    gw.put("MMAAS_ROLES", "gateway");
+    gw.put("MMAAS_MIGRATE", "false");
+    gw.put("MMAAS_GATEWAY_PORT", "0");
+    gw.put("MMAAS_AGENT_API_PORT", "0");
+    gw.putAll(overrides);
+    JavaProcess process = JavaProcess.start(name, "control-plane", "384m", PROCESS_LOGS, gw);
+    String url = ready(process).group(2);
+    gateways.add(process);
+    gatewayUrls.add(url);
+    if (gatewayUrl == null) {
+      gatewayUrl = url;
+    }
+    return url;
+  }
+
+  /** A TCP port nothing listens on now (for a process that must come back at the same address). */
+  static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   /** Enrolls and starts one more runtime agent process. */
@@ -151,6 +206,9 @@ final class SystemFixture implements AutoCloseable {
     while (!condition.get()) {
       if (Instant.now().isAfter(deadline)) {
         StringBuilder logs = new StringBuilder("\n--- control plane ---\n").append(controlPlane.tail());
+        for (JavaProcess g : gateways) {
+          logs.append("\n--- ").append(g.name()).append(" ---\n").append(g.tail());
+        }
         for (JavaProcess a : agents) {
           logs.append("\n--- agent ---\n").append(a.tail());
         }
@@ -164,6 +222,9 @@ final class SystemFixture implements AutoCloseable {
   public void close() throws Exception {
     for (JavaProcess a : agents) {
       a.close();
+    }
+    for (JavaProcess g : gateways) {
+      g.close();
     }
     controlPlane.close();
     vertx.close().await();

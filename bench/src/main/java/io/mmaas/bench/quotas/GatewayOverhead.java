@@ -37,6 +37,11 @@ final class GatewayOverhead {
     Target direct = m.direct("direct to agent");
     Proxy gateway = new Proxy("gateway", m.viaGateway("through gateway", p.controlPlanes.get(0)),
         p.controlPlanes.get(0).process().pid());
+    // the same gateway code in a process that runs only the gateway role (MMAAS_ROLES=gateway, issue #16 item 3)
+    io.mmaas.bench.system.ControlPlaneProcess gatewayOnly = p.startControlPlane("gateway-only",
+        java.util.Map.of("MMAAS_ROLES", "gateway", "MMAAS_MIGRATE", "false"));
+    Proxy gatewayProcess = new Proxy("gateway process", m.viaGateway("through a gateway process", gatewayOnly),
+        gatewayOnly.process().pid());
     JsonArray runs = new JsonArray();
     JsonObject summary = new JsonObject();
     // The floor: a relay that only forwards, on the same Vert.x HTTP server and client, in its own process; it runs
@@ -50,6 +55,7 @@ final class GatewayOverhead {
         ClosedLoop.run(p.vertx, direct, 16, 3);
         ClosedLoop.run(p.vertx, gateway.target(), 16, 3);
         ClosedLoop.run(p.vertx, relay.target(), 16, 3);
+        ClosedLoop.run(p.vertx, gatewayProcess.target(), 16, 3);
       }
       report.md("\n## d. Gateway overhead\n\n")
           .line("MLP 16→32→4, JSON, batch 1 (and, last two rows, MiniLM int8 at 128 tokens); closed loop, %.0f s per "
@@ -60,11 +66,16 @@ final class GatewayOverhead {
           .md("| concurrency | path | calls/s | p50 µs | p99 µs | agent CPU µs/req | proxy CPU µs/req | load "
               + "generator CPU µs/req |\n|---|---|---|---|---|---|---|---|\n");
       for (int concurrency : new int[] {1, 16}) {
-        JsonObject byPath = compare(p, report, direct, List.of(gateway, relay), concurrency,
+        JsonObject byPath = compare(p, report, direct, List.of(gateway, gatewayProcess, relay), concurrency,
             Integer.toString(concurrency), seconds, runs);
         summary.put("c" + concurrency, byPath.getJsonObject(gateway.name()));
+        summary.put("c" + concurrency + "_gateway_process", byPath.getJsonObject(gatewayProcess.name()));
         summary.put("c" + concurrency + "_relay", byPath.getJsonObject(relay.name()));
       }
+    } finally {
+      // later cases count gateways for the shared rates: this one leaves
+      gatewayOnly.process().close();
+      p.controlPlanes.remove(gatewayOnly);
     }
     // The same comparison with a model that computes something: MiniLM int8, one sequence of 128 tokens, JSON in and
     // binary out (a 196 KB answer through the proxy), so the gateway's cost is set against real inference work.
@@ -89,6 +100,11 @@ final class GatewayOverhead {
     report.line("%nAdded by the gateway at concurrency 1: p50 %+.0f µs (target ≤ 250), p99 %+.0f µs (target ≤ 1000); "
             + "by the bare relay: p50 %+.0f µs, p99 %+.0f µs.", c1.getDouble("addedP50Micros"),
         c1.getDouble("addedP99Micros"), r1.getDouble("addedP50Micros"), r1.getDouble("addedP99Micros"));
+    JsonObject own1 = summary.getJsonObject("c1_gateway_process");
+    JsonObject own16 = summary.getJsonObject("c16_gateway_process");
+    report.line("A gateway in a process of its own (`MMAAS_ROLES=gateway`): p50 %+.0f µs, p99 %+.0f µs at "
+            + "concurrency 1; %.1f %% of direct throughput at 16.", own1.getDouble("addedP50Micros"),
+        own1.getDouble("addedP99Micros"), own16.getDouble("gatewayThroughputPercentOfDirect"));
     report.line("Throughput at concurrency 16: the gateway keeps %.1f %% of direct (target ≥ 70 %%); the bare relay "
             + "keeps %.1f %%.", c16.getDouble("gatewayThroughputPercentOfDirect"),
         r16.getDouble("gatewayThroughputPercentOfDirect"));

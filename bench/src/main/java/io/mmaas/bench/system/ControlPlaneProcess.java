@@ -6,17 +6,21 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** One packaged control-plane process and the three URLs it logged when ready. */
+/** One packaged control-plane process and the three URLs it logged when ready (null for a listener its roles lack). */
 public record ControlPlaneProcess(JavaProcess process, String adminUrl, String gatewayUrl, String agentApiUrl) {
 
   static ControlPlaneProcess start(String name, Map<String, String> env) throws Exception {
     JavaProcess p = JavaProcess.start(name, "control-plane", "768m", Platform.PROCESS_LOGS, env);
     String ports = p.awaitLog("control plane ready: (admin API .*)", Duration.ofSeconds(90));
-    Matcher m = Pattern.compile("http://[0-9.]+:(\\d+)").matcher(ports);
+    Matcher m = Pattern.compile("admin API (\\S+) · gateway (\\S+) · internal \\(agent API, metrics\\) (\\S+)")
+        .matcher(ports);
+    if (!m.find()) {
+      throw new IllegalStateException("unexpected ready line: " + ports);
+    }
     String[] urls = new String[3];
     for (int i = 0; i < 3; i++) {
-      m.find();
-      urls[i] = "http://127.0.0.1:" + m.group(1);
+      String url = m.group(i + 1);
+      urls[i] = "-".equals(url) ? null : "http://127.0.0.1:" + url.substring(url.lastIndexOf(':') + 1);
     }
     return new ControlPlaneProcess(p, urls[0], urls[1], urls[2]);
   }

@@ -18,13 +18,14 @@ import io.mmaas.controlplane.registry.RegistryHandler;
 import io.mmaas.controlplane.tenants.TenantHandler;
 import io.mmaas.controlplane.usage.UsageHandler;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
 
 /**
- * The admin and agent APIs' route tables: every path, its body limit and its handler, in one place to read. The
+ * The admin API's and the internal listener's route tables: every path, its body limit and its handler, in one place to read. The
  * admin API's order matters: request id, paused body, sign-in (no token), then the token check, then per-tenant
  * resolution (the one place tenant isolation is decided), then the routes.
  */
@@ -143,13 +144,33 @@ final class ApiRouters {
   }
 
   /**
-   * The agent API, and the gateway's Prometheus metrics at {@code GET /metrics}: this listener faces the cluster's
-   * internal network (agents, and the operators' scraper), never applications or browsers.
+   * The internal listener every process has, facing the cluster's internal network (agents, the operators' scraper
+   * and probes), never applications or browsers: Prometheus metrics at {@code GET /metrics}, {@code /health/live},
+   * {@code /health/ready}, and the agent API when this process runs that role ({@code api} not null). Ready needs the
+   * database, except in a process that only runs gateways: those serve from last-known state while it is away.
    */
-  static Router agent(Vertx vertx, Config config, DenialAuditor denials, AgentApiHandler api, GatewayMetrics metrics) {
+  static Router internal(Vertx vertx, Config config, Pool pool, DenialAuditor denials, GatewayMetrics metrics,
+                         AgentApiHandler api) {
     Router r = Router.router(vertx);
     r.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+    JsonArray roles = new JsonArray();
+    config.roles().forEach(role -> roles.add(role.label()));
+    boolean needsDatabase = !config.roles().equals(java.util.Set.of(Role.GATEWAY));
+    r.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP").put("roles", roles)));
+    r.get("/health/ready").handler(ctx -> pool.query("SELECT 1").execute()
+        .map("UP").otherwise("DOWN")
+        .onSuccess(database -> {
+          boolean ready = !needsDatabase || "UP".equals(database);
+          ctx.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", "application/json")
+              .end(new JsonObject().put("status", ready ? "UP" : "DOWN").put("roles", roles)
+                  .put("database", database).encode());
+        }));
+    if (api == null) {
+      r.route().last().handler(ctx -> ctx.fail(new NotFoundException("no such route: " + ctx.request().path())));
+      r.route().failureHandler(new ApiFailureHandler(denials));
+      return r;
+    }
     BodyHandler json = BodyHandler.create(false).setBodyLimit(config.maxJsonBytes());
     r.route().handler(new RequestIds());
     r.route().handler(new ClientAddresses(config.trustedProxies()));

@@ -9,7 +9,8 @@ import java.util.function.Function;
 
 /**
  * The control plane's configuration, read once from {@code MMAAS_*} environment variables into an immutable record.
- * Defaults suit a single-machine start; the two signing secrets have no default, so start-up fails without them.
+ * Defaults suit a single-machine start; the two signing secrets have no default, so start-up fails without them
+ * (each only where a {@link Role} of the process uses it).
  */
 public record Config(
     String databaseUrl,
@@ -43,7 +44,9 @@ public record Config(
     long blobGcIntervalMs,
     DbLimits db,
     long agentUnapprovedMemoryBytes,
-    int denialPoolSize) {
+    int denialPoolSize,
+    java.util.Set<Role> roles,
+    boolean migrate) {
 
   /**
    * Bounds on the database link, so a database that is down or a link that is frozen costs each request a bounded
@@ -63,6 +66,7 @@ public record Config(
   /** Reads the configuration from a map of variables (the environment, or a test's map). */
   public static Config from(Map<String, String> env) {
     Reader r = new Reader(env);
+    java.util.Set<Role> roles = Role.parse(env.get("MMAAS_ROLES"));
     String databaseUrl = r.string("MMAAS_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/mmaas");
     String databaseRole = r.string("MMAAS_DATABASE_ROLE", null);
     Config config = new Config(
@@ -72,9 +76,11 @@ public record Config(
         r.integer("MMAAS_ADMIN_PORT", 8080, 0, 65535),
         r.integer("MMAAS_GATEWAY_PORT", 8081, 0, 65535),
         r.integer("MMAAS_AGENT_API_PORT", 8082, 0, 65535),
-        r.jwtKeys(),
+        // each secret only where a role uses it: a gateway needs no JWT key, a migration job no secret at all
+        roles.contains(Role.ADMIN) ? r.jwtKeys() : java.util.List.of(),
         r.integer("MMAAS_JWT_TTL_SECONDS", 3600, 60, 86_400),
-        r.secret("MMAAS_AGENT_SERVING_SECRET"),
+        roles.contains(Role.GATEWAY) || roles.contains(Role.AGENT_API) ? r.secret("MMAAS_AGENT_SERVING_SECRET")
+            : new byte[0],
         r.string("MMAAS_ADMIN_USERNAME", "admin"),
         env.get("MMAAS_ADMIN_PASSWORD"),
         Path.of(r.string("MMAAS_DATA_DIR", "data/control-plane")).toAbsolutePath(),
@@ -103,7 +109,9 @@ public record Config(
             r.number("MMAAS_DB_QUERY_TIMEOUT_MS", 30_000, 100, 3_600_000),
             r.number("MMAAS_ADMIN_REQUEST_TIMEOUT_MS", 10_000, 100, 3_600_000)),
         r.number("MMAAS_AGENT_UNAPPROVED_MEMORY_BYTES", 8L << 30, 0, Long.MAX_VALUE),
-        r.integer("MMAAS_DENIAL_POOL_SIZE", 2, 1, 50));
+        r.integer("MMAAS_DENIAL_POOL_SIZE", 2, 1, 50),
+        roles,
+        r.bool("MMAAS_MIGRATE", true));
     if (config.adminPassword != null && config.adminPassword.length() < 12) {
       throw new IllegalArgumentException("MMAAS_ADMIN_PASSWORD must have at least 12 characters");
     }
@@ -145,6 +153,7 @@ public record Config(
   /** What is logged at start: every setting, secrets masked. */
   public Map<String, Object> describe() {
     Map<String, Object> m = new LinkedHashMap<>();
+    m.put("roles", Role.describe(roles));
     m.put("databaseUrl", databaseUrlMasked());
     m.put("dbPoolSize", dbPoolSize);
     m.put("host", host);
@@ -177,6 +186,7 @@ public record Config(
     m.put("db", db);
     m.put("agentUnapprovedMemoryBytes", agentUnapprovedMemoryBytes);
     m.put("denialPoolSize", denialPoolSize);
+    m.put("migrate", migrate);
     return m;
   }
 
@@ -189,6 +199,18 @@ public record Config(
     String string(String name, String def) {
       String v = env.get(name);
       return v == null || v.isBlank() ? def : v.trim();
+    }
+
+    boolean bool(String name, boolean def) {
+      String v = string(name, null);
+      if (v == null) {
+        return def;
+      }
+      return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+        case "true", "yes", "1" -> true;
+        case "false", "no", "0" -> false;
+        default -> throw new IllegalArgumentException(name + " must be true or false, got '" + v + "'");
+      };
     }
 
     int integer(String name, int def, int min, int max) {

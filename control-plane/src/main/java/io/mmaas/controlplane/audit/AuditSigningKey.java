@@ -54,11 +54,21 @@ public final class AuditSigningKey {
       }
       AuditSigningKey key = generate();
       Files.createDirectories(dataDir);
-      Files.writeString(file, key.pkcs8Base64() + "\n", StandardCharsets.US_ASCII);
+      // written whole under a temporary name, then linked into place: processes of one machine sharing the data dir
+      // (roles started side by side) never read half a key, and the first to link wins
+      Path tmp = Files.createTempFile(dataDir, FILE_NAME, ".tmp");
       try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException ignored) {
-        // not a POSIX file system
+        try {
+          Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException ignored) {
+          // not a POSIX file system
+        }
+        Files.writeString(tmp, key.pkcs8Base64() + "\n", StandardCharsets.US_ASCII);
+        Files.createLink(file, tmp);
+      } catch (java.nio.file.FileAlreadyExistsException raced) {
+        return load(null, dataDir);
+      } finally {
+        Files.deleteIfExists(tmp);
       }
       LOG.warn("MMAAS_AUDIT_SIGNING_KEY is not set: generated an audit signing key for local use only, kept in {}. "
               + "Public key (give it to your auditors): {} (key id {})", file, key.publicKey().base64(),
