@@ -128,6 +128,9 @@ public final class ControlPlaneVerticle extends VerticleBase {
         shared.deploymentRepo(), config.maxModelBytes(), clock);
     AgentService agents = new AgentService(pool, new AgentRepository(), new AgentSecrets(config.agentServingSecret()),
         shared.policy(), audit, denials, clock, config.agentLeaseSeconds(), config.heartbeatIntervalSeconds());
+    // everything is built before the first database call: building needs no database, and a slow start (class
+    // loading on a busy machine) then never holds the event loop while a connection attempt waits on it
+    AdminApi adminApi = has(Role.ADMIN) ? adminApi(shared, registry, agents) : null;
     GatewayAssembly gateway = has(Role.GATEWAY) ? new GatewayAssembly(vertx, config, pool, denials, metrics, clock) : null;
     Scheduler scheduler = has(Role.SCHEDULER) ? scheduler(metrics, audit) : null;
     this.gateway = gateway;
@@ -136,7 +139,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
         ? Database.migrate(vertx, config).onSuccess(n -> LOG.info("database migrated ({} migration(s) applied now)", n))
         : Future.succeededFuture();
     if (has(Role.ADMIN)) {
-      started = started.compose(v -> startAdmin(shared, registry, agents)).onSuccess(s -> adminPort = s.actualPort());
+      started = started.compose(v -> startAdmin(adminApi, registry)).onSuccess(s -> adminPort = s.actualPort());
     }
     if (gateway != null) {
       started = started.compose(v -> gateway.start()).onSuccess(s -> gatewayPort = s.actualPort());
@@ -171,8 +174,11 @@ public final class ControlPlaneVerticle extends VerticleBase {
                         ResourceLimits limits) {
   }
 
-  /** The admin role: the first admin, leftover uploads swept, the admin API listening. */
-  private Future<HttpServer> startAdmin(Shared s, RegistryService registry, AgentService agents) {
+  /** The admin role's API: its services, handlers and router, and the auth service that bootstraps the first admin. */
+  private record AdminApi(AuthService auth, Router router) {
+  }
+
+  private AdminApi adminApi(Shared s, RegistryService registry, AgentService agents) {
     AccessPolicy policy = s.policy();
     AuditWriter audit = s.audit();
     TenantRepository tenantRepo = new TenantRepository();
@@ -198,7 +204,12 @@ public final class ControlPlaneVerticle extends VerticleBase {
         new DeploymentHandler(deployments), new AgentAdminHandler(agents),
         new AuditHandler(auditService, s.auditKey().publicKey())));
     adminRouter = admin;
-    return auth.bootstrapAdmin(config.adminUsername(), config.adminPassword())
+    return new AdminApi(auth, admin);
+  }
+
+  /** The admin role: the first admin, leftover uploads swept, the admin API listening. */
+  private Future<HttpServer> startAdmin(AdminApi api, RegistryService registry) {
+    return api.auth().bootstrapAdmin(config.adminUsername(), config.adminPassword())
         .onSuccess(generated -> {
           generatedAdminPassword = generated;
           if (generated != null) {
@@ -207,7 +218,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
           }
         })
         .compose(v -> sweepUploads(registry))
-        .compose(v -> listen(admin, config.adminPort()))
+        .compose(v -> listen(api.router(), config.adminPort()))
         .onSuccess(server -> vertx.setPeriodic(UPLOAD_SWEEP_MS, id -> sweepUploads(registry)));
   }
 
