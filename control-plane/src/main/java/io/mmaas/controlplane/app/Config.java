@@ -46,7 +46,8 @@ public record Config(
     long agentUnapprovedMemoryBytes,
     int denialPoolSize,
     java.util.Set<Role> roles,
-    boolean migrate) {
+    boolean migrate,
+    int leaderLeaseSeconds) {
 
   /**
    * Bounds on the database link, so a database that is down or a link that is frozen costs each request a bounded
@@ -111,7 +112,8 @@ public record Config(
         r.number("MMAAS_AGENT_UNAPPROVED_MEMORY_BYTES", 8L << 30, 0, Long.MAX_VALUE),
         r.integer("MMAAS_DENIAL_POOL_SIZE", 2, 1, 50),
         roles,
-        r.bool("MMAAS_MIGRATE", true));
+        r.bool("MMAAS_MIGRATE", true),
+        r.integer("MMAAS_LEADER_LEASE_SECONDS", 4, 2, 600));
     if (config.adminPassword != null && config.adminPassword.length() < 12) {
       throw new IllegalArgumentException("MMAAS_ADMIN_PASSWORD must have at least 12 characters");
     }
@@ -187,6 +189,7 @@ public record Config(
     m.put("agentUnapprovedMemoryBytes", agentUnapprovedMemoryBytes);
     m.put("denialPoolSize", denialPoolSize);
     m.put("migrate", migrate);
+    m.put("leaderLeaseSeconds", leaderLeaseSeconds);
     return m;
   }
 

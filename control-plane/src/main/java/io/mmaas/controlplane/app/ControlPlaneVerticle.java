@@ -29,6 +29,7 @@ import io.mmaas.controlplane.deployments.DeploymentService;
 import io.mmaas.controlplane.deployments.Scheduler;
 import io.mmaas.controlplane.gateway.GatewayMetrics;
 import io.mmaas.controlplane.keys.ApiKeyHandler;
+import io.mmaas.controlplane.leader.LeaderLease;
 import io.mmaas.controlplane.keys.ApiKeyRepository;
 import io.mmaas.controlplane.keys.ApiKeyService;
 import io.mmaas.controlplane.quotas.QuotaHandler;
@@ -72,6 +73,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
   private Pool denialPool;
   private DenialAuditor denials;
   private GatewayAssembly gateway;
+  private LeaderLease leader;
   private Router adminRouter;
   private volatile int adminPort;
   private volatile int gatewayPort;
@@ -98,6 +100,11 @@ public final class ControlPlaneVerticle extends VerticleBase {
 
   public int agentApiPort() {
     return agentApiPort;
+  }
+
+  /** This process's claim on the scheduler's lease, or null without the scheduler role (tests share it). */
+  public LeaderLease leader() {
+    return leader;
   }
 
   /** The admin password generated on first start, or null. */
@@ -132,6 +139,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
     // loading on a busy machine) then never holds the event loop while a connection attempt waits on it
     AdminApi adminApi = has(Role.ADMIN) ? adminApi(shared, registry, agents) : null;
     GatewayAssembly gateway = has(Role.GATEWAY) ? new GatewayAssembly(vertx, config, pool, denials, metrics, clock) : null;
+    leader = has(Role.SCHEDULER) ? leader(metrics) : null;
     Scheduler scheduler = has(Role.SCHEDULER) ? scheduler(metrics, audit) : null;
     this.gateway = gateway;
 
@@ -148,12 +156,10 @@ public final class ControlPlaneVerticle extends VerticleBase {
         has(Role.AGENT_API) ? new AgentApiHandler(agents, registry.blobs()) : null);
     return started
         .compose(v -> listen(internal, config.agentApiPort()))
-        .onSuccess(s -> {
-          agentApiPort = s.actualPort();
+        .onSuccess(s -> agentApiPort = s.actualPort())
+        .compose(s -> scheduler == null ? Future.succeededFuture() : startScheduler(scheduler, shared, registry))
+        .onSuccess(v -> {
           vertx.setPeriodic(Math.max(1_000, config.denialWindowMs() / 2), id -> denials.flush());
-          if (scheduler != null) {
-            startScheduler(scheduler, shared, registry);
-          }
           LOG.info("control plane ready: admin API {} · gateway {} · internal (agent API, metrics) {} · roles {}",
               url(adminPort), url(gatewayPort), url(agentApiPort), Role.describe(config.roles()));
         });
@@ -222,8 +228,23 @@ public final class ControlPlaneVerticle extends VerticleBase {
         .onSuccess(server -> vertx.setPeriodic(UPLOAD_SWEEP_MS, id -> sweepUploads(registry)));
   }
 
+  /** The scheduler's lease: who runs the leader-only work, with its fencing epoch. */
+  private LeaderLease leader(GatewayMetrics metrics) {
+    LeaderLease lease = new LeaderLease(vertx, pool, LeaderLease.SCHEDULER, LeaderLease.holderId(),
+        java.time.Duration.ofSeconds(config.leaderLeaseSeconds()));
+    metrics
+        .gauge("mmaas_leader", "1 while this process holds the scheduler's leader lease (placement, agent leases, "
+            + "audit checkpoints, blob collection).", () -> lease.isLeader() ? 1 : 0)
+        .gauge("mmaas_leader_epoch", "The epoch (fencing token) of this process's current or last leader term; 0 if "
+            + "it never led.", lease::epoch)
+        .counter("mmaas_leader_elections_total", "Times this process became leader.", lease::elections)
+        .counter("mmaas_leader_fenced_writes_total", "Leader-only writes refused because a newer leader exists or "
+            + "this process's lease lapsed (rolled back).", lease::fencedWrites);
+    return lease;
+  }
+
   private Scheduler scheduler(GatewayMetrics metrics, AuditWriter audit) {
-    Scheduler scheduler = new Scheduler(pool, audit, clock,
+    Scheduler scheduler = new Scheduler(pool, leader, audit, clock,
         java.time.Duration.ofSeconds(config.agentLeaseSeconds()),
         java.time.Duration.ofSeconds(config.heartbeatIntervalSeconds()), config.agentUnapprovedMemoryBytes());
     metrics
@@ -235,17 +256,22 @@ public final class ControlPlaneVerticle extends VerticleBase {
     return scheduler;
   }
 
-  /** The scheduler role's periodic jobs: placement and leases, blob collection, audit checkpoints. */
-  private void startScheduler(Scheduler scheduler, Shared s, RegistryService registry) {
+  /**
+   * The scheduler role's periodic jobs: placement and leases, blob collection, audit checkpoints. All run in every
+   * scheduler process and act only in the one holding the lease; a new leader places at once.
+   */
+  private Future<Boolean> startScheduler(Scheduler scheduler, Shared s, RegistryService registry) {
     io.mmaas.controlplane.registry.BlobCollector blobCollector = new io.mmaas.controlplane.registry.BlobCollector(
-        vertx, pool, s.registryRepo(), registry.blobs(), s.audit(), clock);
-    CheckpointJob checkpoints = new CheckpointJob(pool, new CheckpointRepository(), s.auditKey(), clock);
+        vertx, pool, leader, s.registryRepo(), registry.blobs(), s.audit(), clock);
+    CheckpointJob checkpoints = new CheckpointJob(pool, leader, new CheckpointRepository(), s.auditKey(), clock);
+    leader.onElected(() -> scheduler.tick().onFailure(e -> LOG.warn("scheduler tick failed: {}", e.getMessage())));
     vertx.setPeriodic(config.schedulerIntervalMs(), id -> scheduler.tick()
         .onFailure(e -> LOG.warn("scheduler tick failed: {}", e.getMessage())));
     vertx.setPeriodic(config.blobGcIntervalMs(), id -> blobCollector.collect()
         .onFailure(e -> LOG.warn("blob collection failed: {}", e.getMessage())));
     vertx.setPeriodic(config.auditCheckpointIntervalMs(), id -> checkpoints.tick()
         .onFailure(e -> LOG.warn("audit checkpoint failed: {}", e.getMessage())));
+    return leader.start();
   }
 
   @Override
@@ -253,7 +279,8 @@ public final class ControlPlaneVerticle extends VerticleBase {
     if (denialPool != null) {
       denialPool.close();
     }
-    Future<Void> left = gateway == null || pool == null ? Future.succeededFuture() : gateway.stop();
+    Future<Void> left = leader == null || pool == null ? Future.succeededFuture() : leader.stop();
+    left = gateway == null || pool == null ? left : left.compose(v -> gateway.stop());
     return pool == null ? left : left.compose(v -> pool.close());
   }
 

@@ -1,5 +1,7 @@
 package io.mmaas.controlplane.audit;
 
+import io.mmaas.controlplane.leader.FencedException;
+import io.mmaas.controlplane.leader.LeaderLease;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -10,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Signs the chain head every interval, when it moved since the last checkpoint. One replica at a time takes the
- * tick (a transaction-scoped advisory lock, as the placement scheduler does); the others skip it. Each checkpoint is
+ * Signs the chain head every interval, when it moved since the last checkpoint. Only the holder of the scheduler's
+ * {@link LeaderLease} takes checkpoints, each in a fenced transaction (a leader paused past its lease cannot add one
+ * once a newer leader exists); a transaction-scoped advisory lock keeps overlapping ticks apart. Each checkpoint is
  * also logged, so a copy leaves the database with the log stream.
  */
 public final class CheckpointJob {
@@ -19,20 +22,26 @@ public final class CheckpointJob {
   static final long LOCK = 0x6d6d616173_10L;
 
   private final Pool pool;
+  private final LeaderLease leader;
   private final CheckpointRepository checkpoints;
   private final AuditSigningKey key;
   private final Clock clock;
 
-  public CheckpointJob(Pool pool, CheckpointRepository checkpoints, AuditSigningKey key, Clock clock) {
+  public CheckpointJob(Pool pool, LeaderLease leader, CheckpointRepository checkpoints, AuditSigningKey key,
+                       Clock clock) {
     this.pool = pool;
+    this.leader = leader;
     this.checkpoints = checkpoints;
     this.key = key;
     this.clock = clock;
   }
 
-  /** Takes one checkpoint if this replica holds the lock and the head moved; yields it, or null. */
+  /** Takes one checkpoint if this process leads, holds the lock and the head moved; yields it, or null. */
   public Future<AuditCheckpoint> tick() {
-    return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_try_advisory_xact_lock($1) AS locked")
+    if (!leader.isLeader()) {
+      return Future.succeededFuture(null);
+    }
+    return leader.fenced(pool, conn -> conn.preparedQuery("SELECT pg_try_advisory_xact_lock($1) AS locked")
         .execute(Tuple.of(LOCK))
         .compose(rs -> {
           if (!rs.iterator().next().getBoolean("locked")) {
@@ -48,6 +57,7 @@ public final class CheckpointJob {
             return checkpoints.insert(conn, c).map(c);
           }));
         }))
+        .recover(e -> e instanceof FencedException ? Future.succeededFuture(null) : Future.failedFuture(e))
         .onSuccess(c -> {
           if (c != null) {
             LOG.info("audit checkpoint {}", c.toJson().encode());

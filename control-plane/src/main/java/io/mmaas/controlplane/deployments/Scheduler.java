@@ -1,5 +1,7 @@
 package io.mmaas.controlplane.deployments;
 
+import io.mmaas.controlplane.leader.FencedException;
+import io.mmaas.controlplane.leader.LeaderLease;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -27,13 +29,15 @@ import org.slf4j.LoggerFactory;
  * observed state (replicas, agent leases), then acts: frees replicas of agents whose lease expired, removes targets
  * that no longer get traffic once the others are fully READY, adds or removes replicas to match each target, and
  * places pending replicas with {@link Placement}. It is level-triggered and idempotent: a missed or repeated tick is
- * harmless. One control-plane replica runs a tick at a time (a transaction-scoped advisory lock); agents whose
- * desired state changed get a higher generation. Time comes from the injected clock.
+ * harmless. Only the process that holds the scheduler's {@link LeaderLease} ticks, and each tick is one fenced
+ * transaction (it first checks the lease's epoch, so a leader that was paused past its lease cannot write once a newer
+ * one exists; {@link FencedException}); a transaction-scoped advisory lock keeps the process's own ticks from
+ * overlapping. Agents whose desired state changed get a higher generation. Time comes from the injected clock.
  *
  * <p>No punishment for the control plane's own outage: a lapsed lease means "no heartbeat recorded", which is also
  * what a database outage, or a scheduler that was not running, looks like. So leases are judged only once this
- * scheduler has held the database (and the lock) without a break for a grace period: after start, after a failed
- * tick, or after another replica held the lock, every agent first gets a full lease period of heartbeats the
+ * scheduler has held the database (and the lease) without a break for a grace period: after start, after a failed
+ * tick, or after it (re)gained the lease, every agent first gets a full lease period of heartbeats the
  * scheduler can actually observe, and at least its longest pause between heartbeat attempts ({@link #graceFor}). And when most agents look dead at once (more than {@link #DISRUPTION_SHARE} of the
  * agents that hold replicas or a live lease, and at least two, or all of them), the scheduler assumes the problem is
  * its own (the Kubernetes node controller's "full disruption" rule) and releases nothing until fewer look dead; each
@@ -49,6 +53,9 @@ public final class Scheduler {
   static final double DISRUPTION_SHARE = 0.55;
 
   private final Pool pool;
+  private final LeaderLease leader;
+  /** The epoch the current observation began under; a new term starts the grace again. */
+  private volatile long observedEpoch;
   private final Clock clock;
   private final io.mmaas.controlplane.audit.AuditWriter audit;
   /** The grace after regaining the database before leases are judged ({@link #graceFor}). */
@@ -77,24 +84,27 @@ public final class Scheduler {
   }
 
   /**
+   * @param leader the scheduler's lease: only its holder ticks, and every tick is fenced by its epoch
    * @param lease the agents' lease period
    * @param heartbeatInterval how often agents heartbeat; with the lease it sets the grace ({@link #graceFor})
    */
-  public Scheduler(Pool pool, io.mmaas.controlplane.audit.AuditWriter audit, Clock clock, java.time.Duration lease,
-                   java.time.Duration heartbeatInterval) {
-    this(pool, audit, clock, lease, heartbeatInterval, Long.MAX_VALUE);
+  public Scheduler(Pool pool, LeaderLease leader, io.mmaas.controlplane.audit.AuditWriter audit, Clock clock,
+                   java.time.Duration lease, java.time.Duration heartbeatInterval) {
+    this(pool, leader, audit, clock, lease, heartbeatInterval, Long.MAX_VALUE);
   }
 
   /**
+   * @param leader the scheduler's lease: only its holder ticks, and every tick is fenced by its epoch
    * @param lease the agents' lease period
    * @param heartbeatInterval how often agents heartbeat; with the lease it sets the grace ({@link #graceFor})
    * @param unapprovedMemoryBytes what an agent no platform admin has approved is believed to have, at most, of host
    *     and of GPU memory, whatever it reports (an agent's capabilities are its own claim). An approved agent is
    *     believed up to what it reported when it was approved.
    */
-  public Scheduler(Pool pool, io.mmaas.controlplane.audit.AuditWriter audit, Clock clock, java.time.Duration lease,
-                   java.time.Duration heartbeatInterval, long unapprovedMemoryBytes) {
+  public Scheduler(Pool pool, LeaderLease leader, io.mmaas.controlplane.audit.AuditWriter audit, Clock clock,
+                   java.time.Duration lease, java.time.Duration heartbeatInterval, long unapprovedMemoryBytes) {
     this.pool = pool;
+    this.leader = leader;
     this.audit = audit;
     this.clock = clock;
     this.grace = graceFor(lease, heartbeatInterval);
@@ -157,20 +167,31 @@ public final class Scheduler {
     return total;
   }
 
-  /** Runs one reconcile pass; yields false when another replica holds the lock. */
+  /**
+   * Runs one reconcile pass as leader; yields false, writing nothing, when this process does not lead (or a newer
+   * leader fenced it off) or when another of its own ticks still runs.
+   */
   public Future<Boolean> tick() {
+    if (!leader.isLeader()) {
+      lostSight("this process does not hold the scheduler's lease");
+      return Future.succeededFuture(false);
+    }
+    long epoch = leader.epoch();
+    if (epoch != observedEpoch) {
+      lostSight("leadership changed");
+      observedEpoch = epoch;
+    }
     OffsetDateTime now = clock.instant().truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
-    return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_try_advisory_xact_lock($1) AS locked")
+    return leader.fenced(pool, conn -> conn.preparedQuery("SELECT pg_try_advisory_xact_lock($1) AS locked")
         .execute(Tuple.of(LOCK))
         .compose(rs -> {
           if (!rs.iterator().next().getBoolean("locked")) {
-            lostSight("another control-plane replica schedules");
-            return Future.succeededFuture(false);
+            return Future.succeededFuture(false); // an earlier tick of this process still runs
           }
           if (observingSince == null) {
             observingSince = now.toInstant();
-            LOG.info("scheduler observes the fleet from {}; agent leases are judged from {}", observingSince,
-                observingSince.plus(grace));
+            LOG.info("scheduler (leader epoch {}) observes the fleet from {}; agent leases are judged from {}", epoch,
+                observingSince, observingSince.plus(grace));
           }
           Set<UUID> touched = new HashSet<>();
           boolean[] retired = new boolean[1];
@@ -188,7 +209,10 @@ public final class Scheduler {
                       io.mmaas.controlplane.gateway.ChangeListener.ROUTES))
               .map(true);
         }))
-        .onFailure(e -> lostSight("tick failed: " + e.getMessage()));
+        .recover(e -> {
+          lostSight(e instanceof FencedException ? "fenced off by a newer leader" : "tick failed: " + e.getMessage());
+          return e instanceof FencedException ? Future.succeededFuture(false) : Future.failedFuture(e);
+        });
   }
 
   private Future<Void> releaseLostAgents(SqlConnection conn, OffsetDateTime now, Set<UUID> touched) {
@@ -235,7 +259,7 @@ public final class Scheduler {
         + "releasing no replicas until fewer do", lost, agents);
     return audit.append(conn, io.mmaas.controlplane.auth.Caller.system("scheduler"),
         io.mmaas.controlplane.audit.AuditRecord.success("scheduler.full_disruption", null, "agent", null,
-            new JsonObject().put("lostAgents", lost).put("agents", agents)
+            new JsonObject().put("lostAgents", lost).put("agents", agents).put("leaderEpoch", leader.epoch())
                 .put("rule", "more than " + Math.round(DISRUPTION_SHARE * 100) + " % and at least 2, or all")))
         .mapEmpty();
   }
@@ -265,7 +289,8 @@ public final class Scheduler {
                 e.getValue().size());
             events = events.compose(x -> audit.append(conn, io.mmaas.controlplane.auth.Caller.system("scheduler"),
                 io.mmaas.controlplane.audit.AuditRecord.success("agent.lease_expired", null, "agent", agent,
-                    new JsonObject().put("agent", names.get(agent)).put("releasedReplicas", e.getValue()))));
+                    new JsonObject().put("agent", names.get(agent)).put("releasedReplicas", e.getValue())
+                        .put("leaderEpoch", leader.epoch()))));
           }
           return events.mapEmpty();
         });
@@ -377,7 +402,7 @@ public final class Scheduler {
                       .put("agent", agents.get(t.getUUID(1)).name())));
                   return audit.append(conn, io.mmaas.controlplane.auth.Caller.system("scheduler"),
                       io.mmaas.controlplane.audit.AuditRecord.success("replica.place", null, "replica", null,
-                          new JsonObject().put("placements", decisions)));
+                          new JsonObject().put("placements", decisions).put("leaderEpoch", leader.epoch())));
                 });
             return f.compose(v -> waiting.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(
                     "UPDATE replicas SET reason = $2, updated_at = $3 WHERE id = $1 AND reason IS DISTINCT FROM $2")

@@ -42,7 +42,7 @@ public final class GatewayMetrics {
   private final LongAdder cancelled = new LongAdder();
   private final List<Gauge> gauges = new CopyOnWriteArrayList<>();
 
-  private record Gauge(String name, String help, LongSupplier value) {}
+  private record Gauge(String name, String help, LongSupplier value, String type) {}
 
   /** One answered gateway request (any route, any outcome); {@code inference} adds it to the latency histogram. */
   public void answered(int status, boolean inference, long nanos) {
@@ -82,7 +82,13 @@ public final class GatewayMetrics {
 
   /** A value read at each scrape, e.g. requests in flight; registered once at start. */
   public GatewayMetrics gauge(String name, String help, LongSupplier value) {
-    gauges.add(new Gauge(name, help, value));
+    gauges.add(new Gauge(name, help, value, "gauge"));
+    return this;
+  }
+
+  /** A count kept elsewhere that only grows (e.g. fenced leader writes), read at each scrape; name it {@code _total}. */
+  public GatewayMetrics counter(String name, String help, LongSupplier value) {
+    gauges.add(new Gauge(name, help, value, "counter"));
     return this;
   }
 
@@ -117,7 +123,7 @@ public final class GatewayMetrics {
         "Usage flushes that failed (the counts are kept for the next one).");
     out.append("mmaas_usage_flush_failures_total ").append(usageFlushFailures.sum()).append('\n');
     for (Gauge gauge : gauges) {
-      header(out, gauge.name(), "gauge", gauge.help());
+      header(out, gauge.name(), gauge.type(), gauge.help());
       out.append(gauge.name()).append(' ').append(gauge.value().getAsLong()).append('\n');
     }
     return out.toString();

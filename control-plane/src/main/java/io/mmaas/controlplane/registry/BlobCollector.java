@@ -3,6 +3,8 @@ package io.mmaas.controlplane.registry;
 import io.mmaas.controlplane.audit.AuditRecord;
 import io.mmaas.controlplane.audit.AuditWriter;
 import io.mmaas.controlplane.auth.Caller;
+import io.mmaas.controlplane.leader.FencedException;
+import io.mmaas.controlplane.leader.LeaderLease;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -25,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@link #ORPHAN_GRACE}. Each candidate is re-checked and removed in a transaction that holds the blob's lock, the
  * same lock an upload holds from recording the blob until it commits, so content an upload is storing is never
  * taken. Agents are only ever given READY versions' content; one still reading a removed file finishes its download.
- * Every removal is audited.
+ * Every removal is audited. Only the holder of the scheduler's {@link LeaderLease} collects, and each removal's
+ * transaction is fenced by its epoch.
  */
 public final class BlobCollector {
   private static final Logger LOG = LoggerFactory.getLogger(BlobCollector.class);
@@ -35,15 +38,17 @@ public final class BlobCollector {
 
   private final Vertx vertx;
   private final Pool pool;
+  private final LeaderLease leader;
   private final RegistryRepository repo;
   private final BlobStore blobs;
   private final AuditWriter audit;
   private final Clock clock;
 
-  public BlobCollector(Vertx vertx, Pool pool, RegistryRepository repo, BlobStore blobs, AuditWriter audit,
-                       Clock clock) {
+  public BlobCollector(Vertx vertx, Pool pool, LeaderLease leader, RegistryRepository repo, BlobStore blobs,
+                       AuditWriter audit, Clock clock) {
     this.vertx = vertx;
     this.pool = pool;
+    this.leader = leader;
     this.repo = repo;
     this.blobs = blobs;
     this.audit = audit;
@@ -52,6 +57,9 @@ public final class BlobCollector {
 
   /** One pass; yields how many blobs were removed. */
   public Future<Integer> collect() {
+    if (!leader.isLeader()) {
+      return Future.succeededFuture(0);
+    }
     return repo.unreferencedBlobs(pool, BATCH).compose(rows -> vertx.executeBlocking(
             () -> blobs.storedBefore(clock.instant().minus(ORPHAN_GRACE)), false)
         .compose(files -> files.isEmpty() ? Future.succeededFuture(Set.<String>of())
@@ -78,6 +86,9 @@ public final class BlobCollector {
     }
     return remove(candidates.get(index))
         .recover(e -> {
+          if (e instanceof FencedException) {
+            return Future.failedFuture(e); // no longer the leader: the pass ends here
+          }
           LOG.warn("could not remove blob {}: {}", candidates.get(index), e.getMessage());
           return Future.succeededFuture(false);
         })
@@ -85,7 +96,7 @@ public final class BlobCollector {
   }
 
   private Future<Boolean> remove(String sha256) {
-    return pool.withTransaction(conn -> repo.lockBlob(conn, sha256)
+    return leader.fenced(pool, conn -> repo.lockBlob(conn, sha256)
         .compose(v -> repo.blobReferenced(conn, sha256))
         .compose(referenced -> referenced ? Future.succeededFuture(false)
             : vertx.executeBlocking(() -> blobs.delete(sha256), false).compose(deleted -> repo.forgetBlob(conn,

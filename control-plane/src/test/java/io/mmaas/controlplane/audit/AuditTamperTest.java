@@ -35,7 +35,7 @@ class AuditTamperTest {
     cp = ControlPlaneFixture.start(Map.of("MMAAS_AUDIT_CHECKPOINT_INTERVAL_MS", "86400000"));
     admin = cp.adminToken();
     pool = AuditTesting.pool(cp);
-    checkpoints = new CheckpointJob(pool, new CheckpointRepository(),
+    checkpoints = new CheckpointJob(pool, cp.verticle.leader(), new CheckpointRepository(),
         AuditSigningKey.load(null, cp.dataDir), Clock.systemUTC());
     tenants("t", 6);
   }
@@ -169,8 +169,8 @@ class AuditTamperTest {
       assertThat(checkpoints.tick().await()).as("another replica holds the lock").isNull();
       c.rollback();
     }
-    CheckpointJob rogue = new CheckpointJob(pool, new CheckpointRepository(), AuditSigningKey.generate(),
-        Clock.systemUTC());
+    CheckpointJob rogue = new CheckpointJob(pool, cp.verticle.leader(), new CheckpointRepository(),
+        AuditSigningKey.generate(), Clock.systemUTC());
     assertThat(rogue.tick().await()).isNotNull();
     JsonObject online = cp.get(admin, "/api/v1/audit-events/verify");
     assertThat(online.getBoolean("valid")).isFalse();

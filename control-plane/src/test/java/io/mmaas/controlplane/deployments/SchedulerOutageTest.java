@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mmaas.controlplane.agents.AgentRepository;
 import io.mmaas.controlplane.audit.AuditWriter;
+import io.mmaas.controlplane.leader.LeaderLease;
 import io.mmaas.controlplane.testing.DatabaseLink;
 import io.mmaas.controlplane.testing.MutableClock;
 import io.mmaas.controlplane.testing.TestDatabase;
@@ -40,6 +41,8 @@ class SchedulerOutageTest {
   private Vertx vertx;
   private DatabaseLink link;
   private Pool pool;
+  /** The scheduler's leader lease, held by this test for longer than it runs (its renewals are not started). */
+  private LeaderLease leader;
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-10T10:00:00Z"));
   private final List<UUID> agents = new ArrayList<>();
   private final List<UUID> replicas = new ArrayList<>();
@@ -53,6 +56,8 @@ class SchedulerOutageTest {
     pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2))
         .with(new io.vertx.core.net.NetClientOptions().setConnectTimeout(1_000)).connectingTo(connect).using(vertx)
         .build();
+    leader = new LeaderLease(vertx, pool, LeaderLease.SCHEDULER, "scheduler-outage-test", Duration.ofMinutes(5));
+    assertThat(leader.round().await()).isTrue();
   }
 
   @AfterEach
@@ -64,7 +69,7 @@ class SchedulerOutageTest {
   }
 
   private Scheduler scheduler() {
-    return new Scheduler(pool, new AuditWriter(clock), clock, LEASE, Duration.ofSeconds(2));
+    return new Scheduler(pool, leader, new AuditWriter(clock), clock, LEASE, Duration.ofSeconds(2));
   }
 
   @Test
@@ -115,7 +120,7 @@ class SchedulerOutageTest {
     Duration lease = Duration.ofSeconds(3);
     Duration interval = Duration.ofSeconds(1);
     seed(2);
-    Scheduler scheduler = new Scheduler(pool, new AuditWriter(clock), clock, lease, interval);
+    Scheduler scheduler = new Scheduler(pool, leader, new AuditWriter(clock), clock, lease, interval);
     heartbeat(lease, 0, 1);
     assertThat(scheduler.tick().await()).isTrue();
     link.cut(); // the database is unreachable for a minute; the agents' retries back off to one every 5 s
