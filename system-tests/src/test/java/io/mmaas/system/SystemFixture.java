@@ -42,6 +42,8 @@ final class SystemFixture implements AutoCloseable {
   /** Gateway-only processes the test started, in order (their URLs in {@link #gatewayUrls}). */
   final List<JavaProcess> gateways = new ArrayList<>();
   final List<String> gatewayUrls = new ArrayList<>();
+  /** Scheduler-only processes the test started, in order. */
+  final List<Scheduler> schedulers = new ArrayList<>();
   final Vertx vertx;
   final WebClient http;
   /** The control plane's secret that agents' serving keys derive from (a test may call an agent directly). */
@@ -140,6 +142,29 @@ final class SystemFixture implements AutoCloseable {
     return url;
   }
 
+  /** A scheduler-only process: the process and its internal listener (metrics, health). */
+  record Scheduler(JavaProcess process, String internalUrl) {
+  }
+
+  /**
+   * Starts a process of the same jar that runs only the scheduler role (same database and data dir, so the same audit
+   * signing key): the leader lease decides which of the scheduler processes places, judges leases, takes checkpoints.
+   */
+  Scheduler startScheduler(String name, Map<String, String> overrides) throws Exception {
+    Map<String, String> env = new HashMap<>(this.env);
+    env.remove("MMAAS_JWT_SECRET");
+    env.remove("MMAAS_ADMIN_PASSWORD");
+    env.remove("MMAAS_AGENT_SERVING_SECRET");
+    env.put("MMAAS_ROLES", "scheduler");
+    env.put("MMAAS_MIGRATE", "false");
+    env.put("MMAAS_AGENT_API_PORT", "0");
+    env.putAll(overrides);
+    JavaProcess process = JavaProcess.start(name, "control-plane", "256m", PROCESS_LOGS, env);
+    Scheduler scheduler = new Scheduler(process, ready(process).group(3));
+    schedulers.add(scheduler);
+    return scheduler;
+  }
+
   /** A TCP port nothing listens on now (for a process that must come back at the same address). */
   static int freePort() throws java.io.IOException {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
@@ -225,6 +250,12 @@ final class SystemFixture implements AutoCloseable {
     }
     for (JavaProcess g : gateways) {
       g.close();
+    }
+    for (Scheduler s : schedulers) {
+      if (s.process().alive()) {
+        s.process().resume(); // a test that failed while it was stopped
+      }
+      s.process().close();
     }
     controlPlane.close();
     vertx.close().await();

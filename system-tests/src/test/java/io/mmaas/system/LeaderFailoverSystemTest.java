@@ -1,0 +1,251 @@
+package io.mmaas.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mmaas.controlplane.testing.JavaProcess;
+import io.mmaas.onnx.OnnxModels;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue #18 item 1 with real processes: one control process (admin, agent API, gateway), one agent with its model
+ * host, and scheduler-only processes of the same jar competing for the leader lease (4 s, the default), scheduler tick
+ * 250 ms, audit checkpoints every 500 ms so that two checkpointers would show. (1) The leader is killed -9 and a
+ * replica is asked for at once: the other scheduler takes the lease and places it. (2) The new leader is stopped
+ * (SIGSTOP) for longer than its lease while more replicas are asked for, then resumed (SIGCONT): the third scheduler
+ * has taken over and placed them; the resumed one writes nothing (no replica placed twice, no checkpoint by two
+ * processes, leader epochs in the audit log never go back). Figures are printed as {@code [figure]} lines and written
+ * to {@code system-tests/target/reports/leader-failover.md}.
+ */
+@DisplayName("System: two scheduler processes, the leader killed -9 or paused past its lease, fenced by the lease's epoch")
+class LeaderFailoverSystemTest {
+  static final int LEADER_LEASE_SECONDS = 4;
+  static final String TENANT = "/api/v1/tenants/leader";
+  static final List<String> REPORT = new ArrayList<>();
+
+  static SystemFixture sys;
+  static String deployment;
+
+  @BeforeAll
+  static void start() throws Exception {
+    sys = SystemFixture.start("leader", Map.of(
+        "MMAAS_ROLES", "admin,agent-api,gateway",
+        "MMAAS_LEADER_LEASE_SECONDS", Integer.toString(LEADER_LEASE_SECONDS),
+        "MMAAS_AUDIT_CHECKPOINT_INTERVAL_MS", "500"));
+    sys.startScheduler("leader-scheduler-1", Map.of());
+    sys.startScheduler("leader-scheduler-2", Map.of());
+    sys.post("/api/v1/tenants", new JsonObject().put("name", "leader"));
+    sys.post(TENANT + "/models", new JsonObject().put("name", "chain"));
+    sys.upload("leader", "chain", OnnxModels.chain(64, 2, 7));
+    sys.startAgent("leader-agent");
+    deployment = sys.post(TENANT + "/deployments", new JsonObject().put("model", "chain").put("replicas", 1))
+        .getString("id");
+    sys.await("the first replica placed", () -> placed() == 1, Duration.ofSeconds(60));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (!REPORT.isEmpty()) {
+      Path reports = JavaProcess.repoRoot().resolve("system-tests/target/reports");
+      Files.createDirectories(reports);
+      Files.writeString(reports.resolve("leader-failover.md"), "# Leader failover (" + Instant.now() + ", lease "
+          + LEADER_LEASE_SECONDS + " s)\n\n" + String.join("\n", REPORT) + "\n");
+    }
+    if (sys != null) {
+      sys.close();
+    }
+  }
+
+  static void figure(String line) {
+    System.out.println("[figure] " + line);
+    REPORT.add("[figure] " + line);
+  }
+
+  static long ms(long fromNanos) {
+    return (System.nanoTime() - fromNanos) / 1_000_000;
+  }
+
+  static long query(String sql) {
+    try (Connection c = sys.db.connect(); PreparedStatement s = c.prepareStatement(sql)) {
+      if (sql.contains("?")) {
+        s.setObject(1, java.util.UUID.fromString(deployment));
+      }
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Replicas of the deployment that a scheduler placed on an agent. */
+  static long placed() {
+    return query("SELECT count(*) FROM replicas WHERE deployment_id = ? AND agent_id IS NOT NULL");
+  }
+
+  /** The database's clock, ms since the epoch (leases are judged by it). */
+  static long dbNowMs() {
+    return query("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint");
+  }
+
+  /** When the scheduler's lease expires (or expired), by the database's clock, ms since the epoch. */
+  static long leaseExpiresMs() {
+    return query("SELECT (extract(epoch FROM expires_at) * 1000)::bigint FROM leader_lease WHERE name = 'scheduler'");
+  }
+
+  static long leaseAcquiredMs() {
+    return query("SELECT (extract(epoch FROM acquired_at) * 1000)::bigint FROM leader_lease WHERE name = 'scheduler'");
+  }
+
+  static void scaleTo(int replicas) {
+    assertThat(sys.call(HttpMethod.PATCH, TENANT + "/deployments/" + deployment,
+        new JsonObject().put("replicas", replicas)).statusCode()).isEqualTo(200);
+  }
+
+  static boolean leads(SystemFixture.Scheduler s) {
+    try {
+      return sys.metric(s.internalUrl(), "mmaas_leader", null) == 1;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  static double metric(SystemFixture.Scheduler s, String series) {
+    return sys.metric(s.internalUrl(), series, null);
+  }
+
+  /** The one scheduler that leads now, waiting for one to. */
+  static SystemFixture.Scheduler leader(List<SystemFixture.Scheduler> among) throws Exception {
+    sys.await("a scheduler leads", () -> among.stream().filter(LeaderFailoverSystemTest::leads).count() == 1,
+        Duration.ofSeconds(30));
+    return among.stream().filter(LeaderFailoverSystemTest::leads).findFirst().orElseThrow();
+  }
+
+  static long logLines(String text) throws Exception {
+    long n = 0;
+    for (SystemFixture.Scheduler s : sys.schedulers) {
+      n += s.process().countLines(text);
+    }
+    return n;
+  }
+
+  @Test
+  @DisplayName("the leader killed -9: the other scheduler takes the lease and places a replica; the new leader paused "
+      + "past its lease and resumed: a third has taken over, and the stale one writes nothing")
+  void failover() throws Exception {
+    // (1) kill -9
+    List<SystemFixture.Scheduler> alive = new ArrayList<>(sys.schedulers);
+    SystemFixture.Scheduler first = leader(alive);
+    alive.remove(first);
+    SystemFixture.Scheduler second = alive.get(0);
+    assertThat(leads(second)).isFalse();
+    long firstEpoch = (long) metric(first, "mmaas_leader_epoch");
+    long killed = System.nanoTime();
+    first.process().kill();
+    long killedDb = dbNowMs();
+    long expiresAfterKill = leaseExpiresMs() - killedDb;
+    scaleTo(2);
+    sys.await("the other scheduler places the new replica", () -> placed() == 2, Duration.ofSeconds(20));
+    long placedMs = ms(killed);
+    assertThat(leads(second)).isTrue();
+    long secondEpoch = (long) metric(second, "mmaas_leader_epoch");
+    figure("kill -9 of the leader (lease " + LEADER_LEASE_SECONDS + " s, renewed every 500 ms): its lease expired "
+        + expiresAfterKill + " ms after the kill, the other scheduler took it " + (leaseAcquiredMs() - killedDb)
+        + " ms after the kill (database clock) and placed the replica asked for at the kill after " + placedMs
+        + " ms (epoch " + firstEpoch + " -> " + secondEpoch + ")");
+    assertThat(secondEpoch).isGreaterThan(firstEpoch);
+    assertThat(placedMs).as("placed within about one lease (figure above)").isLessThan(12_000);
+
+    // (2) SIGSTOP past the lease, SIGCONT
+    SystemFixture.Scheduler third = sys.startScheduler("leader-scheduler-3", Map.of());
+    assertThat(leads(third)).isFalse();
+    long checkpointsBefore = second.process().countLines("audit checkpoint {");
+    long paused = System.nanoTime();
+    second.process().suspend();
+    long pausedDb = dbNowMs();
+    long expiresAfterPause = leaseExpiresMs() - pausedDb;
+    scaleTo(3);
+    sys.await("the third scheduler places the replica asked for during the pause", () -> placed() == 3,
+        Duration.ofSeconds(20));
+    long takeoverMs = ms(paused);
+    assertThat(leads(third)).isTrue();
+    long thirdEpoch = (long) metric(third, "mmaas_leader_epoch");
+    long takenAfterPause = leaseAcquiredMs() - pausedDb;
+    long pauseMs = (LEADER_LEASE_SECONDS + 3) * 1000L;
+    while (ms(paused) < pauseMs) {
+      Thread.sleep(50);
+    }
+    long checkpointsWhilePaused = second.process().countLines("audit checkpoint {");
+    second.process().resume();
+    long resumed = System.nanoTime();
+    sys.await("the resumed scheduler knows it does not lead", () -> !leads(second), Duration.ofSeconds(10));
+    long knewMs = ms(resumed);
+    scaleTo(4); // more work right after the resume: placed once, by the leader
+    sys.await("the fourth replica placed", () -> placed() == 4, Duration.ofSeconds(20));
+    Thread.sleep(2_000); // let the resumed process run its overdue ticks, renewals and checkpoints
+
+    Map<String, Integer> placements = new HashMap<>();
+    List<Long> epochs = new ArrayList<>();
+    try (Connection c = sys.db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+        "SELECT details FROM audit_events WHERE action = 'replica.place' ORDER BY seq")) {
+      while (rs.next()) {
+        JsonObject details = new JsonObject(rs.getString(1));
+        epochs.add(details.getLong("leaderEpoch"));
+        for (Object p : details.getJsonArray("placements", new JsonArray())) {
+          placements.merge(((JsonObject) p).getString("replica"), 1, Integer::sum);
+        }
+      }
+    }
+    long doublePlacements = placements.values().stream().filter(n -> n > 1).count();
+    boolean epochsOrdered = true;
+    for (int i = 1; i < epochs.size(); i++) {
+      epochsOrdered &= epochs.get(i) >= epochs.get(i - 1);
+    }
+    long checkpointRows = query("SELECT count(*) FROM audit_checkpoints");
+    long checkpointLogs = logLines("audit checkpoint {");
+    long staleCheckpoints = second.process().countLines("audit checkpoint {") - checkpointsWhilePaused;
+    long duplicateKeys = logLines("duplicate key");
+    long staleFenced = (long) metric(second, "mmaas_leader_fenced_writes_total");
+    long staleLost = second.process().countLines("lost leadership");
+    figure("SIGSTOP of the leader for " + pauseMs + " ms (lease " + LEADER_LEASE_SECONDS + " s): its lease expired "
+        + expiresAfterPause + " ms after the pause, the third scheduler took it after " + takenAfterPause + " ms and "
+        + "placed the replica asked for at the pause after " + takeoverMs + " ms (epoch " + secondEpoch + " -> "
+        + thirdEpoch + "); after SIGCONT the stale process reported mmaas_leader 0 within " + knewMs + " ms, logged "
+        + "'lost leadership' " + staleLost + " time(s), had " + staleFenced + " write(s) refused by the fence "
+        + "(mmaas_leader_fenced_writes_total), took " + staleCheckpoints + " checkpoint(s) after the resume");
+    figure("placements: " + placements.size() + " replicas placed, " + doublePlacements + " placed twice; "
+        + epochs.size() + " replica.place events, leader epochs " + (epochsOrdered ? "never go back" : "GO BACK")
+        + " " + epochs.stream().distinct().toList() + "; audit checkpoints: " + checkpointRows + " rows, "
+        + checkpointLogs + " logged by the schedulers (" + (checkpointsWhilePaused - checkpointsBefore)
+        + " by the paused one while stopped), " + duplicateKeys + " duplicate-key failures");
+    assertThat(placed()).isEqualTo(4);
+    assertThat(placements).hasSize(4);
+    assertThat(doublePlacements).isZero();
+    assertThat(epochsOrdered).isTrue();
+    assertThat(thirdEpoch).isGreaterThan(secondEpoch);
+    assertThat(leads(second)).isFalse();
+    assertThat(leads(third)).isTrue();
+    assertThat(staleCheckpoints).isZero();
+    assertThat(duplicateKeys).isZero();
+    assertThat(checkpointLogs).as("each checkpoint taken by exactly one process").isEqualTo(checkpointRows);
+    assertThat(staleLost).isGreaterThanOrEqualTo(1);
+  }
+}
