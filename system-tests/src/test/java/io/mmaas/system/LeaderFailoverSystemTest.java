@@ -139,6 +139,56 @@ class LeaderFailoverSystemTest {
     return among.stream().filter(LeaderFailoverSystemTest::leads).findFirst().orElseThrow();
   }
 
+  /** The first backend of {@code process}'s pool that is idle in an open transaction, or 0. */
+  static int idleInTransaction(Connection c, JavaProcess process) throws java.sql.SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT pid FROM pg_stat_activity WHERE application_name = ? "
+        + "AND state = 'idle in transaction' LIMIT 1")) {
+      s.setString(1, "mmaas-control-plane/" + process.pid());
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? rs.getInt(1) : 0;
+      }
+    }
+  }
+
+  static boolean backendAlive(Connection c, int pid) throws java.sql.SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE pid = ?")) {
+      s.setInt(1, pid);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1) > 0;
+      }
+    }
+  }
+
+  /**
+   * Stops {@code process} (SIGSTOP) while one of its leader transactions is open: waits for one of its backends to be
+   * idle in a transaction (between two statements of a tick or checkpoint), stops it, and checks the backend is still
+   * in that transaction; otherwise resumes it at once and tries again. Yields the backend's pid, or 0 when no attempt
+   * caught one (the process is then stopped between transactions).
+   */
+  static int suspendMidTransaction(JavaProcess process) throws Exception {
+    try (Connection c = sys.db.connect()) {
+      long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      int attempts = 0;
+      while (System.nanoTime() < end) {
+        int backend = idleInTransaction(c, process);
+        if (backend == 0) {
+          continue;
+        }
+        attempts++;
+        process.suspend();
+        if (idleInTransaction(c, process) == backend) {
+          figure("caught the leader in an open transaction after " + attempts + " attempt(s)");
+          return backend;
+        }
+        process.resume();
+      }
+      process.suspend();
+      figure("no attempt caught the leader in an open transaction (" + attempts + " attempts): stopped between them");
+      return 0;
+    }
+  }
+
   static long logLines(String text) throws Exception {
     long n = 0;
     for (SystemFixture.Scheduler s : sys.schedulers) {
@@ -178,8 +228,10 @@ class LeaderFailoverSystemTest {
     SystemFixture.Scheduler third = sys.startScheduler("leader-scheduler-3", Map.of());
     assertThat(leads(third)).isFalse();
     long checkpointsBefore = second.process().countLines("audit checkpoint {");
+    long failedBefore = second.process().countLines("tick failed") + second.process().countLines("checkpoint failed")
+        + second.process().countLines("blob collection failed");
+    int backend = suspendMidTransaction(second.process());
     long paused = System.nanoTime();
-    second.process().suspend();
     long pausedDb = dbNowMs();
     long expiresAfterPause = leaseExpiresMs() - pausedDb;
     scaleTo(3);
@@ -189,6 +241,10 @@ class LeaderFailoverSystemTest {
     assertThat(leads(third)).isTrue();
     long thirdEpoch = (long) metric(third, "mmaas_leader_epoch");
     long takenAfterPause = leaseAcquiredMs() - pausedDb;
+    boolean backendEnded;
+    try (Connection c = sys.db.connect()) {
+      backendEnded = backend != 0 && !backendAlive(c, backend);
+    }
     long pauseMs = (LEADER_LEASE_SECONDS + 3) * 1000L;
     while (ms(paused) < pauseMs) {
       Thread.sleep(50);
@@ -225,12 +281,19 @@ class LeaderFailoverSystemTest {
     long duplicateKeys = logLines("duplicate key");
     long staleFenced = (long) metric(second, "mmaas_leader_fenced_writes_total");
     long staleLost = second.process().countLines("lost leadership");
+    long staleFailed = second.process().countLines("tick failed") + second.process().countLines("checkpoint failed")
+        + second.process().countLines("blob collection failed") - failedBefore;
     figure("SIGSTOP of the leader for " + pauseMs + " ms (lease " + LEADER_LEASE_SECONDS + " s): its lease expired "
         + expiresAfterPause + " ms after the pause, the third scheduler took it after " + takenAfterPause + " ms and "
         + "placed the replica asked for at the pause after " + takeoverMs + " ms (epoch " + secondEpoch + " -> "
         + thirdEpoch + "); after SIGCONT the stale process reported mmaas_leader 0 within " + knewMs + " ms, logged "
         + "'lost leadership' " + staleLost + " time(s), had " + staleFenced + " write(s) refused by the fence "
-        + "(mmaas_leader_fenced_writes_total), took " + staleCheckpoints + " checkpoint(s) after the resume");
+        + "(mmaas_leader_fenced_writes_total), took " + staleCheckpoints + " checkpoint(s) after the resume; its "
+        + "transaction open at the pause: " + (backend == 0 ? "none" : backendEnded
+            ? "ended by the database (idle_in_transaction_session_timeout) before the takeover committed; "
+            + staleFailed + " leader job(s) failed on resume, rolled back"
+            : "still open at the takeover (stopped before its fence check: it held no lock), refused by the fence "
+            + "on resume"));
     figure("placements: " + placements.size() + " replicas placed, " + doublePlacements + " placed twice; "
         + epochs.size() + " replica.place events, leader epochs " + (epochsOrdered ? "never go back" : "GO BACK")
         + " " + epochs.stream().distinct().toList() + "; audit checkpoints: " + checkpointRows + " rows, "
@@ -247,5 +310,10 @@ class LeaderFailoverSystemTest {
     assertThat(duplicateKeys).isZero();
     assertThat(checkpointLogs).as("each checkpoint taken by exactly one process").isEqualTo(checkpointRows);
     assertThat(staleLost).isGreaterThanOrEqualTo(1);
+    if (backend != 0 && backendEnded) {
+      assertThat(staleFailed).as("the stale transaction failed on resume").isGreaterThanOrEqualTo(1);
+    } else if (backend != 0) {
+      assertThat(staleFenced).as("the stale transaction was refused by the fence on resume").isGreaterThanOrEqualTo(1);
+    }
   }
 }

@@ -36,6 +36,8 @@ public final class Database {
     // Sessions run in UTC whatever the server's default, so date_trunc buckets and ::date casts mean UTC days.
     connect.addProperty("TimeZone", "UTC");
     connect.addProperty("statement_timeout", Long.toString(limits.queryTimeoutMs()));
+    // which process holds a session, in pg_stat_activity (e.g. a leader's open transaction)
+    connect.addProperty("application_name", name + "/" + ProcessHandle.current().pid());
     int readIdleSeconds = (int) Math.max(1, (limits.queryTimeoutMs() + 10_000) / 1000);
     NetClientOptions net = new NetClientOptions()
         .setConnectTimeout((int) limits.connectTimeoutMs())
