@@ -21,8 +21,10 @@ public final class S3Server implements AutoCloseable {
   private final S3Proxy proxy;
   private final BlobStoreContext context;
   private final String bucket;
+  private final Path dir;
 
-  private S3Server(S3Proxy proxy, BlobStoreContext context, String bucket) {
+  private S3Server(S3Proxy proxy, BlobStoreContext context, String bucket, Path dir) {
+    this.dir = dir;
     this.proxy = proxy;
     this.context = context;
     this.bucket = bucket;
@@ -45,11 +47,16 @@ public final class S3Server implements AutoCloseable {
       }
       Thread.sleep(10);
     }
-    return new S3Server(proxy, context, bucket);
+    return new S3Server(proxy, context, bucket, dir);
   }
 
   public String endpoint() {
     return "http://127.0.0.1:" + proxy.getPort();
+  }
+
+  /** The file behind an object (the filesystem backend takes an object's last-modified time from it). */
+  public Path objectFile(String key) {
+    return dir.resolve(bucket).resolve(key);
   }
 
   public String bucket() {
