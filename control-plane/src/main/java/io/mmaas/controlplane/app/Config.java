@@ -46,7 +46,31 @@ public record Config(
     long agentUnapprovedMemoryBytes,
     int denialPoolSize,
     java.util.Set<Role> roles,
-    boolean migrate) {
+    boolean migrate,
+    Blobs blobs) {
+
+  /**
+   * Where model content lives ({@code MMAAS_BLOB_STORE}): {@code postgres} (the default: chunked rows, through a pool
+   * of {@code dbPoolSize} connections of its own), {@code s3} (an S3-compatible bucket) or {@code file} (this machine's
+   * data dir: one control plane only).
+   */
+  public record Blobs(String store, int dbPoolSize, io.mmaas.controlplane.blobs.S3BlobStore.Settings s3) {
+    public Map<String, Object> describe() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("store", store);
+      if (store.equals("postgres")) {
+        m.put("dbPoolSize", dbPoolSize);
+      }
+      if (s3 != null) {
+        m.put("endpoint", s3.endpoint() == null ? "(AWS)" : s3.endpoint());
+        m.put("bucket", s3.bucket());
+        m.put("region", s3.region());
+        m.put("accessKey", s3.accessKey() == null ? "(the SDK's default chain)" : "****");
+        m.put("pathStyle", s3.pathStyle());
+      }
+      return m;
+    }
+  }
 
   /**
    * Bounds on the database link, so a database that is down or a link that is frozen costs each request a bounded
@@ -111,7 +135,8 @@ public record Config(
         r.number("MMAAS_AGENT_UNAPPROVED_MEMORY_BYTES", 8L << 30, 0, Long.MAX_VALUE),
         r.integer("MMAAS_DENIAL_POOL_SIZE", 2, 1, 50),
         roles,
-        r.bool("MMAAS_MIGRATE", true));
+        r.bool("MMAAS_MIGRATE", true),
+        blobs(r));
     if (config.adminPassword != null && config.adminPassword.length() < 12) {
       throw new IllegalArgumentException("MMAAS_ADMIN_PASSWORD must have at least 12 characters");
     }
@@ -119,6 +144,29 @@ public record Config(
       throw new IllegalArgumentException("MMAAS_AGENT_LEASE_SECONDS must be at least twice MMAAS_HEARTBEAT_INTERVAL_SECONDS");
     }
     return config;
+  }
+
+  private static Blobs blobs(Reader r) {
+    String store = r.string("MMAAS_BLOB_STORE", "postgres").toLowerCase(java.util.Locale.ROOT);
+    if (!java.util.Set.of("postgres", "s3", "file").contains(store)) {
+      throw new IllegalArgumentException("MMAAS_BLOB_STORE must be postgres, s3 or file, got '" + store + "'");
+    }
+    int poolSize = r.integer("MMAAS_BLOB_DB_POOL_SIZE", 4, 1, 100);
+    io.mmaas.controlplane.blobs.S3BlobStore.Settings s3 = null;
+    if (store.equals("s3")) {
+      String bucket = r.string("MMAAS_BLOB_S3_BUCKET", null);
+      if (bucket == null) {
+        throw new IllegalArgumentException("MMAAS_BLOB_STORE=s3 needs MMAAS_BLOB_S3_BUCKET");
+      }
+      String accessKey = r.string("MMAAS_BLOB_S3_ACCESS_KEY", null);
+      String secretKey = r.string("MMAAS_BLOB_S3_SECRET_KEY", null);
+      if ((accessKey == null) != (secretKey == null)) {
+        throw new IllegalArgumentException("set both MMAAS_BLOB_S3_ACCESS_KEY and MMAAS_BLOB_S3_SECRET_KEY, or neither");
+      }
+      s3 = new io.mmaas.controlplane.blobs.S3BlobStore.Settings(r.string("MMAAS_BLOB_S3_ENDPOINT", null), bucket,
+          r.string("MMAAS_BLOB_S3_REGION", "us-east-1"), accessKey, secretKey, r.bool("MMAAS_BLOB_S3_PATH_STYLE", false));
+    }
+    return new Blobs(store, poolSize, s3);
   }
 
   /**
@@ -187,6 +235,7 @@ public record Config(
     m.put("agentUnapprovedMemoryBytes", agentUnapprovedMemoryBytes);
     m.put("denialPoolSize", denialPoolSize);
     m.put("migrate", migrate);
+    m.put("blobs", blobs.describe());
     return m;
   }
 

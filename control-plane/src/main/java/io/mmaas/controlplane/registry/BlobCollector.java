@@ -3,6 +3,7 @@ package io.mmaas.controlplane.registry;
 import io.mmaas.controlplane.audit.AuditRecord;
 import io.mmaas.controlplane.audit.AuditWriter;
 import io.mmaas.controlplane.auth.Caller;
+import io.mmaas.controlplane.blobs.BlobStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * describes (a commit that failed after the move, or what older releases left) and that are older than
  * {@link #ORPHAN_GRACE}. Each candidate is re-checked and removed in a transaction that holds the blob's lock, the
  * same lock an upload holds from recording the blob until it commits, so content an upload is storing is never
- * taken. Agents are only ever given READY versions' content; one still reading a removed file finishes its download.
+ * taken. Agents are only ever given READY versions' content; one still reading removed content finishes its download
+ * (file store) or fails it and tries again (the other stores), to find it gone.
  * Every removal is audited.
  */
 public final class BlobCollector {
@@ -52,10 +54,10 @@ public final class BlobCollector {
 
   /** One pass; yields how many blobs were removed. */
   public Future<Integer> collect() {
-    return repo.unreferencedBlobs(pool, BATCH).compose(rows -> vertx.executeBlocking(
-            () -> blobs.storedBefore(clock.instant().minus(ORPHAN_GRACE)), false)
+    return repo.unreferencedBlobs(pool, BATCH).compose(rows -> blobs.storedBefore(clock.instant().minus(ORPHAN_GRACE),
+            10_000)
         .compose(files -> files.isEmpty() ? Future.succeededFuture(Set.<String>of())
-            : repo.referencedAmong(pool, files.size() > 10_000 ? files.subList(0, 10_000) : files).map(live -> {
+            : repo.referencedAmong(pool, files).map(live -> {
               Set<String> orphans = new LinkedHashSet<>(files);
               orphans.removeAll(live);
               return orphans;
@@ -88,7 +90,7 @@ public final class BlobCollector {
     return pool.withTransaction(conn -> repo.lockBlob(conn, sha256)
         .compose(v -> repo.blobReferenced(conn, sha256))
         .compose(referenced -> referenced ? Future.succeededFuture(false)
-            : vertx.executeBlocking(() -> blobs.delete(sha256), false).compose(deleted -> repo.forgetBlob(conn,
+            : blobs.delete(sha256).compose(deleted -> repo.forgetBlob(conn,
                     sha256, clock.instant().truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC))
                 .compose(size -> size == null && !deleted ? Future.succeededFuture(false)
                     : audit.append(conn, Caller.system("blob-gc"), AuditRecord.success("blob.collect", null, "blob",
