@@ -31,6 +31,13 @@ final class FakeResources {
   final List<String> gatewayAuth = new CopyOnWriteArrayList<>();
   private final Function<RoutingContext, JsonObject> caller;
 
+  /** Called after a password change, as the real API then ends the user's other sessions. */
+  private java.util.function.Consumer<RoutingContext> passwordChanged = ctx -> { };
+
+  void onPasswordChanged(java.util.function.Consumer<RoutingContext> then) {
+    passwordChanged = then;
+  }
+
   FakeResources(Function<RoutingContext, JsonObject> caller) {
     this.caller = caller;
     models.add(new JsonObject().put("id", "m-1").put("name", "scorer").put("description", SCRIPT)
@@ -118,6 +125,7 @@ final class FakeResources {
       FakeAdminApi.error(ctx, 400, "invalid_input", "the current password is wrong", null);
       return;
     }
+    passwordChanged.accept(ctx);
     ctx.response().setStatusCode(204).end();
   }
 
