@@ -75,7 +75,7 @@ JSON
   printf '[{"Config":"%s.json","RepoTags":["%s"],"Layers":["%s/layer.tar"]}]\n' \
     "$config_digest" "$BASE_TAG" "$diff" > "$work/image/manifest.json"
   tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$SOURCE_DATE_EPOCH" \
-    -C "$work/image" -cf "$BASE_TAR.tmp" manifest.json "$config_digest.json" "$diff"   # no "./" entry: Jib refuses it
+    -C "$work/image" -cf "$BASE_TAR.tmp" manifest.json "$config_digest.json" "$diff/layer.tar"   # files only: Jib refuses "./"
   mv "$BASE_TAR.tmp" "$BASE_TAR"
   say "base: $BASE_TAR ($(du -h "$BASE_TAR" | cut -f1), $BASE_TAG)"
 }
