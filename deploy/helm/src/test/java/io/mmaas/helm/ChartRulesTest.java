@@ -41,14 +41,6 @@ import org.junit.jupiter.params.provider.FieldSource;
 class ChartRulesTest {
   static final List<String> VALUE_SETS = Chart.VALUE_SETS;
 
-  /**
-   * The blob-store variables the chart sets for the blob store being added in parallel (issue #18); accepted here
-   * until the README table lists them, checked like every other variable afterwards.
-   */
-  static final Set<String> PENDING_BLOB_STORE_VARIABLES = Set.of("MMAAS_BLOB_STORE", "MMAAS_BLOB_S3_ENDPOINT",
-      "MMAAS_BLOB_S3_BUCKET", "MMAAS_BLOB_S3_REGION", "MMAAS_BLOB_S3_ACCESS_KEY", "MMAAS_BLOB_S3_SECRET_KEY",
-      "MMAAS_BLOB_S3_PATH_STYLE");
-
   @ParameterizedTest(name = "{0}")
   @FieldSource("VALUE_SETS")
   @DisplayName("Every object parses strictly against the Kubernetes schemas, with a unique kind and name")
@@ -138,9 +130,6 @@ class ChartRulesTest {
     }
     assertThat(set).contains("MMAAS_ROLES", "MMAAS_DATABASE_URL", "MMAAS_AGENT_CONTROL_PLANE_URL");
     for (String name : set) {
-      if (PENDING_BLOB_STORE_VARIABLES.contains(name) && !documented.contains(name)) {
-        continue;
-      }
       assertThat(documented).as("%s is in the README's configuration table", name).contains(name);
       assertThat(read).as("%s is read by control-plane, runtime-agent or web-console", name).contains(name);
     }
