@@ -63,6 +63,10 @@ final class FakeResources {
     r.post("/api/v1/agents/:id/disable").handler(ctx -> ctx.response().setStatusCode(204).end());
     r.post("/api/v1/agents/:id/enable").handler(ctx -> ctx.response().setStatusCode(204).end());
     r.post("/api/v1/agents/:id/approve").handler(ctx -> ok(ctx, new JsonObject().put("name", "gpu-1")));
+    r.post("/api/v1/agents/:id/rotate-serving-key").handler(ctx -> ctx.response().setStatusCode(202)
+        .putHeader("Content-Type", "application/json").end(new JsonObject().put("id", ctx.pathParam("id"))
+            .put("servingKey", new JsonObject().put("generation", 1).put("confirmedGeneration", 0)
+                .put("pending", true)).encode()));
     r.delete("/api/v1/agents/:id").handler(ctx -> ctx.response().setStatusCode(204).end());
     r.post("/api/v1/agents/enrollment-tokens").handler(json).handler(ctx -> created(ctx, new JsonObject()
         .put("id", "e-1").put("name", ctx.body().asJsonObject().getString("name", "enrollment"))
