@@ -26,6 +26,7 @@ import java.util.UUID;
  * replica state and return the desired state, and the check that an agent may fetch an artifact.
  */
 public final class AgentService {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AgentService.class);
   private final Pool pool;
   private final AgentRepository agents;
   private final AgentSecrets secrets;
@@ -183,7 +184,13 @@ public final class AgentService {
               JsonObject servingKey = new JsonObject().put("generation", key.generation())
                   .put("overlapMillis", 2_000L * leaseSeconds);
               if (servingKeyGeneration == null || servingKeyGeneration != key.generation()) {
-                servingKey.put("key", secrets.servingKey(agent.id(), key.generation(), key.secret()));
+                try {
+                  servingKey.put("key", secrets.servingKey(agent.id(), key.generation(), key.secret()));
+                } catch (IllegalArgumentException e) {
+                  // its secret was dropped from MMAAS_AGENT_SERVING_SECRETS too early: the agent keeps the key it
+                  // has (and keeps serving); the heartbeat must not fail for it
+                  LOG.error("agent {}: {}", agent.name(), e.getMessage());
+                }
               }
               return new JsonObject().put("generation", renewed.generation())
                   .put("heartbeatIntervalSeconds", heartbeatIntervalSeconds).put("replicas", replicas)
