@@ -154,6 +154,10 @@ class ServingKeyRotationTest {
   @Order(3)
   @DisplayName("MMAAS_AGENT_SERVING_SECRETS=new,old: agents get keys of the new secret with their next heartbeat")
   void fleetSecret() throws Exception {
+    // as an agent enrolled before keys named their secret (migration V23): NULL means the oldest configured secret
+    try (java.sql.Connection c = cp.db.connect(); var st = c.createStatement()) {
+      st.executeUpdate("UPDATE agents SET serving_key_secret = NULL, serving_key_confirmed_secret = NULL");
+    }
     // a second control plane on the same database, configured with the new secret first
     ControlPlaneFixture next = ControlPlaneFixture.start(cp.db,
         Map.of("MMAAS_AGENT_SERVING_SECRETS", NEW_SECRET + ", " + OLD_SECRET));
