@@ -268,7 +268,8 @@ class ConsolePagesTest {
               .contains("action=\"/agents/enrollment-tokens/e-9/revoke\"").contains("name=\"singleUse\"")
               .contains("action=\"/agents/a-1/disable\"").contains("action=\"/agents/a-1/delete\"")
               .contains("action=\"/agents/a-1/approve\"")
-              .contains("action=\"/agents/a-1/rotate-serving-key\""));
+              .contains("action=\"/agents/a-1/rotate-serving-key\"")
+              .contains("generation 3 issued, 2 in use (rotation pending)"));
           return b.post("/agents/a-1/disable", form(page.csrfToken()))
               .compose(p -> b.post("/agents/a-1/approve", form(page.csrfToken())))
               .compose(p -> b.post("/agents/a-1/rotate-serving-key", form(page.csrfToken())))

@@ -148,7 +148,9 @@ final class FakeResources {
     ok(ctx, new JsonObject().put("items", new JsonArray()
         .add(new JsonObject().put("id", "a-1").put("name", "gpu-1").put("servingUrl", "http://10.0.0.7:9090")
             .put("capabilities", caps).put("executionProvider", "CUDA").put("state", "READY")
-            .put("lastHeartbeatAt", java.time.Instant.now().toString()))
+            .put("lastHeartbeatAt", java.time.Instant.now().toString())
+            .put("servingKey", new JsonObject().put("generation", 3).put("confirmedGeneration", 2)
+                .put("pending", true)))
         .add(new JsonObject().put("id", "a-2").put("name", SCRIPT).put("servingUrl", "http://10.0.0.8:9090")
             .put("capabilities", new JsonObject()).put("executionProvider", "CPU").put("state", "OFFLINE")
             .put("lastHeartbeatAt", "2026-01-01T00:00:00Z"))).putNull("nextCursor"));
