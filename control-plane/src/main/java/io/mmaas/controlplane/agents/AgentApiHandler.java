@@ -61,13 +61,14 @@ public final class AgentApiHandler {
   public void heartbeat(RoutingContext ctx) {
     Agent agent = ctx.get(AGENT);
     JsonObject body = Bodies.object(ctx, Set.of("agentId", "servingUrl", "generation", "executionProvider",
-        "capabilities", "replicas"));
+        "capabilities", "replicas", "servingKeyGeneration"));
     String claimed = body.getString("agentId");
     if (claimed != null && !claimed.equals(agent.id().toString())) {
       throw new UnauthorizedException("credential does not belong to agent " + claimed);
     }
     String url = Bodies.optionalString(body, "servingUrl", ANY_URL, "must be an http(s) URL");
     String ep = Bodies.optionalString(body, "executionProvider", EP, "must be an execution provider name");
+    Integer keyGeneration = Bodies.optionalInt(body, "servingKeyGeneration", 0, Integer.MAX_VALUE);
     JsonArray replicas = Bodies.optionalArray(body, "replicas");
     List<AgentService.Report> reports = new ArrayList<>();
     if (replicas != null) {
@@ -97,7 +98,7 @@ public final class AgentApiHandler {
     }
     Responses.reply(ctx, 200, agents.heartbeat(agent, url == null ? agent.servingUrl()
             : ServingUrls.validate("servingUrl", url),
-        ep == null ? agent.executionProvider() : ep, capabilities(body), reports));
+        ep == null ? agent.executionProvider() : ep, capabilities(body), reports, keyGeneration));
   }
 
   public void artifact(RoutingContext ctx) {

@@ -21,7 +21,7 @@ public record Config(
     int agentApiPort,
     java.util.List<io.mmaas.controlplane.auth.Tokens.SigningKey> jwtKeys,
     int jwtTtlSeconds,
-    byte[] agentServingSecret,
+    java.util.List<byte[]> agentServingSecrets,
     String adminUsername,
     String adminPassword,
     Path dataDir,
@@ -103,8 +103,8 @@ public record Config(
         // each secret only where a role uses it: a gateway needs no JWT key, a migration job no secret at all
         roles.contains(Role.ADMIN) ? r.jwtKeys() : java.util.List.of(),
         r.integer("MMAAS_JWT_TTL_SECONDS", 3600, 60, 86_400),
-        roles.contains(Role.GATEWAY) || roles.contains(Role.AGENT_API) ? r.secret("MMAAS_AGENT_SERVING_SECRET")
-            : new byte[0],
+        roles.contains(Role.GATEWAY) || roles.contains(Role.AGENT_API) ? r.servingSecrets()
+            : java.util.List.of(),
         r.string("MMAAS_ADMIN_USERNAME", "admin"),
         env.get("MMAAS_ADMIN_PASSWORD"),
         Path.of(r.string("MMAAS_DATA_DIR", "data/control-plane")).toAbsolutePath(),
@@ -211,7 +211,8 @@ public record Config(
     m.put("agentApiPort", agentApiPort);
     m.put("jwtKeys", jwtKeys.stream().map(k -> k.kid() + ":****").toList());
     m.put("jwtTtlSeconds", jwtTtlSeconds);
-    m.put("agentServingSecret", "****");
+    m.put("agentServingSecrets", agentServingSecrets.stream()
+        .map(k -> io.mmaas.controlplane.agents.AgentSecrets.fingerprint(k) + ":****").toList());
     m.put("adminUsername", adminUsername);
     m.put("adminPassword", adminPassword == null ? "(generated on first start)" : "****");
     m.put("dataDir", dataDir);
@@ -297,6 +298,29 @@ public record Config(
           throw new IllegalArgumentException("MMAAS_JWT_KEYS: key '" + kid + "' must have at least 32 bytes");
         }
         out.add(new io.mmaas.controlplane.auth.Tokens.SigningKey(kid, secret));
+      }
+      return java.util.List.copyOf(out);
+    }
+
+    /**
+     * {@code MMAAS_AGENT_SERVING_SECRETS=new,old} (the first derives the keys agents get from now on, the others
+     * still derive keys issued under them: fleet-wide rotation of the serving secret), or just
+     * {@code MMAAS_AGENT_SERVING_SECRET} for one.
+     */
+    java.util.List<byte[]> servingSecrets() {
+      String list = env.get("MMAAS_AGENT_SERVING_SECRETS");
+      if (list == null || list.isBlank()) {
+        return java.util.List.of(secret("MMAAS_AGENT_SERVING_SECRET"));
+      }
+      java.util.List<byte[]> out = new java.util.ArrayList<>();
+      int i = 0;
+      for (String entry : list.split(",")) {
+        i++;
+        byte[] secret = entry.trim().getBytes(StandardCharsets.UTF_8);
+        if (secret.length < 32) {
+          throw new IllegalArgumentException("MMAAS_AGENT_SERVING_SECRETS: secret " + i + " must have at least 32 bytes");
+        }
+        out.add(secret);
       }
       return java.util.List.copyOf(out);
     }

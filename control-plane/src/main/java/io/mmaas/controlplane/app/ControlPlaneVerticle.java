@@ -105,6 +105,11 @@ public final class ControlPlaneVerticle extends VerticleBase {
     return agentApiPort;
   }
 
+  /** The gateway role's routing table (null without that role), for tests that must know it refreshed. */
+  public io.mmaas.controlplane.gateway.RoutingTable routing() {
+    return gateway == null ? null : gateway.routing();
+  }
+
   /** The admin password generated on first start, or null. */
   public String generatedAdminPassword() {
     return generatedAdminPassword;
@@ -132,7 +137,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
     RegistryService registry = new RegistryService(vertx, pool, shared.registryRepo(), blobStore,
         new UploadFiles(config.dataDir().resolve("blobs").resolve("tmp")), shared.policy(), audit, shared.limits(),
         shared.deploymentRepo(), config.maxModelBytes(), clock);
-    AgentService agents = new AgentService(pool, new AgentRepository(), new AgentSecrets(config.agentServingSecret()),
+    AgentService agents = new AgentService(pool, new AgentRepository(), new AgentSecrets(config.agentServingSecrets()),
         shared.policy(), audit, denials, clock, config.agentLeaseSeconds(), config.heartbeatIntervalSeconds());
     // everything is built before the first database call: building needs no database, and a slow start (class
     // loading on a busy machine) then never holds the event loop while a connection attempt waits on it
