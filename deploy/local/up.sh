@@ -120,7 +120,14 @@ if [ ! -f "$SECRETS" ]; then
     echo "MMAAS_ADMIN_PASSWORD=${MMAAS_ADMIN_PASSWORD:-$(head -c 24 /dev/urandom | base64 | tr -d '\n/+=' | cut -c1-20)}"
   } > "$SECRETS"
 fi
+# The console's session keys (sessions survive a console restart); added to a secrets file from before they existed.
+# A MMAAS_CONSOLE_SESSION_KEYS of your own is used instead and not written down.
+if [ -z "${MMAAS_CONSOLE_SESSION_KEYS:-}" ] && ! grep -q '^MMAAS_CONSOLE_SESSION_KEYS=' "$SECRETS"; then
+  (umask 077; echo "MMAAS_CONSOLE_SESSION_KEYS=local1:$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')" >> "$SECRETS")
+fi
+OWN_CONSOLE_KEYS=${MMAAS_CONSOLE_SESSION_KEYS:-}
 set -a; . "$SECRETS"; set +a
+if [ -n "$OWN_CONSOLE_KEYS" ]; then MMAAS_CONSOLE_SESSION_KEYS=$OWN_CONSOLE_KEYS; fi
 
 # ---- processes --------------------------------------------------------------------------------------------------
 start() { # name jar env...
@@ -182,7 +189,8 @@ start runtime-agent runtime-agent/target/runtime-agent-app.jar \
 
 say "starting web console (:$CONSOLE_PORT)"
 start web-console web-console/target/web-console-app.jar \
-  MMAAS_CONSOLE_PORT="$CONSOLE_PORT" MMAAS_CONSOLE_API_URL="$ADMIN" MMAAS_CONSOLE_GATEWAY_URL="$GATEWAY"
+  MMAAS_CONSOLE_PORT="$CONSOLE_PORT" MMAAS_CONSOLE_API_URL="$ADMIN" MMAAS_CONSOLE_GATEWAY_URL="$GATEWAY" \
+  MMAAS_CONSOLE_SESSION_KEYS="$MMAAS_CONSOLE_SESSION_KEYS"
 
 say "seeding the demo tenant, model and API key"
 api POST /api/v1/tenants -H 'Content-Type: application/json' -d '{"name":"demo","displayName":"Demo tenant"}' >/dev/null

@@ -22,8 +22,9 @@ public final class BenchMain {
       case "audit" -> AuditBench.main(rest);
       case "conformance" -> ConformanceBench.main(rest);
       case "denials" -> io.mmaas.bench.audit.DenialFloodBench.main(rest);
+      case "blobs" -> io.mmaas.bench.blobs.BlobStoreBench.main(rest);
       default -> {
-        System.err.println("usage: java -jar bench-app.jar agent|quotas|audit|conformance|denials [options]   (see bench/README.md)");
+        System.err.println("usage: java -jar bench-app.jar agent|quotas|audit|conformance|denials|blobs [options]   (see bench/README.md)");
         System.exit(2);
       }
     }

@@ -36,7 +36,7 @@ final class HostUnderTest implements AutoCloseable {
         new HostSupervisor.Settings(Isolation.SHARED, "127.0.0.1", port -> "http://127.0.0.1:" + port, dataDir,
             256L << 20, inferThreads, 1024, Math.min(8, Runtime.getRuntime().availableProcessors()), 25_000,
             ExecutionProviderPreference.AUTO, inferThreads, 1L << 30, "", null),
-        HostLimits.detect("bench", 0, 0), () -> AgentUnderTest.KEY, Clock.systemUTC())));
+        HostLimits.detect("bench", 0, 0), () -> java.util.List.of(AgentUnderTest.KEY), Clock.systemUTC())));
   }
 
   /** Loads {@code file} as {@code replicaId}; yields the port of the host serving it. */

@@ -44,6 +44,8 @@ final class SystemFixture implements AutoCloseable {
   final List<String> gatewayUrls = new ArrayList<>();
   /** Scheduler-only processes the test started, in order. */
   final List<Scheduler> schedulers = new ArrayList<>();
+  /** Further control-plane processes the test started with {@link #startReplica}. */
+  final List<JavaProcess> replicas = new ArrayList<>();
   final Vertx vertx;
   final WebClient http;
   /** The control plane's secret that agents' serving keys derive from (a test may call an agent directly). */
@@ -165,6 +167,38 @@ final class SystemFixture implements AutoCloseable {
     return scheduler;
   }
 
+  /** Another control-plane process: its process and its listeners' URLs (null for a listener its roles do not run). */
+  record Replica(JavaProcess process, String adminUrl, String gatewayUrl, String internalUrl) {
+  }
+
+  /**
+   * Starts another control-plane process of the same jar, as a second replica on Kubernetes would run: the same
+   * database and the same JWT, serving and audit keys, but ports and a data dir of its own, so nothing on one
+   * replica's disk helps the other. All roles unless {@code overrides} set {@code MMAAS_ROLES}.
+   */
+  Replica startReplica(String name, Map<String, String> overrides) throws Exception {
+    Map<String, String> e = new HashMap<>(env);
+    e.put("MMAAS_ADMIN_PORT", "0");
+    e.put("MMAAS_GATEWAY_PORT", "0");
+    e.put("MMAAS_AGENT_API_PORT", "0");
+    e.put("MMAAS_MIGRATE", "false");
+    e.put("MMAAS_DATA_DIR", data.resolve(name).toString());
+    if (!e.containsKey("MMAAS_AUDIT_SIGNING_KEY")) {
+      // the key the first control plane generated in its data dir: every replica signs checkpoints alike
+      e.put("MMAAS_AUDIT_SIGNING_KEY", Files.readString(Path.of(env.get("MMAAS_DATA_DIR"))
+          .resolve("audit-signing-key.pk8.b64")).trim());
+    }
+    e.putAll(overrides);
+    JavaProcess process = JavaProcess.start(name, "control-plane", "512m", PROCESS_LOGS, e);
+    replicas.add(process);
+    Matcher m = ready(process);
+    return new Replica(process, orNull(m.group(1)), orNull(m.group(2)), orNull(m.group(3)));
+  }
+
+  private static String orNull(String url) {
+    return "-".equals(url) ? null : url;
+  }
+
   /** A TCP port nothing listens on now (for a process that must come back at the same address). */
   static int freePort() throws java.io.IOException {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
@@ -231,7 +265,7 @@ final class SystemFixture implements AutoCloseable {
     while (!condition.get()) {
       if (Instant.now().isAfter(deadline)) {
         StringBuilder logs = new StringBuilder("\n--- control plane ---\n").append(controlPlane.tail());
-        for (JavaProcess g : gateways) {
+        for (JavaProcess g : java.util.stream.Stream.concat(gateways.stream(), replicas.stream()).toList()) {
           logs.append("\n--- ").append(g.name()).append(" ---\n").append(g.tail());
         }
         for (JavaProcess a : agents) {
@@ -256,6 +290,9 @@ final class SystemFixture implements AutoCloseable {
         s.process().resume(); // a test that failed while it was stopped
       }
       s.process().close();
+    }
+    for (JavaProcess r : replicas) {
+      r.close();
     }
     controlPlane.close();
     vertx.close().await();

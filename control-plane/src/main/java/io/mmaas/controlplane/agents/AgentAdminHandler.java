@@ -56,6 +56,10 @@ public final class AgentAdminHandler {
     Responses.reply(ctx, 200, agents.approve(Callers.of(ctx), agentId(ctx)));
   }
 
+  public void rotateServingKey(RoutingContext ctx) {
+    Responses.reply(ctx, 202, agents.rotateServingKey(Callers.of(ctx), agentId(ctx)));
+  }
+
   public void enable(RoutingContext ctx) {
     agents.enable(Callers.of(ctx), agentId(ctx)).onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);

@@ -7,7 +7,7 @@ import io.mmaas.controlplane.errors.UnauthorizedException;
 import io.mmaas.controlplane.http.Bodies;
 import io.mmaas.controlplane.http.Callers;
 import io.mmaas.controlplane.http.Responses;
-import io.mmaas.controlplane.registry.BlobStore;
+import io.mmaas.controlplane.blobs.BlobStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -61,13 +61,14 @@ public final class AgentApiHandler {
   public void heartbeat(RoutingContext ctx) {
     Agent agent = ctx.get(AGENT);
     JsonObject body = Bodies.object(ctx, Set.of("agentId", "servingUrl", "generation", "executionProvider",
-        "capabilities", "replicas"));
+        "capabilities", "replicas", "servingKeyGeneration"));
     String claimed = body.getString("agentId");
     if (claimed != null && !claimed.equals(agent.id().toString())) {
       throw new UnauthorizedException("credential does not belong to agent " + claimed);
     }
     String url = Bodies.optionalString(body, "servingUrl", ANY_URL, "must be an http(s) URL");
     String ep = Bodies.optionalString(body, "executionProvider", EP, "must be an execution provider name");
+    Integer keyGeneration = Bodies.optionalInt(body, "servingKeyGeneration", 0, Integer.MAX_VALUE);
     JsonArray replicas = Bodies.optionalArray(body, "replicas");
     List<AgentService.Report> reports = new ArrayList<>();
     if (replicas != null) {
@@ -97,7 +98,7 @@ public final class AgentApiHandler {
     }
     Responses.reply(ctx, 200, agents.heartbeat(agent, url == null ? agent.servingUrl()
             : ServingUrls.validate("servingUrl", url),
-        ep == null ? agent.executionProvider() : ep, capabilities(body), reports));
+        ep == null ? agent.executionProvider() : ep, capabilities(body), reports, keyGeneration));
   }
 
   public void artifact(RoutingContext ctx) {
@@ -106,14 +107,27 @@ public final class AgentApiHandler {
     if (!SHA256.matcher(sha256).matches()) {
       throw new NotFoundException("artifact not found");
     }
-    agents.checkArtifactAccess(agent, sha256).onFailure(ctx::fail).onSuccess(v -> {
-      Path path = blobs.localPath(sha256);
-      if (path == null) {
+    agents.checkArtifactAccess(agent, sha256).compose(v -> blobs.get(sha256)).onFailure(ctx::fail).onSuccess(content -> {
+      if (content == null) {
         ctx.fail(new NotFoundException("artifact not found"));
         return;
       }
-      ctx.response().putHeader("Content-Type", "application/octet-stream").sendFile(path.toString())
-          .onFailure(ctx::fail);
+      var response = ctx.response().putHeader("Content-Type", "application/octet-stream");
+      if (content.localFile() != null) {
+        content.close();
+        response.sendFile(content.localFile().toString()).onFailure(ctx::fail);
+        return;
+      }
+      // streamed with back-pressure from the store (a chunk or two in memory); a failure half-way closes the
+      // connection, so the agent sees a short body (and checks the hash anyway) rather than a clean end
+      response.putHeader("Content-Length", Long.toString(content.size()));
+      ctx.request().connection().closeHandler(x -> content.close());
+      content.stream().pipe().endOnFailure(false).to(response).onComplete(ar -> {
+        content.close();
+        if (ar.failed()) {
+          ctx.request().connection().close();
+        }
+      });
     });
   }
 

@@ -18,12 +18,19 @@ public final class AgentRepository {
   private static final Function<Row, Agent> MAPPER = r -> new Agent(r.getUUID("id"), r.getString("name"),
       r.getString("serving_url"), (JsonObject) r.getValue("capabilities"), r.getString("execution_provider"),
       r.getLong("generation"), r.getOffsetDateTime("lease_expires_at"), r.getOffsetDateTime("last_heartbeat_at"),
-      r.getOffsetDateTime("enrolled_at"));
+      r.getOffsetDateTime("enrolled_at"), new Agent.ServingKeyState(r.getInteger("serving_key_generation"),
+          r.getString("serving_key_secret"), r.getInteger("serving_key_confirmed"),
+          r.getString("serving_key_confirmed_secret"), r.getOffsetDateTime("serving_key_rotated_at"),
+          r.getOffsetDateTime("serving_key_confirmed_at")));
 
   /** What an agent must run: a replica of a version, with where to fetch it and how to run it. */
   public record DesiredReplica(UUID replicaId, String modelName, int version, String sha256, long sizeBytes,
                                JsonObject runtime, String format, UUID tenantId, UUID deploymentId,
                                io.vertx.core.json.JsonArray warmUp, boolean quarantined, int retry) {
+  }
+
+  /** The outcome of a serving key rotation: the agent as it is now, and whether a new generation was issued. */
+  public record Rotation(Agent agent, boolean rotated) {
   }
 
   /** A replica just quarantined, with what its audit event names. */
@@ -104,14 +111,43 @@ public final class AgentRepository {
         .map(rs -> rs.iterator().hasNext() ? rs.iterator().next().getUUID("id") : null);
   }
 
+  /** A new agent, holding serving key generation 0 under the serving secret {@code secretId}. */
   public Future<Void> insert(SqlClient client, UUID id, String name, String servingUrl, byte[] credentialHash,
-                             JsonObject capabilities, OffsetDateTime leaseExpiresAt, OffsetDateTime now) {
+                             JsonObject capabilities, OffsetDateTime leaseExpiresAt, OffsetDateTime now,
+                             String secretId) {
     return client.preparedQuery("""
-            INSERT INTO agents (id, name, serving_url, credential_hash, capabilities, lease_expires_at, enrolled_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)""")
+            INSERT INTO agents (id, name, serving_url, credential_hash, capabilities, lease_expires_at, enrolled_at,
+                                serving_key_secret, serving_key_confirmed_secret)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)""")
         .execute(Tuple.from(new Object[] {id, name, servingUrl, Buffer.buffer(credentialHash), capabilities,
-            leaseExpiresAt, now}))
+            leaseExpiresAt, now, secretId}))
         .mapEmpty();
+  }
+
+  /**
+   * Issues the agent's next serving key generation under the serving secret {@code secretId}, unless a rotation is
+   * still pending (the agent has not confirmed the last one). Returns the agent as it is now (with the new
+   * generation when it rotated) and whether it rotated, or null when there is no such agent.
+   */
+  public Future<Rotation> rotateServingKey(SqlClient client, UUID id, String secretId, OffsetDateTime now) {
+    return client.preparedQuery("""
+            WITH rotated AS (
+              UPDATE agents SET serving_key_generation = serving_key_generation + 1, serving_key_secret = $2,
+                serving_key_rotated_at = $3
+              WHERE id = $1 AND serving_key_generation = serving_key_confirmed RETURNING *)
+            SELECT *, true AS rotated FROM rotated
+            UNION ALL SELECT *, false AS rotated FROM agents WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM rotated)""")
+        .mapping(r -> new Rotation(MAPPER.apply(r), r.getBoolean("rotated"))).execute(Tuple.of(id, secretId, now))
+        .map(rs -> rs.iterator().hasNext() ? rs.iterator().next() : null);
+  }
+
+  /** Records that the agent holds its newest serving key: gateways present it from now on. */
+  public Future<Boolean> confirmServingKey(SqlClient client, UUID id, int generation, OffsetDateTime now) {
+    return client.preparedQuery("""
+            UPDATE agents SET serving_key_confirmed = serving_key_generation,
+              serving_key_confirmed_secret = serving_key_secret, serving_key_confirmed_at = $3
+            WHERE id = $1 AND serving_key_generation = $2 AND serving_key_confirmed <> $2""")
+        .execute(Tuple.of(id, generation, now)).map(rs -> rs.rowCount() == 1);
   }
 
   public Future<Agent> findByCredential(SqlClient client, byte[] credentialHash) {

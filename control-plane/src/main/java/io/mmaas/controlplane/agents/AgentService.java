@@ -26,6 +26,7 @@ import java.util.UUID;
  * replica state and return the desired state, and the check that an agent may fetch an artifact.
  */
 public final class AgentService {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AgentService.class);
   private final Pool pool;
   private final AgentRepository agents;
   private final AgentSecrets secrets;
@@ -98,7 +99,7 @@ public final class AgentService {
       UUID id = UUID.randomUUID();
       String credential = AgentSecrets.random("mmag_");
       return agents.insert(conn, id, name, servingUrl, AgentSecrets.sha256(credential), capabilities,
-              now.plusSeconds(leaseSeconds), now)
+              now.plusSeconds(leaseSeconds), now, secrets.primary())
           .compose(v -> audit.append(conn, caller.as(Actor.agent(id, name)), AuditRecord.success("agent.enroll", null,
               "agent", id, new JsonObject().put("enrollmentTokenId", tokenId.toString())
                   .put("after", new JsonObject().put("name", name).put("servingUrl", servingUrl)))))
@@ -139,6 +140,18 @@ public final class AgentService {
 
   public Future<JsonObject> heartbeat(Agent agent, String servingUrl, String executionProvider, JsonObject capabilities,
                                       List<Report> reports) {
+    return heartbeat(agent, servingUrl, executionProvider, capabilities, reports, null);
+  }
+
+  /**
+   * Renews the lease, records the reports and answers the desired state, with the agent's serving key: its newest
+   * generation, the key itself when the agent reports holding another ({@code servingKeyGeneration}; null: an agent
+   * that does not report it), and how long the agent keeps accepting its previous key once it confirmed the new one.
+   * An agent reporting the newest generation confirms it (gateways present it from then on); one that holds a key
+   * of an older serving secret gets a new key of the first (fleet-wide rotation of the secret).
+   */
+  public Future<JsonObject> heartbeat(Agent agent, String servingUrl, String executionProvider, JsonObject capabilities,
+                                      List<Report> reports, Integer servingKeyGeneration) {
     OffsetDateTime now = now();
     List<Tuple> updates = new ArrayList<>();
     List<Tuple> quarantines = new ArrayList<>();
@@ -151,7 +164,8 @@ public final class AgentService {
     }
     return pool.withTransaction(conn -> agents.renewLease(conn, agent.id(), servingUrl, capabilities,
             executionProvider, now.plusSeconds(leaseSeconds), now)
-        .compose(renewed -> agents.reportReplicas(conn, agent.id(), updates)
+        .compose(renewed -> settleServingKey(conn, renewed, servingKeyGeneration, now)
+            .compose(key -> agents.reportReplicas(conn, agent.id(), updates)
             .compose(changed -> quarantine(conn, agent, quarantines).map(changed))
             .compose(changed -> changed == 0 ? Future.<Void>succeededFuture()
                 : io.mmaas.controlplane.gateway.ChangeListener.announce(conn,
@@ -167,9 +181,84 @@ public final class AgentService {
                     .put("deploymentId", d.deploymentId().toString()).put("warmUp", d.warmUp())
                     .put("quarantined", d.quarantined()).put("retry", d.retry()));
               }
+              JsonObject servingKey = new JsonObject().put("generation", key.generation())
+                  .put("overlapMillis", 2_000L * leaseSeconds);
+              if (servingKeyGeneration == null || servingKeyGeneration != key.generation()) {
+                try {
+                  servingKey.put("key", secrets.servingKey(agent.id(), key.generation(), key.secret()));
+                } catch (IllegalArgumentException e) {
+                  // its secret was dropped from MMAAS_AGENT_SERVING_SECRETS too early: the agent keeps the key it
+                  // has (and keeps serving); the heartbeat must not fail for it
+                  LOG.error("agent {}: {}", agent.name(), e.getMessage());
+                }
+              }
               return new JsonObject().put("generation", renewed.generation())
-                  .put("heartbeatIntervalSeconds", heartbeatIntervalSeconds).put("replicas", replicas);
-            })));
+                  .put("heartbeatIntervalSeconds", heartbeatIntervalSeconds).put("replicas", replicas)
+                  .put("servingKey", servingKey);
+            }))));
+  }
+
+  /**
+   * What a heartbeat's report of the serving key the agent holds changes: reporting the newest generation confirms
+   * it (audited; gateways are told to refresh their routes, and present it from then on); holding a confirmed key of
+   * a serving secret that is no longer the first issues one of the first (audited). Yields the key state after.
+   */
+  private Future<Agent.ServingKeyState> settleServingKey(io.vertx.sqlclient.SqlConnection conn, Agent agent,
+                                                         Integer reported, OffsetDateTime now) {
+    Agent.ServingKeyState key = agent.servingKey();
+    if (reported == null || reported != key.generation()) {
+      return Future.succeededFuture(key);
+    }
+    if (key.pending()) {
+      return agents.confirmServingKey(conn, agent.id(), reported, now).compose(confirmed -> !confirmed
+          ? Future.succeededFuture(key)
+          : audit.append(conn, Caller.system("heartbeat").as(Actor.agent(agent.id(), agent.name())),
+                  AuditRecord.success("agent.confirm_serving_key", null, "agent", agent.id(), new JsonObject()
+                      .put("name", agent.name()).put("before", new JsonObject().put("generation", key.confirmed()))
+                      .put("after", new JsonObject().put("generation", key.generation()))))
+              .compose(e -> io.mmaas.controlplane.gateway.ChangeListener.announce(conn,
+                  io.mmaas.controlplane.gateway.ChangeListener.ROUTES))
+              .map(v -> new Agent.ServingKeyState(key.generation(), key.secret(), key.generation(), key.secret(),
+                  key.rotatedAt(), now)));
+    }
+    if (secrets.isPrimary(key.secret())) {
+      return Future.succeededFuture(key);
+    }
+    return agents.rotateServingKey(conn, agent.id(), secrets.primary(), now).compose(r -> r == null || !r.rotated()
+        ? Future.succeededFuture(key)
+        : audit.append(conn, Caller.system("heartbeat"), AuditRecord.success("agent.rotate_serving_key", null,
+                "agent", agent.id(), new JsonObject().put("name", agent.name())
+                    .put("reason", "its key was derived from a serving secret that is no longer the first "
+                        + "(MMAAS_AGENT_SERVING_SECRETS)")
+                    .put("before", new JsonObject().put("generation", key.generation()))
+                    .put("after", new JsonObject().put("generation", r.agent().servingKey().generation()))))
+            .map(e -> r.agent().servingKey()));
+  }
+
+  /**
+   * Issues the agent's next serving key (platform admins): the agent gets it with its next heartbeat, installs it in
+   * its model hosts and confirms it; gateways present the old key until then, and the agent accepts both until
+   * two lease periods after it confirmed. 409 while the previous rotation is still pending (not yet confirmed).
+   */
+  public Future<JsonObject> rotateServingKey(Caller caller, UUID id) {
+    policy.requirePlatformAdmin(caller);
+    OffsetDateTime now = now();
+    return pool.withTransaction(conn -> agents.rotateServingKey(conn, id, secrets.primary(), now).compose(r -> {
+      if (r == null) {
+        return Future.failedFuture(new io.mmaas.controlplane.errors.NotFoundException("agent not found"));
+      }
+      Agent.ServingKeyState key = r.agent().servingKey();
+      if (!r.rotated()) {
+        return Future.failedFuture(new io.mmaas.controlplane.errors.ConflictException("a serving key rotation of "
+            + "this agent is still pending: it has not confirmed generation " + key.generation() + " yet"));
+      }
+      return audit.append(conn, caller, AuditRecord.success("agent.rotate_serving_key", null, "agent", id,
+              new JsonObject().put("name", r.agent().name())
+                  .put("before", new JsonObject().put("generation", key.confirmed()))
+                  .put("after", new JsonObject().put("generation", key.generation()))))
+          .map(e -> new JsonObject().put("id", id.toString()).put("name", r.agent().name())
+              .put("servingKey", key.toJson()));
+    }));
   }
 
   /**

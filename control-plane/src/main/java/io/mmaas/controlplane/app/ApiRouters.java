@@ -124,6 +124,7 @@ final class ApiRouters {
     r.post("/api/v1/agents/:id/disable").handler(agents::disable);
     r.post("/api/v1/agents/:id/enable").handler(agents::enable);
     r.post("/api/v1/agents/:id/approve").handler(agents::approve);
+    r.post("/api/v1/agents/:id/rotate-serving-key").handler(agents::rotateServingKey);
     r.delete("/api/v1/agents/:id").handler(agents::delete);
     r.get("/api/v1/audit-events").handler(audit::list);
     r.get("/api/v1/audit-events/verify").handler(audit::verify);

@@ -21,7 +21,7 @@ public record Config(
     int agentApiPort,
     java.util.List<io.mmaas.controlplane.auth.Tokens.SigningKey> jwtKeys,
     int jwtTtlSeconds,
-    byte[] agentServingSecret,
+    java.util.List<byte[]> agentServingSecrets,
     String adminUsername,
     String adminPassword,
     Path dataDir,
@@ -47,7 +47,31 @@ public record Config(
     int denialPoolSize,
     java.util.Set<Role> roles,
     boolean migrate,
+    Blobs blobs,
     int leaderLeaseSeconds) {
+
+  /**
+   * Where model content lives ({@code MMAAS_BLOB_STORE}): {@code postgres} (the default: chunked rows, through a pool
+   * of {@code dbPoolSize} connections of its own), {@code s3} (an S3-compatible bucket) or {@code file} (this machine's
+   * data dir: one control plane only).
+   */
+  public record Blobs(String store, int dbPoolSize, io.mmaas.controlplane.blobs.S3BlobStore.Settings s3) {
+    public Map<String, Object> describe() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("store", store);
+      if (store.equals("postgres")) {
+        m.put("dbPoolSize", dbPoolSize);
+      }
+      if (s3 != null) {
+        m.put("endpoint", s3.endpoint() == null ? "(AWS)" : s3.endpoint());
+        m.put("bucket", s3.bucket());
+        m.put("region", s3.region());
+        m.put("accessKey", s3.accessKey() == null ? "(the SDK's default chain)" : "****");
+        m.put("pathStyle", s3.pathStyle());
+      }
+      return m;
+    }
+  }
 
   /**
    * Bounds on the database link, so a database that is down or a link that is frozen costs each request a bounded
@@ -80,8 +104,8 @@ public record Config(
         // each secret only where a role uses it: a gateway needs no JWT key, a migration job no secret at all
         roles.contains(Role.ADMIN) ? r.jwtKeys() : java.util.List.of(),
         r.integer("MMAAS_JWT_TTL_SECONDS", 3600, 60, 86_400),
-        roles.contains(Role.GATEWAY) || roles.contains(Role.AGENT_API) ? r.secret("MMAAS_AGENT_SERVING_SECRET")
-            : new byte[0],
+        roles.contains(Role.GATEWAY) || roles.contains(Role.AGENT_API) ? r.servingSecrets()
+            : java.util.List.of(),
         r.string("MMAAS_ADMIN_USERNAME", "admin"),
         env.get("MMAAS_ADMIN_PASSWORD"),
         Path.of(r.string("MMAAS_DATA_DIR", "data/control-plane")).toAbsolutePath(),
@@ -113,6 +137,7 @@ public record Config(
         r.integer("MMAAS_DENIAL_POOL_SIZE", 2, 1, 50),
         roles,
         r.bool("MMAAS_MIGRATE", true),
+        blobs(r),
         r.integer("MMAAS_LEADER_LEASE_SECONDS", 4, 2, 600));
     if (config.adminPassword != null && config.adminPassword.length() < 12) {
       throw new IllegalArgumentException("MMAAS_ADMIN_PASSWORD must have at least 12 characters");
@@ -121,6 +146,29 @@ public record Config(
       throw new IllegalArgumentException("MMAAS_AGENT_LEASE_SECONDS must be at least twice MMAAS_HEARTBEAT_INTERVAL_SECONDS");
     }
     return config;
+  }
+
+  private static Blobs blobs(Reader r) {
+    String store = r.string("MMAAS_BLOB_STORE", "postgres").toLowerCase(java.util.Locale.ROOT);
+    if (!java.util.Set.of("postgres", "s3", "file").contains(store)) {
+      throw new IllegalArgumentException("MMAAS_BLOB_STORE must be postgres, s3 or file, got '" + store + "'");
+    }
+    int poolSize = r.integer("MMAAS_BLOB_DB_POOL_SIZE", 4, 1, 100);
+    io.mmaas.controlplane.blobs.S3BlobStore.Settings s3 = null;
+    if (store.equals("s3")) {
+      String bucket = r.string("MMAAS_BLOB_S3_BUCKET", null);
+      if (bucket == null) {
+        throw new IllegalArgumentException("MMAAS_BLOB_STORE=s3 needs MMAAS_BLOB_S3_BUCKET");
+      }
+      String accessKey = r.string("MMAAS_BLOB_S3_ACCESS_KEY", null);
+      String secretKey = r.string("MMAAS_BLOB_S3_SECRET_KEY", null);
+      if ((accessKey == null) != (secretKey == null)) {
+        throw new IllegalArgumentException("set both MMAAS_BLOB_S3_ACCESS_KEY and MMAAS_BLOB_S3_SECRET_KEY, or neither");
+      }
+      s3 = new io.mmaas.controlplane.blobs.S3BlobStore.Settings(r.string("MMAAS_BLOB_S3_ENDPOINT", null), bucket,
+          r.string("MMAAS_BLOB_S3_REGION", "us-east-1"), accessKey, secretKey, r.bool("MMAAS_BLOB_S3_PATH_STYLE", false));
+    }
+    return new Blobs(store, poolSize, s3);
   }
 
   /**
@@ -165,7 +213,8 @@ public record Config(
     m.put("agentApiPort", agentApiPort);
     m.put("jwtKeys", jwtKeys.stream().map(k -> k.kid() + ":****").toList());
     m.put("jwtTtlSeconds", jwtTtlSeconds);
-    m.put("agentServingSecret", "****");
+    m.put("agentServingSecrets", agentServingSecrets.stream()
+        .map(k -> io.mmaas.controlplane.agents.AgentSecrets.fingerprint(k) + ":****").toList());
     m.put("adminUsername", adminUsername);
     m.put("adminPassword", adminPassword == null ? "(generated on first start)" : "****");
     m.put("dataDir", dataDir);
@@ -189,6 +238,7 @@ public record Config(
     m.put("agentUnapprovedMemoryBytes", agentUnapprovedMemoryBytes);
     m.put("denialPoolSize", denialPoolSize);
     m.put("migrate", migrate);
+    m.put("blobs", blobs.describe());
     m.put("leaderLeaseSeconds", leaderLeaseSeconds);
     return m;
   }
@@ -251,6 +301,29 @@ public record Config(
           throw new IllegalArgumentException("MMAAS_JWT_KEYS: key '" + kid + "' must have at least 32 bytes");
         }
         out.add(new io.mmaas.controlplane.auth.Tokens.SigningKey(kid, secret));
+      }
+      return java.util.List.copyOf(out);
+    }
+
+    /**
+     * {@code MMAAS_AGENT_SERVING_SECRETS=new,old} (the first derives the keys agents get from now on, the others
+     * still derive keys issued under them: fleet-wide rotation of the serving secret), or just
+     * {@code MMAAS_AGENT_SERVING_SECRET} for one.
+     */
+    java.util.List<byte[]> servingSecrets() {
+      String list = env.get("MMAAS_AGENT_SERVING_SECRETS");
+      if (list == null || list.isBlank()) {
+        return java.util.List.of(secret("MMAAS_AGENT_SERVING_SECRET"));
+      }
+      java.util.List<byte[]> out = new java.util.ArrayList<>();
+      int i = 0;
+      for (String entry : list.split(",")) {
+        i++;
+        byte[] secret = entry.trim().getBytes(StandardCharsets.UTF_8);
+        if (secret.length < 32) {
+          throw new IllegalArgumentException("MMAAS_AGENT_SERVING_SECRETS: secret " + i + " must have at least 32 bytes");
+        }
+        out.add(secret);
       }
       return java.util.List.copyOf(out);
     }

@@ -36,7 +36,11 @@ import io.mmaas.controlplane.quotas.QuotaHandler;
 import io.mmaas.controlplane.quotas.QuotaRepository;
 import io.mmaas.controlplane.quotas.QuotaService;
 import io.mmaas.controlplane.quotas.ResourceLimits;
-import io.mmaas.controlplane.registry.FileBlobStore;
+import io.mmaas.controlplane.blobs.BlobStore;
+import io.mmaas.controlplane.blobs.FileBlobStore;
+import io.mmaas.controlplane.blobs.PostgresBlobStore;
+import io.mmaas.controlplane.blobs.S3BlobStore;
+import io.mmaas.controlplane.registry.UploadFiles;
 import io.mmaas.controlplane.usage.UsageHandler;
 import io.mmaas.controlplane.usage.UsageRepository;
 import io.mmaas.controlplane.registry.RegistryHandler;
@@ -71,6 +75,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
   private final Clock clock;
   private Pool pool;
   private Pool denialPool;
+  private BlobStore blobStore;
   private DenialAuditor denials;
   private GatewayAssembly gateway;
   private LeaderLease leader;
@@ -107,6 +112,11 @@ public final class ControlPlaneVerticle extends VerticleBase {
     return leader;
   }
 
+  /** The gateway role's routing table (null without that role), for tests that must know it refreshed. */
+  public io.mmaas.controlplane.gateway.RoutingTable routing() {
+    return gateway == null ? null : gateway.routing();
+  }
+
   /** The admin password generated on first start, or null. */
   public String generatedAdminPassword() {
     return generatedAdminPassword;
@@ -130,10 +140,11 @@ public final class ControlPlaneVerticle extends VerticleBase {
     GatewayMetrics metrics = new GatewayMetrics();
     Shared shared = new Shared(new AccessPolicy(), audit, auditKey, new RegistryRepository(),
         new DeploymentRepository(), new ResourceLimits(new QuotaRepository()));
-    RegistryService registry = new RegistryService(vertx, pool, shared.registryRepo(),
-        new FileBlobStore(config.dataDir().resolve("blobs")), shared.policy(), audit, shared.limits(),
+    blobStore = blobStore();
+    RegistryService registry = new RegistryService(vertx, pool, shared.registryRepo(), blobStore,
+        new UploadFiles(config.dataDir().resolve("blobs").resolve("tmp")), shared.policy(), audit, shared.limits(),
         shared.deploymentRepo(), config.maxModelBytes(), clock);
-    AgentService agents = new AgentService(pool, new AgentRepository(), new AgentSecrets(config.agentServingSecret()),
+    AgentService agents = new AgentService(pool, new AgentRepository(), new AgentSecrets(config.agentServingSecrets()),
         shared.policy(), audit, denials, clock, config.agentLeaseSeconds(), config.heartbeatIntervalSeconds());
     // everything is built before the first database call: building needs no database, and a slow start (class
     // loading on a busy machine) then never holds the event loop while a connection attempt waits on it
@@ -163,6 +174,22 @@ public final class ControlPlaneVerticle extends VerticleBase {
           LOG.info("control plane ready: admin API {} · gateway {} · internal (agent API, metrics) {} · roles {}",
               url(adminPort), url(gatewayPort), url(agentApiPort), Role.describe(config.roles()));
         });
+  }
+
+  /** The artifact store {@code MMAAS_BLOB_STORE} names (PostgreSQL through a small pool of its own by default). */
+  private BlobStore blobStore() throws java.io.IOException {
+    return switch (config.blobs().store()) {
+      case "file" -> new FileBlobStore(vertx, config.dataDir().resolve("blobs"));
+      case "s3" -> new S3BlobStore(vertx, config.blobs().s3());
+      // a transfer waits longer for one of its few connections than a request does for the main pool's
+      default -> new PostgresBlobStore(vertx, Database.pool(vertx, config, "mmaas-blobs", config.blobs().dbPoolSize(),
+          Math.max(30_000, config.db().poolWaitMs())), clock);
+    };
+  }
+
+  /** The blob store this process uses (tests read what it holds). */
+  public BlobStore blobs() {
+    return blobStore;
   }
 
   private boolean has(Role role) {
@@ -279,6 +306,9 @@ public final class ControlPlaneVerticle extends VerticleBase {
     if (denialPool != null) {
       denialPool.close();
     }
+    if (blobStore != null) {
+      blobStore.close();
+    }
     Future<Void> left = leader == null || pool == null ? Future.succeededFuture() : leader.stop();
     left = gateway == null || pool == null ? left : left.compose(v -> gateway.stop());
     return pool == null ? left : left.compose(v -> pool.close());
@@ -286,10 +316,10 @@ public final class ControlPlaneVerticle extends VerticleBase {
 
   /** Leftovers of uploads that died with a process (or a disk error) are deleted at start and then every 10 min. */
   private Future<Void> sweepUploads(RegistryService registry) {
-    return vertx.executeBlocking(() -> registry.blobs().sweepTemp(UPLOAD_IDLE), false)
+    return vertx.executeBlocking(() -> registry.uploads().sweepTemp(UPLOAD_IDLE), false)
         .onSuccess(n -> {
           if (n > 0) {
-            LOG.info("deleted {} abandoned upload file(s) from {}", n, registry.blobs().tempDir());
+            LOG.info("deleted {} abandoned upload file(s) from {}", n, registry.uploads().tempDir());
           }
         })
         .onFailure(e -> LOG.warn("could not sweep abandoned uploads: {}", e.getMessage()))
@@ -300,8 +330,13 @@ public final class ControlPlaneVerticle extends VerticleBase {
     return vertx.createHttpServer(serverOptions(config, port)).requestHandler(router).listen();
   }
 
+  /**
+   * The admin and internal listeners: HTTP/1.1 only. With cleartext HTTP/2 on, a request asking to upgrade
+   * ({@code Upgrade: h2c}, as some clients send on their first request) has its whole body read into memory before
+   * it is handled, so a model upload or any large body would bypass the streaming and the size limit.
+   */
   static HttpServerOptions serverOptions(Config config, int port) {
     return new HttpServerOptions().setHost(config.host()).setPort(port).setMaxHeaderSize(16 * 1024)
-        .setIdleTimeout(120);
+        .setIdleTimeout(120).setHttp2ClearTextEnabled(false);
   }
 }

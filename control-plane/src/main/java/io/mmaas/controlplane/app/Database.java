@@ -29,6 +29,11 @@ public final class Database {
 
   /** A pool of its own, e.g. for the writes anonymous callers cause, so a flood of them cannot take every connection. */
   public static Pool pool(Vertx vertx, Config config, String name, int size) {
+    return pool(vertx, config, name, size, config.db().poolWaitMs());
+  }
+
+  /** A pool of its own whose callers may wait {@code waitMs} for a connection (the blob store's long transfers). */
+  public static Pool pool(Vertx vertx, Config config, String name, int size, long waitMs) {
     Config.DbLimits limits = config.db();
     PgConnectOptions connect = PgConnectOptions.fromUri(config.databaseUrl())
         .setReconnectAttempts(0)
@@ -47,7 +52,7 @@ public final class Database {
     PoolOptions options = new PoolOptions()
         .setMaxSize(size)
         .setMaxWaitQueueSize(limits.maxWaitQueue())
-        .setConnectionTimeout((int) limits.poolWaitMs())
+        .setConnectionTimeout((int) waitMs)
         .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
         // idle connections leave the pool before the read idle timeout would close them
         .setIdleTimeout(Math.max(1, readIdleSeconds - 5))

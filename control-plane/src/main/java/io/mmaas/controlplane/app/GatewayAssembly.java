@@ -50,7 +50,7 @@ final class GatewayAssembly {
     this.vertx = vertx;
     this.config = config;
     this.metrics = metrics;
-    routing = new RoutingTable(pool, new AgentSecrets(config.agentServingSecret()), clock);
+    routing = new RoutingTable(pool, new AgentSecrets(config.agentServingSecrets()), clock);
     keyAuth = new KeyAuthenticator(pool, new ApiKeyRepository(), new TenantRepository(), new QuotaRepository(), clock,
         1_000, 30_000);
     membership = new GatewayMembership(pool);
@@ -83,6 +83,10 @@ final class GatewayAssembly {
       r.route().order(-1).handler(new ClientAddresses(config.trustedProxies()));
       return r;
     };
+  }
+
+  RoutingTable routing() {
+    return routing;
   }
 
   /** Reads the routes, joins the gateway membership, listens, and starts the periodic jobs; the listening server. */

@@ -15,8 +15,15 @@ public final class PasswordHasher {
   public static final int ITERATIONS = 600_000;
   private static final String PREFIX = "pbkdf2-sha256";
   private static final SecureRandom RANDOM = new SecureRandom();
-  /** A hash of a random password, verified against when the user does not exist so timing does not tell. */
-  private static final String DUMMY = new PasswordHasher().hash(Long.toHexString(RANDOM.nextLong()));
+
+  /**
+   * A hash of a random password, verified against when the user does not exist so timing does not tell. In a holder
+   * so that it is computed on the first verify (a worker thread), not when the class loads: the class loads on the
+   * event loop that builds the admin API, where 600,000 iterations held it for seconds on a busy machine.
+   */
+  private static final class Dummy {
+    static final String HASH = new PasswordHasher().hash(Long.toHexString(RANDOM.nextLong()));
+  }
 
   public String hash(String password) {
     byte[] salt = new byte[16];
@@ -29,7 +36,7 @@ public final class PasswordHasher {
   /** True when the password matches; with a null hash it still spends the same time and answers false. */
   public boolean verify(String password, String stored) {
     boolean real = stored != null;
-    String[] parts = (real ? stored : DUMMY).split("\\$");
+    String[] parts = (real ? stored : Dummy.HASH).split("\\$");
     if (parts.length != 4 || !PREFIX.equals(parts[0])) {
       return false;
     }

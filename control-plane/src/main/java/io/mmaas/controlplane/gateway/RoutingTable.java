@@ -230,7 +230,8 @@ public final class RoutingTable {
     return pool.query("""
             SELECT d.tenant_id, m.name AS model, m.id AS model_id, v.id AS version_id, v.version, v.inputs, v.outputs,
                    t.weight, r.id AS replica_id, a.id AS agent_id,
-                   coalesce(r.serving_url, a.serving_url) AS serving_url, a.lease_expires_at
+                   coalesce(r.serving_url, a.serving_url) AS serving_url, a.lease_expires_at,
+                   a.serving_key_confirmed, a.serving_key_confirmed_secret
             FROM deployments d
             JOIN models m ON m.id = d.model_id
             JOIN deployment_targets t ON t.deployment_id = d.id
@@ -259,7 +260,10 @@ public final class RoutingTable {
               UUID agentId = r.getUUID("agent_id");
               try {
                 route.endpoints().add(Endpoint.of(r.getUUID("replica_id"), agentId, r.getString("serving_url"),
-                    secrets.servingKey(agentId), r.getOffsetDateTime("lease_expires_at").toInstant()));
+                    // the key the agent confirmed holding (it accepts its previous one for a while after)
+                    secrets.servingKey(agentId, r.getInteger("serving_key_confirmed"),
+                        r.getString("serving_key_confirmed_secret")),
+                    r.getOffsetDateTime("lease_expires_at").toInstant()));
               } catch (RuntimeException e) {
                 // one bad row (an agent's URL stored before it was validated) loses that replica, never the table
                 LOG.warn("routing: skipping replica {} on agent {}: {}", r.getUUID("replica_id"), agentId,

@@ -3,6 +3,7 @@ package io.mmaas.controlplane.registry;
 import io.mmaas.controlplane.audit.AuditRecord;
 import io.mmaas.controlplane.audit.AuditWriter;
 import io.mmaas.controlplane.auth.Caller;
+import io.mmaas.controlplane.blobs.BlobStore;
 import io.mmaas.controlplane.leader.FencedException;
 import io.mmaas.controlplane.leader.LeaderLease;
 import io.vertx.core.Future;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * describes (a commit that failed after the move, or what older releases left) and that are older than
  * {@link #ORPHAN_GRACE}. Each candidate is re-checked and removed in a transaction that holds the blob's lock, the
  * same lock an upload holds from recording the blob until it commits, so content an upload is storing is never
- * taken. Agents are only ever given READY versions' content; one still reading a removed file finishes its download.
+ * taken. Agents are only ever given READY versions' content; one still reading removed content finishes its download
+ * (file store) or fails it and tries again (the other stores), to find it gone.
  * Every removal is audited. Only the holder of the scheduler's {@link LeaderLease} collects, and each removal's
  * transaction is fenced by its epoch.
  */
@@ -60,10 +62,10 @@ public final class BlobCollector {
     if (!leader.isLeader()) {
       return Future.succeededFuture(0);
     }
-    return repo.unreferencedBlobs(pool, BATCH).compose(rows -> vertx.executeBlocking(
-            () -> blobs.storedBefore(clock.instant().minus(ORPHAN_GRACE)), false)
+    return repo.unreferencedBlobs(pool, BATCH).compose(rows -> blobs.storedBefore(clock.instant().minus(ORPHAN_GRACE),
+            10_000)
         .compose(files -> files.isEmpty() ? Future.succeededFuture(Set.<String>of())
-            : repo.referencedAmong(pool, files.size() > 10_000 ? files.subList(0, 10_000) : files).map(live -> {
+            : repo.referencedAmong(pool, files).map(live -> {
               Set<String> orphans = new LinkedHashSet<>(files);
               orphans.removeAll(live);
               return orphans;
@@ -99,7 +101,7 @@ public final class BlobCollector {
     return leader.fenced(pool, conn -> repo.lockBlob(conn, sha256)
         .compose(v -> repo.blobReferenced(conn, sha256))
         .compose(referenced -> referenced ? Future.succeededFuture(false)
-            : vertx.executeBlocking(() -> blobs.delete(sha256), false).compose(deleted -> repo.forgetBlob(conn,
+            : blobs.delete(sha256).compose(deleted -> repo.forgetBlob(conn,
                     sha256, clock.instant().truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC))
                 .compose(size -> size == null && !deleted ? Future.succeededFuture(false)
                     : audit.append(conn, Caller.system("blob-gc"), AuditRecord.success("blob.collect", null, "blob",

@@ -193,7 +193,7 @@ public final class RegistryHandler {
           ctx.fail(e);
         })
         .onSuccess(model -> {
-          Path temp = registry.blobs().tempDir().resolve("upload-" + UUID.randomUUID());
+          Path temp = registry.uploads().tempDir().resolve("upload-" + UUID.randomUUID());
           var fs = ctx.vertx().fileSystem();
           // whatever happens to the request, the temporary file does not outlive it (once stored, it was moved)
           ctx.addEndHandler(v -> fs.exists(temp.toString()).onSuccess(exists -> {

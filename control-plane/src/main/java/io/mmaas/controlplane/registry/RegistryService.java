@@ -4,6 +4,7 @@ import io.mmaas.controlplane.audit.AuditRecord;
 import io.mmaas.controlplane.audit.AuditWriter;
 import io.mmaas.controlplane.auth.AccessPolicy;
 import io.mmaas.controlplane.auth.Caller;
+import io.mmaas.controlplane.blobs.BlobStore;
 import io.mmaas.controlplane.errors.ConflictException;
 import io.mmaas.controlplane.errors.InvalidInputException;
 import io.mmaas.controlplane.errors.NotFoundException;
@@ -37,14 +38,15 @@ import java.util.UUID;
 
 /**
  * The model registry: models per tenant and their immutable versions. An upload arrives as a temporary file; it is
- * hashed and validated on a worker thread (never loading the model into the heap), stored once by content, and
- * recorded with its signature in the same transaction as its audit event.
+ * hashed and validated on a worker thread (never loading the model into the heap), streamed once by content into the
+ * blob store, and recorded with its signature in the same transaction as its audit event.
  */
 public final class RegistryService {
   private final Vertx vertx;
   private final Pool pool;
   private final RegistryRepository repo;
   private final BlobStore blobs;
+  private final UploadFiles uploads;
   private final AccessPolicy policy;
   private final AuditWriter audit;
   private final ResourceLimits limits;
@@ -52,7 +54,8 @@ public final class RegistryService {
   private final io.mmaas.controlplane.deployments.DeploymentRepository inUse;
   private final Clock clock;
 
-  public RegistryService(Vertx vertx, Pool pool, RegistryRepository repo, BlobStore blobs, AccessPolicy policy,
+  public RegistryService(Vertx vertx, Pool pool, RegistryRepository repo, BlobStore blobs, UploadFiles uploads,
+                         AccessPolicy policy,
                          AuditWriter audit, ResourceLimits limits,
                          io.mmaas.controlplane.deployments.DeploymentRepository inUse, long maxModelBytes,
                          Clock clock) {
@@ -63,6 +66,7 @@ public final class RegistryService {
     this.pool = pool;
     this.repo = repo;
     this.blobs = blobs;
+    this.uploads = uploads;
     this.policy = policy;
     this.audit = audit;
     this.clock = clock;
@@ -70,6 +74,10 @@ public final class RegistryService {
 
   public BlobStore blobs() {
     return blobs;
+  }
+
+  public UploadFiles uploads() {
+    return uploads;
   }
 
   public Future<Model> createModel(Caller caller, Tenant tenant, String name, String description) {
@@ -266,20 +274,30 @@ public final class RegistryService {
   }
 
   /**
-   * Registers an uploaded file as the model's next version. The temporary file is consumed: moved into the blob
-   * store, or deleted when the upload is refused.
+   * Registers an uploaded file as the model's next version. The temporary file is consumed: its content goes into the
+   * blob store (the file is moved there or left for the request's end to delete), or it is deleted when the upload is
+   * refused.
    */
   public Future<ModelVersion> uploadVersion(Caller caller, Tenant tenant, String modelName, Path tempFile,
                                             String description) {
     return admitUpload(caller, tenant, modelName)
         .compose(m -> vertx.executeBlocking(() -> inspect(tempFile), false))
-        // quota first, then the file into the store, then commit: a refused version leaves nothing on disk, and a
-        // commit that fails after the move leaves a blob no version references, which the BlobCollector removes
-        .compose(stored -> pool.withTransaction(conn -> repo.lockModel(conn, tenant.id(), modelName)
-            .compose(model -> model == null
-                ? Future.failedFuture(new NotFoundException("model '" + modelName + "' not found"))
-                : limits.reserveStorage(conn, tenant.id(), stored.size)
+        // quota first, so a refused version stores nothing; then the content into the store, streamed through the
+        // store's own connections while no transaction of the application's pool waits on it; then the record
+        .compose(stored -> pool.withTransaction(conn -> lockModel(conn, tenant, modelName)
+            .compose(model -> limits.reserveStorage(conn, tenant.id(), stored.size))).map(stored))
+        .compose(stored -> blobs.putFile(stored.sha256, tempFile).map(stored))
+        .compose(stored -> pool.withTransaction(conn -> lockModel(conn, tenant, modelName)
+            // checked again in the recording transaction: a concurrent upload may have used the quota meanwhile (its
+            // content then has no READY version and the BlobCollector removes it)
+            .compose(model -> limits.reserveStorage(conn, tenant.id(), stored.size)
                 .compose(v -> repo.lockBlob(conn, stored.sha256))
+                // under the blob's lock (the collector deletes under it too): the content must still be there, so a
+                // committed version always references stored content
+                .compose(v -> blobs.size(stored.sha256))
+                .compose(size -> size != null && size == stored.size ? Future.<Void>succeededFuture()
+                    : Future.failedFuture(new io.mmaas.controlplane.errors.UnavailableException(
+                        "the model's content was collected while it was being stored: upload it again")))
                 .compose(v -> repo.insertBlob(conn, stored.sha256, stored.size, now()))
                 .compose(v -> repo.nextVersion(conn, model.id()))
                 .compose(next -> {
@@ -291,13 +309,15 @@ public final class RegistryService {
                       .compose(x -> audit.append(conn, caller, AuditRecord.success("model_version.create",
                           tenant.id(), "model_version", version.id(), new JsonObject()
                               .put("model", modelName).put("after", version.toJson()))))
-                      // still under the blob's lock, so the collector cannot take the file between move and commit
-                      .compose(x -> vertx.executeBlocking(() -> {
-                        blobs.put(tempFile, stored.sha256);
-                        return version;
-                      }, false));
+                      .map(version);
                 }))))
         .onFailure(e -> vertx.executeBlocking(() -> Files.deleteIfExists(tempFile), false));
+  }
+
+  private Future<Model> lockModel(io.vertx.sqlclient.SqlConnection conn, Tenant tenant, String modelName) {
+    return repo.lockModel(conn, tenant.id(), modelName).compose(model -> model == null
+        ? Future.failedFuture(new NotFoundException("model '" + modelName + "' not found"))
+        : Future.succeededFuture(model));
   }
 
   private record Stored(String sha256, long size, ModelSignature signature, String format) {
@@ -310,7 +330,7 @@ public final class RegistryService {
     }
     ModelSignature signature;
     boolean archive = ModelArchive.isZip(tempFile);
-    Path extracted = archive ? blobs.tempDir().resolve(tempFile.getFileName() + ".d") : null;
+    Path extracted = archive ? uploads.tempDir().resolve(tempFile.getFileName() + ".d") : null;
     try {
       signature = archive
           ? ModelArchive.extract(tempFile, extracted, new ModelArchive.Limits(10_000, maxModelBytes, maxModelBytes))

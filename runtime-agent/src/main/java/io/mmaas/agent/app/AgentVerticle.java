@@ -9,6 +9,7 @@ import io.mmaas.agent.controlplane.Enrollment;
 import io.mmaas.agent.controlplane.HeartbeatLoop;
 import io.mmaas.agent.controlplane.HostProbe;
 import io.mmaas.agent.controlplane.IdentityStore;
+import io.mmaas.agent.controlplane.ServingKeyRing;
 import io.mmaas.agent.hosts.HostLimits;
 import io.mmaas.agent.hosts.HostSupervisor;
 import io.mmaas.agent.hosts.ProviderProbe;
@@ -56,6 +57,7 @@ public final class AgentVerticle extends VerticleBase {
   private HostSupervisor hosts;
   private Reconciler reconciler;
   private HeartbeatLoop heartbeat;
+  private ServingKeyRing keys;
 
   public AgentVerticle(AgentConfig config, Clock clock) {
     this.config = config;
@@ -91,7 +93,13 @@ public final class AgentVerticle extends VerticleBase {
 
   private void startSync(AgentIdentity identity, String servingUrl, String executionProvider,
       Capabilities capabilities) {
-    servingKey.set(identity.servingKey());
+    servingKey.set(identity.acceptedServingKeys());
+    keys = new ServingKeyRing(vertx, new IdentityStore(config.dataDir()), identity,
+        accepted -> {
+          servingKey.set(accepted);
+          return hosts.setKeys(accepted);
+        },
+        () -> heartbeat.beatSoon());
     AgentConfig.Hosts options = config.hosts();
     HostLimits limits = HostLimits.detect(identity.agentId(), options.memoryBytes(), options.maxTasks());
     log.info("model hosts: isolation {}, limits {}", options.isolation(), limits);
@@ -102,12 +110,12 @@ public final class AgentVerticle extends VerticleBase {
                 : ServingVerticle.Settings.defaultMaxPending(config.inferThreads()),
             config.effectiveEventLoops(), config.maxInferMillis(), config.executionProvider(), options.threads(),
             options.heapBytes(), options.javaOptions(), options.ports()),
-        limits, identity::servingKey, clock);
+        limits, keys::accepted, clock);
     reconciler = new Reconciler(vertx, replicas, artifacts, hosts, loadWorkers, clock, MAX_CONCURRENT_LOADS,
         new Quarantine(options.quarantineCrashes(), Duration.ofSeconds(options.quarantineWindowSeconds()), clock),
         () -> heartbeat.beatSoon());
     heartbeat = new HeartbeatLoop(vertx, controlPlane, identity, servingUrl, executionProvider,
-        capabilities.withModelHosts(options.isolation().name(), limits.toString()), reconciler, replicas);
+        capabilities.withModelHosts(options.isolation().name(), limits.toString()), reconciler, replicas, keys);
     heartbeat.start();
   }
 

@@ -26,15 +26,39 @@ final class AgentApiJson {
         .put("capabilities", capabilities(capabilities));
   }
 
+  /** The identity in an enrollment answer or the identity file (files before key rotation lack the last two). */
   static AgentIdentity identity(JsonObject body) {
-    return new AgentIdentity(text(body, "agentId"), text(body, "credential"), text(body, "servingKey"));
+    Object generation = body.getValue("servingKeyGeneration");
+    Object previous = body.getValue("previousServingKey");
+    return new AgentIdentity(text(body, "agentId"), text(body, "credential"), text(body, "servingKey"),
+        generation instanceof Number n ? n.intValue() : 0, previous instanceof String p ? p : null);
   }
 
   static JsonObject identityFile(AgentIdentity identity) {
     return new JsonObject()
         .put("agentId", identity.agentId())
         .put("credential", identity.credential())
-        .put("servingKey", identity.servingKey());
+        .put("servingKey", identity.servingKey())
+        .put("servingKeyGeneration", identity.servingKeyGeneration())
+        .put("previousServingKey", identity.previousServingKey());
+  }
+
+  /** The serving key part of a heartbeat answer, or null when the control plane sends none (before rotation). */
+  static ServingKeyOffer servingKeyOffer(JsonObject body) {
+    if (!(body.getValue("servingKey") instanceof JsonObject key)) {
+      return null;
+    }
+    int generation = number(key, "generation").intValue();
+    if (generation < 0) {
+      throw new IllegalArgumentException("servingKey.generation must not be negative");
+    }
+    Object text = key.getValue("key");
+    if (text != null && !(text instanceof String s && !s.isBlank())) {
+      throw new IllegalArgumentException("servingKey.key must be a non-empty string");
+    }
+    long overlap = key.getValue("overlapMillis") instanceof Number n ? n.longValue() : 20_000L;
+    return new ServingKeyOffer(generation, (String) text,
+        Duration.ofMillis(Math.max(0, Math.min(overlap, Duration.ofDays(1).toMillis()))));
   }
 
   static JsonObject heartbeat(HeartbeatReport report) {
@@ -55,6 +79,7 @@ final class AgentApiJson {
         .put("generation", report.generation())
         .put("executionProvider", report.executionProvider())
         .put("capabilities", capabilities(report.capabilities()))
+        .put("servingKeyGeneration", report.servingKeyGeneration())
         .put("replicas", replicas);
   }
 

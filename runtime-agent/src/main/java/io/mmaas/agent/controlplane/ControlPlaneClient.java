@@ -35,12 +35,18 @@ public final class ControlPlaneClient {
 
   /** Reports observed state; 200 gives the desired state. */
   public Future<DesiredState> heartbeat(String credential, HeartbeatReport report) {
+    return beat(credential, report).map(HeartbeatAnswer::desired);
+  }
+
+  /** A heartbeat, answered by the desired state and the agent's serving key (see {@link ServingKeyRing}). */
+  public Future<HeartbeatAnswer> beat(String credential, HeartbeatReport report) {
     return client
         .postAbs(baseUrl + "/agent/v1/heartbeat")
         .putHeader(HttpHeaders.AUTHORIZATION.toString(), "Bearer " + credential)
         .timeout(TIMEOUT_MS)
         .sendJsonObject(AgentApiJson.heartbeat(report))
-        .compose(response -> read(response, 200, AgentApiJson::desiredState));
+        .compose(response -> read(response, 200, body -> new HeartbeatAnswer(AgentApiJson.desiredState(body),
+            AgentApiJson.servingKeyOffer(body))));
   }
 
   private static <T> Future<T> read(HttpResponse<Buffer> response, int expected, Function<JsonObject, T> parse) {

@@ -1,7 +1,6 @@
 package io.mmaas.agent.controlplane;
 
 import io.mmaas.agent.sync.Backoff;
-import io.mmaas.agent.sync.DesiredState;
 import io.mmaas.agent.sync.Reconciler;
 import io.mmaas.agent.sync.ReplicaTable;
 import io.vertx.core.AsyncResult;
@@ -14,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * Sends a heartbeat every interval the control plane asks for (2 s until it says), hands each answer to the
  * {@link Reconciler}, and backs off (capped at 5 s) while the control plane is unreachable or refuses the credential;
  * serving continues meanwhile and nothing is unloaded for it (see {@link Reconciler#apply} for what the first
- * answer after an outage may change). {@link #beatSoon()} reports a state change without waiting for the interval.
+ * answer after an outage may change), and each answer's serving key to the {@link ServingKeyRing}. {@link #beatSoon()}
+ * reports a state change without waiting for the interval.
  *
  * <p>Runs on the agent verticle's context.
  */
@@ -36,6 +36,7 @@ public final class HeartbeatLoop {
   private final Capabilities capabilities;
   private final Reconciler reconciler;
   private final ReplicaTable table;
+  private final ServingKeyRing keys;
 
   private Duration interval = FIRST_INTERVAL;
   private long timer = -1;
@@ -52,7 +53,8 @@ public final class HeartbeatLoop {
       String executionProvider,
       Capabilities capabilities,
       Reconciler reconciler,
-      ReplicaTable table) {
+      ReplicaTable table,
+      ServingKeyRing keys) {
     this.vertx = vertx;
     this.client = client;
     this.identity = identity;
@@ -61,6 +63,7 @@ public final class HeartbeatLoop {
     this.capabilities = capabilities;
     this.reconciler = reconciler;
     this.table = table;
+    this.keys = keys;
   }
 
   public void start() {
@@ -97,11 +100,12 @@ public final class HeartbeatLoop {
     inFlight = true;
     beatAgain = false;
     HeartbeatReport report = new HeartbeatReport(
-        identity.agentId(), servingUrl, reconciler.appliedGeneration(), executionProvider, capabilities, table.all());
-    client.heartbeat(identity.credential(), report).onComplete(this::answered);
+        identity.agentId(), servingUrl, reconciler.appliedGeneration(), executionProvider, capabilities, table.all(),
+        keys.generation());
+    client.beat(identity.credential(), report).onComplete(this::answered);
   }
 
-  private void answered(AsyncResult<DesiredState> answer) {
+  private void answered(AsyncResult<HeartbeatAnswer> answer) {
     if (stopped) {
       return;
     }
@@ -111,8 +115,9 @@ public final class HeartbeatLoop {
         log.info("control plane answers heartbeats again after {} failure(s)", failures);
       }
       failures = 0;
-      interval = answer.result().heartbeatInterval();
-      reconciler.apply(answer.result());
+      interval = answer.result().desired().heartbeatInterval();
+      reconciler.apply(answer.result().desired());
+      keys.offered(answer.result().servingKey());
       next = interval;
     } else {
       failures++;

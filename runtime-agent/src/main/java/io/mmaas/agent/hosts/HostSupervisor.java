@@ -65,13 +65,14 @@ public final class HostSupervisor implements ReplicaHosts {
   private final Context context;
   private final Settings settings;
   private final HostLimits limits;
-  private final Supplier<String> servingKey;
+  private final Supplier<List<String>> servingKeys;
   private final Clock clock;
   private final Map<String, Host> hosts = new HashMap<>();
   private final Map<String, Restarts> restarts = new HashMap<>();
   private final Map<String, String> hostOfReplica = new HashMap<>();
   private Consumer<HostLost> listener = lost -> {};
   private int nextTag = 1;
+  private long nextKeySeq = 1;
   private long crashes;
   private boolean stopped;
 
@@ -85,6 +86,7 @@ public final class HostSupervisor implements ReplicaHosts {
     final Set<String> loaded = new LinkedHashSet<>();
     final Map<String, Promise<Loaded>> loading = new LinkedHashMap<>();
     final Map<String, Promise<Void>> unloading = new HashMap<>();
+    final Map<Long, Promise<Void>> keying = new HashMap<>();
     final Instant started = clock.instant();
     HostProcess process;
     String url;
@@ -104,12 +106,14 @@ public final class HostSupervisor implements ReplicaHosts {
     }
   }
 
-  public HostSupervisor(Vertx vertx, Settings settings, HostLimits limits, Supplier<String> servingKey, Clock clock) {
+  /** @param servingKeys the serving keys a host that starts now accepts (the current one first) */
+  public HostSupervisor(Vertx vertx, Settings settings, HostLimits limits, Supplier<List<String>> servingKeys,
+                        Clock clock) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.settings = settings;
     this.limits = limits;
-    this.servingKey = servingKey;
+    this.servingKeys = servingKeys;
     this.clock = clock;
   }
 
@@ -165,6 +169,27 @@ public final class HostSupervisor implements ReplicaHosts {
     return promise.future();
   }
 
+  /**
+   * Makes every running host accept exactly these serving keys (the {@code keys} command): completes once each has
+   * answered, or died (a host that starts later gets the keys {@code servingKeys} gives then). No replica is
+   * reloaded and no request is dropped: a host swaps the keys it checks between two requests.
+   */
+  public Future<Void> setKeys(List<String> keys) {
+    List<Future<Void>> applied = new ArrayList<>();
+    for (Host host : hosts.values()) {
+      if (host.process == null) {
+        continue; // not started yet: it will start with the keys current then
+      }
+      long seq = nextKeySeq++;
+      Promise<Void> promise = Promise.promise();
+      host.keying.put(seq, promise);
+      host.process.send(new JsonObject().put(HostProtocol.OP, HostProtocol.KEYS)
+          .put("keys", new io.vertx.core.json.JsonArray(keys)).put("seq", seq));
+      applied.add(promise.future());
+    }
+    return Future.all(applied).mapEmpty();
+  }
+
   @Override
   public Future<Void> unload(String replicaId) {
     String name = hostOfReplica.get(replicaId);
@@ -210,7 +235,7 @@ public final class HostSupervisor implements ReplicaHosts {
     }
     host.port = pickPort();
     host.process.send(new JsonObject().put(HostProtocol.OP, HostProtocol.START).put("settings",
-        new HostSettings(host.name, settings.listenHost(), host.port, servingKey.get(), settings.maxBodyBytes(),
+        new HostSettings(host.name, settings.listenHost(), host.port, servingKeys.get(), settings.maxBodyBytes(),
             settings.inferThreads(), settings.maxPending(), settings.eventLoops(), settings.maxInferMillis(),
             settings.executionProvider(), recorderFile(host).toString(), settings.threadBudget()).toJson()));
     vertx.setTimer(START_TIMEOUT.toMillis(), t -> {
@@ -300,6 +325,12 @@ public final class HostSupervisor implements ReplicaHosts {
         }
         stopIfEmpty(host);
       }
+      case HostProtocol.KEYS_APPLIED -> {
+        Promise<Void> promise = host.keying.remove(event.getLong("seq", -1L));
+        if (promise != null) {
+          promise.complete();
+        }
+      }
       default -> log.debug("host {} sent {}", host.name, event);
     }
   }
@@ -349,6 +380,8 @@ public final class HostSupervisor implements ReplicaHosts {
     List.copyOf(host.loading.values()).forEach(p -> p.tryFail(crash));
     host.loading.clear();
     List.copyOf(host.unloading.values()).forEach(Promise::tryComplete);
+    List.copyOf(host.keying.values()).forEach(Promise::tryComplete); // a dead host needs no keys
+    host.keying.clear();
     host.unloading.clear();
     host.loaded.clear();
   }

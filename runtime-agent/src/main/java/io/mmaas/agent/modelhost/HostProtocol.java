@@ -15,10 +15,13 @@ import io.vertx.core.json.JsonObject;
  *       maxBatchSize, maxQueueDelayMicros}, syntheticWarmUp (boolean), warmUp (array of OIP request bodies, may be
  *       empty)}. Answered by {@code loaded} or {@code failed} with the same replica id.</li>
  *   <li>{@code unload}: {@code replicaId}. Answered by {@code unloaded}.</li>
+ *   <li>{@code keys}: {@code keys} (the serving keys to accept from now on, the current one first), {@code seq} (a
+ *       number the agent chooses). Replaces the accepted keys at once, for the next request; loaded replicas and
+ *       requests in flight are untouched. Answered by {@code keysApplied} with the same seq.</li>
  * </ul>
  * <p>Events (field {@code event}): {@code listening {port, executionProvider, providers, pid}}, {@code loaded
  * {replicaId, memoryBytes, warmUp}} (warmUp says what warm-up did, e.g. "2 samples" or "skipped: …"), {@code failed
- * {replicaId, reason}}, {@code unloaded {replicaId}}. Any other line on standard output (a native library that
+ * {replicaId, reason}}, {@code unloaded {replicaId}}, {@code keysApplied {seq}}. Any other line on standard output (a native library that
  * prints) is logged by the agent and otherwise ignored.
  *
  * <p>The {@code tag} of a load is a small number the agent chooses per replica; the host writes it into its
@@ -35,11 +38,28 @@ public final class HostProtocol {
   public static final String LOADED = "loaded";
   public static final String FAILED = "failed";
   public static final String UNLOADED = "unloaded";
+  public static final String KEYS = "keys";
+  public static final String KEYS_APPLIED = "keysApplied";
   /** The argument that makes {@link ModelHostMain} print the node's execution providers and exit. */
   public static final String PROBE = "probe";
   public static final String PROBED = "probed";
 
   private HostProtocol() {}
+
+  /** The serving keys of a {@code keys} command or the start settings: non-empty strings, at least one. */
+  public static java.util.List<String> keys(io.vertx.core.json.JsonArray array) {
+    if (array == null || array.isEmpty() || array.size() > 8) {
+      throw new IllegalArgumentException("serving keys: 1 to 8 are expected");
+    }
+    java.util.List<String> keys = new java.util.ArrayList<>();
+    for (Object key : array) {
+      if (!(key instanceof String text) || text.isBlank()) {
+        throw new IllegalArgumentException("serving keys must be non-empty strings");
+      }
+      keys.add(text);
+    }
+    return keys;
+  }
 
   /** One line: the object's JSON and a newline. */
   public static String line(JsonObject message) {

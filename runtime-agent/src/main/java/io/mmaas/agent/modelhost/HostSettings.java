@@ -5,7 +5,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.Objects;
 
 /**
- * What the agent tells a host when it starts it: where to listen, the serving key the gateway presents, and the
+ * What the agent tells a host when it starts it: where to listen, the serving keys the gateway may present (the
+ * current one first; two while a rotation overlaps; later changes come as {@code keys} commands), and the
  * serving limits. Sent as the {@code start} command, never in the environment or the command line (other users can
  * read those in {@code /proc}).
  *
@@ -18,7 +19,7 @@ public record HostSettings(
     String name,
     String host,
     int port,
-    String servingKey,
+    java.util.List<String> servingKeys,
     long maxBodyBytes,
     int inferThreads,
     int maxPending,
@@ -30,13 +31,16 @@ public record HostSettings(
   public HostSettings {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(host, "host");
-    Objects.requireNonNull(servingKey, "servingKey");
+    servingKeys = java.util.List.copyOf(Objects.requireNonNull(servingKeys, "servingKeys"));
+    if (servingKeys.isEmpty()) {
+      throw new IllegalArgumentException("servingKeys must not be empty");
+    }
     Objects.requireNonNull(executionProvider, "executionProvider");
     Objects.requireNonNull(recorderFile, "recorderFile");
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("name", name).put("host", host).put("port", port).put("servingKey", servingKey)
+    return new JsonObject().put("name", name).put("host", host).put("port", port).put("servingKeys", new io.vertx.core.json.JsonArray(servingKeys))
         .put("maxBodyBytes", maxBodyBytes).put("inferThreads", inferThreads).put("maxPending", maxPending)
         .put("eventLoops", eventLoops).put("maxInferMillis", maxInferMillis)
         .put("executionProvider", executionProvider.name()).put("recorderFile", recorderFile)
@@ -45,7 +49,7 @@ public record HostSettings(
 
   public static HostSettings fromJson(JsonObject json) {
     return new HostSettings(json.getString("name"), json.getString("host"), json.getInteger("port"),
-        json.getString("servingKey"), json.getLong("maxBodyBytes"), json.getInteger("inferThreads"),
+        HostProtocol.keys(json.getJsonArray("servingKeys")), json.getLong("maxBodyBytes"), json.getInteger("inferThreads"),
         json.getInteger("maxPending"), json.getInteger("eventLoops"), json.getLong("maxInferMillis"),
         ExecutionProviderPreference.parse(json.getString("executionProvider")), json.getString("recorderFile"),
         json.getInteger("threadBudget"));
@@ -53,7 +57,7 @@ public record HostSettings(
 
   @Override
   public String toString() {
-    return "HostSettings[name=" + name + ", host=" + host + ", port=" + port + ", servingKey=****, maxBodyBytes="
+    return "HostSettings[name=" + name + ", host=" + host + ", port=" + port + ", servingKeys=" + servingKeys.size() + "×****, maxBodyBytes="
         + maxBodyBytes + ", inferThreads=" + inferThreads + ", maxPending=" + maxPending + ", eventLoops="
         + eventLoops + ", maxInferMillis=" + maxInferMillis + ", executionProvider=" + executionProvider
         + ", threadBudget=" + threadBudget + "]";

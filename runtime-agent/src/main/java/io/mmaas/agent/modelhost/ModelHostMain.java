@@ -48,6 +48,7 @@ public final class ModelHostMain {
   private final PrintStream events;
   private final RecordingRuntime runtime;
   private final ReplicaTable table = new ReplicaTable();
+  private final ServingKey servingKey = new ServingKey();
   private final ExecutorService loads = Executors.newFixedThreadPool(LOAD_THREADS, task -> {
     Thread thread = new Thread(task, "mmaas-host-load");
     thread.setDaemon(true);
@@ -94,8 +95,8 @@ public final class ModelHostMain {
   }
 
   private void serve() {
-    ServingKey key = new ServingKey();
-    key.set(settings.servingKey());
+    ServingKey key = servingKey;
+    key.set(settings.servingKeys());
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     ServingVerticle serving = new ServingVerticle(
         new ServingVerticle.Settings(settings.host(), settings.port(), settings.maxBodyBytes(),
@@ -124,6 +125,7 @@ public final class ModelHostMain {
         switch (command.getString(HostProtocol.OP, "")) {
           case HostProtocol.LOAD -> loads.execute(() -> load(command));
           case HostProtocol.UNLOAD -> loads.execute(() -> unload(command.getString("replicaId")));
+          case HostProtocol.KEYS -> keys(command);
           default -> log.warn("ignoring unknown command {}", command.getString(HostProtocol.OP));
         }
       }
@@ -218,6 +220,19 @@ public final class ModelHostMain {
     inter = inter == 0 || inter > budget ? budget : inter;
     return new RuntimeOptions(intra, inter, json.getInteger("maxBatchSize", 1),
         json.getLong("maxQueueDelayMicros", 0L));
+  }
+
+  /** Accepts the given serving keys from the next request on; nothing loaded or running is touched. */
+  private void keys(JsonObject command) {
+    try {
+      List<String> keys = HostProtocol.keys(command.getJsonArray("keys"));
+      servingKey.set(keys);
+      log.info("model host {} accepts {} serving key(s) now", settings.name(), keys.size());
+    } catch (RuntimeException e) {
+      log.warn("ignoring a keys command: {}", e.getMessage());
+      return;
+    }
+    emit(new JsonObject().put(HostProtocol.EVENT, HostProtocol.KEYS_APPLIED).put("seq", command.getValue("seq")));
   }
 
   private void unload(String replicaId) {

@@ -40,6 +40,7 @@ public final class FakeControlPlane extends VerticleBase {
   private volatile JsonObject desired = desiredState(0, new JsonArray());
   private volatile JsonObject lastEnrollment;
   private volatile int heartbeatStatus = 200;
+  private volatile JsonObject servingKeyOffer;
   private HttpServer server;
 
   private record Waiter(Predicate<JsonObject> condition, Promise<JsonObject> promise) {}
@@ -95,6 +96,15 @@ public final class FakeControlPlane extends VerticleBase {
 
   private static JsonObject desiredState(long generation, JsonArray replicas) {
     return new JsonObject().put("generation", generation).put("heartbeatIntervalSeconds", 1).put("replicas", replicas);
+  }
+
+  /**
+   * Rotates the agent's serving key as the control plane does: from now on each answer carries
+   * {@code servingKey {generation, overlapMillis}}, with the key while the heartbeat reports another generation.
+   */
+  public void rotateServingKey(int generation, String key, long overlapMillis) {
+    servingKeyOffer = new JsonObject().put("generation", generation).put("key", key)
+        .put("overlapMillis", overlapMillis);
   }
 
   /** Answers heartbeats with this status and no desired state (e.g. 503: its database is down), or 200 again. */
@@ -157,6 +167,14 @@ public final class FakeControlPlane extends VerticleBase {
     if (heartbeatStatus != 200) {
       ctx.response().setStatusCode(heartbeatStatus).end(new JsonObject().put("error", "unavailable").encode());
       return;
+    }
+    JsonObject offer = servingKeyOffer;
+    if (offer != null) {
+      JsonObject key = offer.copy();
+      if (offer.getInteger("generation").equals(body.getInteger("servingKeyGeneration"))) {
+        key.remove("key");
+      }
+      answer = answer.copy().put("servingKey", key);
     }
     ctx.response().putHeader("Content-Type", "application/json").end(answer.encode());
   }

@@ -25,8 +25,17 @@ public final class PasswordHandler {
     this.pages = pages;
   }
 
+  /**
+   * The form. It needs nothing from the API, but asks it who the token belongs to, as every other page does by its
+   * calls: a session ended elsewhere (signed out on another replica, password changed, user disabled) is sent to
+   * sign-in here too.
+   */
   public void show(RoutingContext ctx) {
-    pages.render(ctx, 200, "account/password.jte", new PasswordView(Nav.of(Sessions.current(ctx), "password"), null));
+    ConsoleSession session = Sessions.current(ctx);
+    api.me(session.token(), Calls.of(ctx))
+        .onSuccess(user -> pages.render(ctx, 200, "account/password.jte",
+            new PasswordView(Nav.of(session, user, "password"), null)))
+        .onFailure(ctx::fail);
   }
 
   public void change(RoutingContext ctx) {

@@ -12,7 +12,7 @@ import java.util.List;
  */
 public record AgentRow(String id, String name, String state, String servingUrl, String heartbeatIso,
     String heartbeatAgo, String executionProvider, List<String> executionProviders, long cpus, Bar hostMemory,
-    List<Bar> gpus, List<AgentReplica> replicas, boolean replicasKnown) {
+    List<Bar> gpus, List<AgentReplica> replicas, boolean replicasKnown, String servingKey) {
 
   /** A capacity bar: {@code used} of {@code total} bytes, with the words to read next to it. */
   public record Bar(String label, long used, long total, String text) {
@@ -38,6 +38,18 @@ public record AgentRow(String id, String name, String state, String servingUrl, 
     return new AgentRow(Json.text(a, "id"), Json.text(a, "name"), Json.text(a, "state"), Json.text(a, "servingUrl"),
         Json.text(a, "lastHeartbeatAt"), Format.ago(Json.text(a, "lastHeartbeatAt"), now), ep,
         eps == null ? List.of() : eps, Json.number(caps, "cpus", 0),
-        Bar.of("Host memory", hostUsed, Json.number(caps, "hostMemoryBytes", 0)), gpus, replicas, replicasKnown);
+        Bar.of("Host memory", hostUsed, Json.number(caps, "hostMemoryBytes", 0)), gpus, replicas, replicasKnown,
+        servingKey(a));
+  }
+
+  /** "generation 2", or "generation 3 issued, 2 in use (rotation pending)"; null when the API says nothing. */
+  private static String servingKey(JsonObject a) {
+    if (!(a.getValue("servingKey") instanceof JsonObject key)) {
+      return null;
+    }
+    long issued = Json.number(key, "generation", 0);
+    long confirmed = Json.number(key, "confirmedGeneration", 0);
+    return issued == confirmed ? "generation " + issued
+        : "generation " + issued + " issued, " + confirmed + " in use (rotation pending)";
   }
 }

@@ -56,6 +56,13 @@ public final class AgentsHandler {
         null, Calls.of(ctx)), "Agent capacity approved as it reports it now.");
   }
 
+  /** POST /agents/:id/rotate-serving-key: a new serving key, handed over with the agent's next heartbeat. */
+  public void rotateServingKey(RoutingContext ctx) {
+    act(ctx, api -> api.post(Sessions.current(ctx).token(), ApiPath.of("agents", ctx.pathParam("id"),
+        "rotate-serving-key"), null, Calls.of(ctx)), "Serving key rotation started: gateways switch once the agent "
+        + "confirms the new key; the old one stops working two lease periods later.");
+  }
+
   public void enable(RoutingContext ctx) {
     act(ctx, api -> api.post(Sessions.current(ctx).token(), ApiPath.of("agents", ctx.pathParam("id"), "enable"),
         null, Calls.of(ctx)), "Agent enabled.");

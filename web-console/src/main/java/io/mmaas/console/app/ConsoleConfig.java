@@ -1,5 +1,6 @@
 package io.mmaas.console.app;
 
+import io.mmaas.console.session.SessionKeys;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -7,7 +8,8 @@ import java.util.Map;
 
 /**
  * The console's configuration, read once from {@code MMAAS_CONSOLE_*} environment variables into an immutable
- * record. It holds no secrets: the console signs in to the admin API with each user's own credentials.
+ * record. Its one secret is the session keys (never printed): the console signs in to the admin API with each user's
+ * own credentials.
  *
  * @param host the interface to listen on
  * @param port the port to listen on, 0 for an ephemeral one
@@ -15,11 +17,18 @@ import java.util.Map;
  * @param secureCookies whether the console is served over HTTPS: cookies get {@code Secure} and the
  *     {@code __Host-} name prefix
  * @param gatewayUrl the data-plane gateway the playground sends test inferences to, without a trailing slash
+ * @param sessionKeys the keys that seal session cookies ({@code MMAAS_CONSOLE_SESSION_KEYS}), or a random key of
+ *     this process when the variable is not set
  */
-public record ConsoleConfig(String host, int port, URI apiUrl, boolean secureCookies, URI gatewayUrl) {
+public record ConsoleConfig(String host, int port, URI apiUrl, boolean secureCookies, URI gatewayUrl,
+    SessionKeys sessionKeys) {
 
   public ConsoleConfig(String host, int port, URI apiUrl, boolean secureCookies) {
     this(host, port, apiUrl, secureCookies, URI.create("http://127.0.0.1:8081"));
+  }
+
+  public ConsoleConfig(String host, int port, URI apiUrl, boolean secureCookies, URI gatewayUrl) {
+    this(host, port, apiUrl, secureCookies, gatewayUrl, SessionKeys.random());
   }
 
   public ConsoleConfig {
@@ -31,6 +40,9 @@ public record ConsoleConfig(String host, int port, URI apiUrl, boolean secureCoo
     }
     apiUrl = checkUrl(apiUrl, "MMAAS_CONSOLE_API_URL");
     gatewayUrl = checkUrl(gatewayUrl, "MMAAS_CONSOLE_GATEWAY_URL");
+    if (sessionKeys == null) {
+      throw new IllegalArgumentException("the session keys must be given (SessionKeys.random() for one process)");
+    }
   }
 
   public static ConsoleConfig fromEnv() {
@@ -49,7 +61,8 @@ public record ConsoleConfig(String host, int port, URI apiUrl, boolean secureCoo
         port(string(env, "MMAAS_CONSOLE_PORT", "8090")),
         uri(string(env, "MMAAS_CONSOLE_API_URL", "http://127.0.0.1:8080"), "MMAAS_CONSOLE_API_URL"),
         bool(string(env, "MMAAS_CONSOLE_SECURE_COOKIES", secureDefault)),
-        uri(string(env, "MMAAS_CONSOLE_GATEWAY_URL", "http://127.0.0.1:8081"), "MMAAS_CONSOLE_GATEWAY_URL"));
+        uri(string(env, "MMAAS_CONSOLE_GATEWAY_URL", "http://127.0.0.1:8081"), "MMAAS_CONSOLE_GATEWAY_URL"),
+        sessionKeys(env.get("MMAAS_CONSOLE_SESSION_KEYS")));
   }
 
   /** The API base URL as a string, for building request URLs. */
@@ -65,7 +78,7 @@ public record ConsoleConfig(String host, int port, URI apiUrl, boolean secureCoo
   @Override
   public String toString() {
     return "ConsoleConfig{host=" + host + ", port=" + port + ", apiUrl=" + apiUrl + ", secureCookies=" + secureCookies
-        + ", gatewayUrl=" + gatewayUrl + "}";
+        + ", gatewayUrl=" + gatewayUrl + ", sessionKeys=" + sessionKeys + "}";
   }
 
   /** Whether the listen address is loopback only (a name is resolved by the JVM's resolver, as the listener would). */
@@ -84,6 +97,10 @@ public record ConsoleConfig(String host, int port, URI apiUrl, boolean secureCoo
     } catch (java.net.UnknownHostException e) {
       return false;
     }
+  }
+
+  private static SessionKeys sessionKeys(String spec) {
+    return spec == null || spec.isBlank() ? SessionKeys.random() : SessionKeys.parse(spec.trim());
   }
 
   private static String string(Map<String, String> env, String name, String def) {

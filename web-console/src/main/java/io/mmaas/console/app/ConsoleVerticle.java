@@ -26,7 +26,7 @@ import io.mmaas.console.pages.PageRenderer;
 import io.mmaas.console.session.CsrfGuard;
 import io.mmaas.console.session.LoginCsrf;
 import io.mmaas.console.session.SessionCookies;
-import io.mmaas.console.session.SessionStore;
+import io.mmaas.console.session.SessionCodec;
 import io.mmaas.console.session.Sessions;
 import io.mmaas.console.session.SignInHandler;
 import io.vertx.core.Future;
@@ -41,20 +41,15 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Clock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Wires the console: API client → sessions and CSRF → page handlers → router → listen. */
 public final class ConsoleVerticle extends VerticleBase {
-  private static final Logger LOG = LoggerFactory.getLogger(ConsoleVerticle.class);
-  private static final long SWEEP_INTERVAL_MS = 60_000;
 
   private final ConsoleConfig config;
   private final Clock clock;
   private WebClient webClient;
   private HttpClient downloadClient;
   private HttpServer server;
-  private long sweepTimer = -1;
 
   public ConsoleVerticle(ConsoleConfig config) {
     this(config, Clock.systemUTC());
@@ -74,10 +69,9 @@ public final class ConsoleVerticle extends VerticleBase {
     AdminApiClient api = new AdminApiClient(webClient, config.apiBase());
     downloadClient = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(3_000));
     ApiDownloads downloads = new ApiDownloads(downloadClient, config.apiBase());
-    SessionStore store = new SessionStore(clock);
     SessionCookies cookies = new SessionCookies(config.secureCookies());
-    Sessions sessions = new Sessions(store, cookies);
-    LoginCsrf loginCsrf = LoginCsrf.withRandomKey(clock);
+    Sessions sessions = new Sessions(new SessionCodec(config.sessionKeys(), clock), cookies);
+    LoginCsrf loginCsrf = LoginCsrf.withKeys(config.sessionKeys(), clock);
     CsrfGuard csrf = new CsrfGuard(cookies, loginCsrf);
     PageRenderer pages = PageRenderer.precompiled();
     SignInHandler signIn = new SignInHandler(api, sessions, cookies, loginCsrf, pages);
@@ -101,12 +95,6 @@ public final class ConsoleVerticle extends VerticleBase {
     router.errorHandler(404, errors);
     router.errorHandler(405, errors);
 
-    sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> {
-      int dropped = store.sweep();
-      if (dropped > 0) {
-        LOG.debug("dropped {} expired sessions, {} left", dropped, store.size());
-      }
-    });
     return vertx.createHttpServer(new HttpServerOptions())
         .requestHandler(router)
         .listen(config.port(), config.host())
@@ -115,9 +103,6 @@ public final class ConsoleVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (sweepTimer >= 0) {
-      vertx.cancelTimer(sweepTimer);
-    }
     if (webClient != null) {
       webClient.close();
     }

@@ -25,6 +25,11 @@ public final class Main {
       LOG.warn("MMAAS_CONSOLE_SECURE_COOKIES=false: cookies are not marked Secure; serve the console over HTTPS "
           + "and set it to true anywhere but on this machine");
     }
+    if (config.sessionKeys().isRandom()) {
+      LOG.warn("MMAAS_CONSOLE_SESSION_KEYS is not set: session cookies are sealed with a random key of this process, "
+          + "so every sign-in ends when it restarts and works on no other console replica; set it (kid:secret with "
+          + "at least 32 bytes of secret, the same list on every replica) to keep sessions across both");
+    }
     Vertx vertx = Vertx.vertx();
     ConsoleVerticle verticle = new ConsoleVerticle(config);
     vertx.deployVerticle(verticle)

@@ -64,6 +64,7 @@ record Routes(Sessions sessions, CsrfGuard csrf, SignInHandler signIn, OverviewH
     post(router, forms, "/agents/:id/disable", agents::disable);
     post(router, forms, "/agents/:id/enable", agents::enable);
     post(router, forms, "/agents/:id/approve", agents::approve);
+    post(router, forms, "/agents/:id/rotate-serving-key", agents::rotateServingKey);
     post(router, forms, "/agents/:id/delete", agents::delete);
     page(router, "/audit", audit::list);
     page(router, "/audit/verify", audit::verify);

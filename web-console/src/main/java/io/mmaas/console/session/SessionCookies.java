@@ -6,7 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 
 /**
- * The console's two cookies: the session id, and the pre-session that binds the sign-in form's CSRF token.
+ * The console's two cookies: the sealed session, and the pre-session that binds the sign-in form's CSRF token.
  * Both are HttpOnly, SameSite=Strict, Path=/; over HTTPS they are Secure and carry the {@code __Host-} prefix,
  * so no other host or path can set them.
  */
@@ -29,9 +29,9 @@ public final class SessionCookies {
     return secure ? HOST_PREFIX + LOGIN : LOGIN;
   }
 
-  /** The session cookie carries no Max-Age: it ends with the browser, and the server ends it sooner. */
-  Cookie session(String id) {
-    return cookie(sessionName(), id);
+  /** The session cookie carries no Max-Age: it ends with the browser, and the sealed expiry ends it sooner. */
+  Cookie session(String sealed) {
+    return cookie(sessionName(), sealed);
   }
 
   Cookie login(String value, Duration maxAge) {

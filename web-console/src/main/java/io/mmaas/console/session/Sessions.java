@@ -4,33 +4,45 @@ import io.mmaas.console.api.SignIn;
 import io.mmaas.console.http.Redirects;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Finds the session a request's cookie names and puts it on the routing context; begins and ends sessions,
- * setting and clearing the cookie to match.
+ * Opens the session sealed in a request's cookie and puts it on the routing context; begins and ends sessions. When
+ * the session changed during the request (new, touched, a notice left or taken) its cookie is sealed anew as the
+ * response's headers are written; a cookie that does not open (tampered, expired, an unknown key) is cleared and
+ * the request goes on as nobody's, which sends pages to sign-in.
  */
 public final class Sessions implements Handler<RoutingContext> {
+  private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
   private static final String KEY = "consoleSession";
 
-  private final SessionStore store;
+  private final SessionCodec codec;
   private final SessionCookies cookies;
 
-  public Sessions(SessionStore store, SessionCookies cookies) {
-    this.store = store;
+  public Sessions(SessionCodec codec, SessionCookies cookies) {
+    this.codec = codec;
     this.cookies = cookies;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    String id = cookies.value(ctx, cookies.sessionName());
-    if (id != null) {
-      ConsoleSession session = store.find(id);
+    String value = cookies.value(ctx, cookies.sessionName());
+    if (value != null) {
+      ConsoleSession session = codec.open(value);
       if (session != null) {
         ctx.put(KEY, session);
       } else {
+        LOG.debug("a session cookie that does not open (expired, tampered or under an unknown key) was cleared");
         ctx.response().addCookie(cookies.cleared(cookies.sessionName()));
       }
     }
+    ctx.addHeadersEndHandler(v -> {
+      ConsoleSession session = current(ctx);
+      if (session != null && session.changed()) {
+        ctx.response().addCookie(cookies.session(codec.seal(session)));
+      }
+    });
     ctx.next();
   }
 
@@ -50,25 +62,20 @@ public final class Sessions implements Handler<RoutingContext> {
     };
   }
 
-  /** Ends any session the request had and starts a new one, under a new id, for this sign-in. */
+  /**
+   * Starts a session for this sign-in in place of any the request had (whose token the caller has ended); the new
+   * cookie is sealed when the response's headers are written, so the session is checked to fit now.
+   */
   ConsoleSession begin(RoutingContext ctx, SignIn signIn) {
-    ConsoleSession previous = current(ctx);
-    if (previous != null) {
-      store.remove(previous);
-    }
-    ConsoleSession session = store.create(signIn);
+    ConsoleSession session = codec.create(signIn);
+    codec.seal(session);
     ctx.put(KEY, session);
-    ctx.response().addCookie(cookies.session(session.id()));
     return session;
   }
 
   /** Ends the request's session, if any, and tells the browser to forget its cookie. */
   public void end(RoutingContext ctx) {
-    ConsoleSession session = current(ctx);
-    if (session != null) {
-      store.remove(session);
-      ctx.remove(KEY);
-    }
+    ctx.remove(KEY);
     ctx.response().addCookie(cookies.cleared(cookies.sessionName()));
   }
 }

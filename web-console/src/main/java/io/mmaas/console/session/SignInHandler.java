@@ -7,13 +7,14 @@ import io.mmaas.console.http.Redirects;
 import io.mmaas.console.http.RequestIds;
 import io.mmaas.console.pages.LoginView;
 import io.mmaas.console.pages.PageRenderer;
+import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The sign-in page, signing in through the admin API, and signing out. The API checks the credentials (and
- * audits failures); the console keeps the token it returns in a fresh session.
+ * audits failures); the console keeps the token it returns in a fresh session, sealed in the session cookie.
  */
 public final class SignInHandler {
   private static final Logger LOG = LoggerFactory.getLogger(SignInHandler.class);
@@ -61,6 +62,7 @@ public final class SignInHandler {
       return;
     }
     api.login(username, password, Calls.of(ctx))
+        .compose(signIn -> endPrevious(ctx).map(signIn))
         .onSuccess(signIn -> {
           sessions.begin(ctx, signIn);
           ctx.response().addCookie(cookies.cleared(cookies.loginName()));
@@ -91,6 +93,24 @@ public final class SignInHandler {
         .onComplete(x -> {
           sessions.end(ctx);
           Redirects.seeOther(ctx, "/login");
+        });
+  }
+
+  /**
+   * A browser that signs in while it still has a session (or a session cookie planted by someone else) ends that
+   * session's token at the admin API first, so one browser never holds two live tokens; failures do not stop the
+   * sign-in.
+   */
+  private Future<Void> endPrevious(RoutingContext ctx) {
+    ConsoleSession previous = Sessions.current(ctx);
+    if (previous == null) {
+      return Future.succeededFuture();
+    }
+    return api.logout(previous.token(), Calls.of(ctx))
+        .otherwise(err -> {
+          LOG.debug("the session this browser had before signing in was not confirmed ended: {} [{}]",
+              err.getMessage(), RequestIds.of(ctx));
+          return null;
         });
   }
 

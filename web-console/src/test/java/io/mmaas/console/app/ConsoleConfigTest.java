@@ -36,6 +36,19 @@ class ConsoleConfigTest {
   }
 
   @Test
+  @DisplayName("MMAAS_CONSOLE_SESSION_KEYS gives the session keys (never printed); without it a random key of the process")
+  void sessionKeys() {
+    ConsoleConfig config = ConsoleConfig.from(Map.of(
+        "MMAAS_CONSOLE_SESSION_KEYS", "new:the-new-console-session-secret-0123456789, old:the-old-console-secret-987654321"));
+    assertThat(config.sessionKeys().ids()).containsExactly("new", "old");
+    assertThat(config.sessionKeys().isRandom()).isFalse();
+    assertThat(config.toString()).contains("sessionKeys=[new, old]").doesNotContain("secret");
+    assertThat(ConsoleConfig.from(Map.of()).sessionKeys().isRandom()).isTrue();
+    assertThatThrownBy(() -> ConsoleConfig.from(Map.of("MMAAS_CONSOLE_SESSION_KEYS", "k:short")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MMAAS_CONSOLE_SESSION_KEYS");
+  }
+
+  @Test
   @DisplayName("Cookies are Secure by default unless the console listens on loopback only; the variable still decides")
   void secureUnlessLoopback() {
     assertThat(ConsoleConfig.from(Map.of("MMAAS_CONSOLE_HOST", "0.0.0.0")).secureCookies()).isTrue();

@@ -259,7 +259,7 @@ class ConsolePagesTest {
   }
 
   @Test
-  @DisplayName("On the fleet page a platform admin revokes an enrollment token, makes single-use ones, disables and deletes an agent")
+  @DisplayName("On the fleet page a platform admin revokes an enrollment token, makes single-use ones, disables, rotates the serving key of and deletes an agent")
   void fleetActions(VertxTestContext testContext) {
     Browser b = fixture.browser();
     b.signIn(ADMIN, ADMIN_PASSWORD).compose(x -> b.get("/agents"))
@@ -267,16 +267,27 @@ class ConsolePagesTest {
           testContext.verify(() -> assertThat(page.body()).contains("id=\"enrollment-tokens\"").contains("fleet-rollout")
               .contains("action=\"/agents/enrollment-tokens/e-9/revoke\"").contains("name=\"singleUse\"")
               .contains("action=\"/agents/a-1/disable\"").contains("action=\"/agents/a-1/delete\"")
-              .contains("action=\"/agents/a-1/approve\""));
+              .contains("action=\"/agents/a-1/approve\"")
+              .contains("action=\"/agents/a-1/rotate-serving-key\"")
+              .contains("generation 3 issued, 2 in use (rotation pending)"));
           return b.post("/agents/a-1/disable", form(page.csrfToken()))
               .compose(p -> b.post("/agents/a-1/approve", form(page.csrfToken())))
+              .compose(p -> b.post("/agents/a-1/rotate-serving-key", form(page.csrfToken())))
+              .compose(p -> b.get("/agents"))
+              .compose(p -> {
+                testContext.verify(() -> assertThat(p.body()).contains("Serving key rotation started"));
+                return b.post("/agents/a-1/rotate-serving-key", form("not-the-token"));
+              })
               .compose(p -> b.post("/agents/a-2/delete", form(page.csrfToken())))
               .compose(p -> b.post("/agents/enrollment-tokens/e-9/revoke", form(page.csrfToken())))
               .compose(p -> b.post("/agents/enrollment-tokens", form(page.csrfToken(), "name", "one", "singleUse", "on")));
         })
         .onComplete(testContext.succeeding(page -> testContext.verify(() -> {
           assertThat(fixture.api.received()).extracting(Received::path).contains("/api/v1/agents/a-1/disable",
-              "/api/v1/agents/a-1/approve", "/api/v1/agents/a-2", "/api/v1/agents/enrollment-tokens/e-9");
+              "/api/v1/agents/a-1/approve", "/api/v1/agents/a-1/rotate-serving-key", "/api/v1/agents/a-2",
+              "/api/v1/agents/enrollment-tokens/e-9");
+          assertThat(fixture.api.received()).extracting(Received::path).as("the post without the CSRF token is refused")
+              .containsOnlyOnce("/api/v1/agents/a-1/rotate-serving-key");
           assertThat(page.body()).contains("mmaas_enroll_SECRET123");
           testContext.completeNow();
         })));

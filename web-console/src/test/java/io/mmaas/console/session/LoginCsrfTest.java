@@ -36,6 +36,25 @@ class LoginCsrfTest {
   }
 
   @Test
+  @DisplayName("Consoles with the same session keys accept each other's sign-in forms, also across a key rotation")
+  void sharedKeys() {
+    String k1 = "k1:first-secret-of-the-console-0123456789";
+    String k2 = "k2:second-secret-of-the-console-987654321";
+    LoginCsrf one = LoginCsrf.withKeys(SessionKeys.parse(k1), clock);
+    LoginCsrf replica = LoginCsrf.withKeys(SessionKeys.parse(k1), clock);
+    LoginCsrf rotated = LoginCsrf.withKeys(SessionKeys.parse(k2 + "," + k1), clock);
+    LoginCsrf newOnly = LoginCsrf.withKeys(SessionKeys.parse(k2), clock);
+    String pre = one.newPreSession();
+    String token = one.formToken(pre);
+    assertThat(replica.verify(pre, token)).isTrue();
+    assertThat(rotated.verify(pre, token)).isTrue();
+    assertThat(newOnly.verify(pre, token)).isFalse();
+    assertThat(rotated.formToken(pre)).isNotEqualTo(token);
+    assertThat(newOnly.verify(pre, rotated.formToken(pre))).isTrue();
+    assertThat(csrf.verify(pre, token)).isFalse();
+  }
+
+  @Test
   @DisplayName("A pre-session is reissued after half its life and refused after its whole life")
   void expiry() {
     String pre = csrf.newPreSession();

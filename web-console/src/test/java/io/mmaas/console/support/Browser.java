@@ -44,11 +44,24 @@ public final class Browser {
 
   private final WebClient client;
   private final int port;
-  private final Map<String, String> cookies = new LinkedHashMap<>();
+  private final Map<String, String> cookies;
 
   public Browser(WebClient client, int port) {
+    this(client, port, new LinkedHashMap<>());
+  }
+
+  private Browser(WebClient client, int port, Map<String, String> cookies) {
     this.client = client;
     this.port = port;
+    this.cookies = cookies;
+  }
+
+  /**
+   * This browser (the same cookies, shared from now on) talking to another port on the same host, as a browser
+   * does when a balancer sends its next request to another console replica: cookies are not bound to a port.
+   */
+  public Browser at(int otherPort) {
+    return new Browser(client, otherPort, cookies);
   }
 
   public Map<String, String> cookies() {

@@ -20,8 +20,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A small real admin API standing in for the control plane, per the console's contract: a platform admin and a
  * tenant admin, three tenants (one whose display name is a script tag), pages of {@link #PAGE_SIZE}, opaque
- * bearer tokens that {@link #revokeAllTokens()} can withdraw, and {@code after=boom} answering 500. It records
- * every request it gets.
+ * bearer tokens that {@link #revokeAllTokens()} can withdraw (a password change ends the user's other tokens), and
+ * {@code after=boom} answering 500. It records every request it gets.
  */
 public final class FakeAdminApi extends VerticleBase {
   public static final String ADMIN = "ada";
@@ -72,6 +72,7 @@ public final class FakeAdminApi extends VerticleBase {
     router.post("/api/v1/auth/logout").handler(this::logout);
     router.get("/api/v1/me").handler(this::me);
     router.get("/api/v1/tenants").handler(this::tenants);
+    resources.onPasswordChanged(this::endOtherSessions);
     resources.mount(router);
     changes.mount(router);
     return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").onSuccess(s -> server = s);
@@ -134,6 +135,13 @@ public final class FakeAdminApi extends VerticleBase {
   /** Every token issued so far is refused from now on, as after a key rotation or a revocation. */
   public void revokeAllTokens() {
     tokens.clear();
+  }
+
+  /** As the real API on a password change: every other token of the caller's user stops working. */
+  private void endOtherSessions(RoutingContext ctx) {
+    String current = ctx.request().getHeader("Authorization").substring(7);
+    String userId = tokens.get(current).getString("id");
+    tokens.entrySet().removeIf(e -> !e.getKey().equals(current) && userId.equals(e.getValue().getString("id")));
   }
 
   private void login(RoutingContext ctx) {

@@ -31,6 +31,13 @@ final class FakeResources {
   final List<String> gatewayAuth = new CopyOnWriteArrayList<>();
   private final Function<RoutingContext, JsonObject> caller;
 
+  /** Called after a password change, as the real API then ends the user's other sessions. */
+  private java.util.function.Consumer<RoutingContext> passwordChanged = ctx -> { };
+
+  void onPasswordChanged(java.util.function.Consumer<RoutingContext> then) {
+    passwordChanged = then;
+  }
+
   FakeResources(Function<RoutingContext, JsonObject> caller) {
     this.caller = caller;
     models.add(new JsonObject().put("id", "m-1").put("name", "scorer").put("description", SCRIPT)
@@ -63,6 +70,10 @@ final class FakeResources {
     r.post("/api/v1/agents/:id/disable").handler(ctx -> ctx.response().setStatusCode(204).end());
     r.post("/api/v1/agents/:id/enable").handler(ctx -> ctx.response().setStatusCode(204).end());
     r.post("/api/v1/agents/:id/approve").handler(ctx -> ok(ctx, new JsonObject().put("name", "gpu-1")));
+    r.post("/api/v1/agents/:id/rotate-serving-key").handler(ctx -> ctx.response().setStatusCode(202)
+        .putHeader("Content-Type", "application/json").end(new JsonObject().put("id", ctx.pathParam("id"))
+            .put("servingKey", new JsonObject().put("generation", 1).put("confirmedGeneration", 0)
+                .put("pending", true)).encode()));
     r.delete("/api/v1/agents/:id").handler(ctx -> ctx.response().setStatusCode(204).end());
     r.post("/api/v1/agents/enrollment-tokens").handler(json).handler(ctx -> created(ctx, new JsonObject()
         .put("id", "e-1").put("name", ctx.body().asJsonObject().getString("name", "enrollment"))
@@ -118,6 +129,7 @@ final class FakeResources {
       FakeAdminApi.error(ctx, 400, "invalid_input", "the current password is wrong", null);
       return;
     }
+    passwordChanged.accept(ctx);
     ctx.response().setStatusCode(204).end();
   }
 
@@ -144,7 +156,9 @@ final class FakeResources {
     ok(ctx, new JsonObject().put("items", new JsonArray()
         .add(new JsonObject().put("id", "a-1").put("name", "gpu-1").put("servingUrl", "http://10.0.0.7:9090")
             .put("capabilities", caps).put("executionProvider", "CUDA").put("state", "READY")
-            .put("lastHeartbeatAt", java.time.Instant.now().toString()))
+            .put("lastHeartbeatAt", java.time.Instant.now().toString())
+            .put("servingKey", new JsonObject().put("generation", 3).put("confirmedGeneration", 2)
+                .put("pending", true)))
         .add(new JsonObject().put("id", "a-2").put("name", SCRIPT).put("servingUrl", "http://10.0.0.8:9090")
             .put("capabilities", new JsonObject()).put("executionProvider", "CPU").put("state", "OFFLINE")
             .put("lastHeartbeatAt", "2026-01-01T00:00:00Z"))).putNull("nextCursor"));

@@ -7,8 +7,6 @@ import io.mmaas.onnx.OnnxModels;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,14 +17,29 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("The storage quota bounds the disk: reserved before storing, and unreferenced content is collected")
-class BlobStorageTest {
-  static ControlPlaneFixture cp;
-  static String admin;
+/**
+ * The storage quota bounds the store and unreferenced content is collected, whatever the store: each store's test
+ * class extends this one.
+ */
+@org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
+abstract class BlobStorageCases {
+  ControlPlaneFixture cp;
+  String admin;
+
+  /** The store's variables. */
+  abstract Map<String, String> storeEnv() throws Exception;
+
+  /** Puts content into the store as if stored {@code modified}, with no row describing it. */
+  abstract void plantOrphan(String sha, byte[] bytes, Instant modified) throws Exception;
+
+  void stopStore() throws Exception {
+  }
 
   @BeforeAll
-  static void start() throws Exception {
-    cp = ControlPlaneFixture.start(Map.of("MMAAS_BLOB_GC_INTERVAL_MS", "200"));
+  void start() throws Exception {
+    Map<String, String> env = new java.util.HashMap<>(storeEnv());
+    env.put("MMAAS_BLOB_GC_INTERVAL_MS", "200");
+    cp = ControlPlaneFixture.start(env);
     admin = cp.adminToken();
     for (String t : new String[] {"tight", "one", "two"}) {
       cp.post(admin, "/api/v1/tenants", new JsonObject().put("name", t));
@@ -35,8 +48,9 @@ class BlobStorageTest {
   }
 
   @AfterAll
-  static void stop() {
+  void stop() throws Exception {
     cp.close();
+    stopStore();
   }
 
   @Test
@@ -77,39 +91,31 @@ class BlobStorageTest {
   }
 
   @Test
-  @DisplayName("a file in the store that no row describes goes once it is an hour old, not before")
+  @DisplayName("content in the store that no row describes goes once it is an hour old, not before")
   void orphanFiles() throws Exception {
-    Path old = write("ab".repeat(32), Instant.now().minus(Duration.ofHours(2)));
-    Path recent = write("cd".repeat(32), Instant.now());
-    await(() -> !Files.exists(old));
-    assertThat(recent).exists();
+    byte[] oldBytes = "orphan stored two hours ago".getBytes();
+    byte[] recentBytes = "orphan stored just now".getBytes();
+    String old = sha256(oldBytes);
+    String recent = sha256(recentBytes);
+    plantOrphan(old, oldBytes, Instant.now().minus(Duration.ofHours(2)));
+    plantOrphan(recent, recentBytes, Instant.now());
+    await(() -> !stored().contains(old));
+    assertThat(stored()).contains(recent);
   }
 
-  private static Path write(String sha, Instant modified) throws Exception {
-    Path p = Files.createDirectories(cp.dataDir.resolve("blobs/sha256").resolve(sha.substring(0, 2))).resolve(sha);
-    Files.write(p, new byte[32]);
-    Files.setLastModifiedTime(p, FileTime.from(modified));
-    return p;
-  }
-
-  private static String sha256(byte[] bytes) throws Exception {
+  static String sha256(byte[] bytes) throws Exception {
     return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 
-  private static List<String> stored() {
-    try (var files = Files.walk(cp.dataDir.resolve("blobs/sha256"))) {
-      return files.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
-          .filter(n -> !n.equals("cd".repeat(32))).toList();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+  List<String> stored() {
+    return cp.verticle.blobs().storedBefore(Instant.now().plus(Duration.ofDays(1)), 100_000).await();
   }
 
-  private static int delete(String path) {
+  private int delete(String path) {
     return cp.client.deleteAbs(cp.adminUrl() + path).bearerTokenAuthentication(admin).send().await().statusCode();
   }
 
-  private static long count(String sql) {
+  private long count(String sql) {
     try (var c = cp.db.connect(); var s = c.createStatement(); var rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
@@ -118,7 +124,7 @@ class BlobStorageTest {
     }
   }
 
-  private static void await(BooleanSupplier condition) throws InterruptedException {
+  static void await(BooleanSupplier condition) throws InterruptedException {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
     while (!condition.getAsBoolean()) {
       assertThat(Instant.now()).as("condition not met within 15 s").isBefore(deadline);

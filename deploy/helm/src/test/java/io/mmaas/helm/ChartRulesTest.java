@@ -1,0 +1,331 @@
+package io.mmaas.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+
+/** The chart's objects, rendered under each value set, keep the house rules and say what the code reads. */
+class ChartRulesTest {
+  static final List<String> VALUE_SETS = Chart.VALUE_SETS;
+
+  @ParameterizedTest(name = "{0}")
+  @FieldSource("VALUE_SETS")
+  @DisplayName("Every object parses strictly against the Kubernetes schemas, with a unique kind and name")
+  void objectsParseStrictly(String valueSet) {
+    Chart.Rendered r = Chart.render(valueSet);
+    assertThat(r.objects()).isNotEmpty();
+    Set<String> seen = new HashSet<>();
+    r.each(o -> {
+      assertThat(seen.add(o.getKind() + "/" + o.getMetadata().getName())).as("duplicate %s", o.getMetadata().getName())
+          .isTrue();
+      assertThat(o.getMetadata().getName()).hasSizeLessThanOrEqualTo(63).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+      assertThat(o.getMetadata().getLabels()).containsEntry("app.kubernetes.io/instance", Chart.RELEASE);
+    });
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @FieldSource("VALUE_SETS")
+  @DisplayName("Every container has resources, a non-root user and a read-only root; long-running ones all three probes")
+  void containersKeepTheHouseRules(String valueSet) {
+    for (Workload w : Workload.of(Chart.render(valueSet))) {
+      PodSpec pod = w.template().getSpec();
+      assertThat(pod.getSecurityContext().getRunAsNonRoot()).as(w.name()).isTrue();
+      assertThat(pod.getAutomountServiceAccountToken()).as(w.name() + " mounts no API token").isFalse();
+      List<Container> containers = Stream.concat(pod.getContainers().stream(),
+          pod.getInitContainers() == null ? Stream.empty() : pod.getInitContainers().stream()).toList();
+      for (Container c : containers) {
+        String where = w.kind() + " " + w.name() + "/" + c.getName();
+        SecurityContext sc = c.getSecurityContext();
+        assertThat(sc).as(where).isNotNull();
+        assertThat(sc.getRunAsNonRoot()).as(where + " runAsNonRoot").isTrue();
+        assertThat(sc.getRunAsUser()).as(where + " runAsUser").isNotNull().isNotZero();
+        assertThat(sc.getAllowPrivilegeEscalation()).as(where).isFalse();
+        assertThat(sc.getReadOnlyRootFilesystem()).as(where + " readOnlyRootFilesystem").isTrue();
+        assertThat(sc.getCapabilities().getDrop()).as(where).contains("ALL");
+        assertThat(c.getResources().getRequests()).as(where + " requests").containsKeys("cpu", "memory");
+        assertThat(c.getResources().getLimits()).as(where + " limits").containsKey("memory");
+        assertThat(c.getImage()).as(where + " image").matches("[^:@]+:[A-Za-z0-9_][A-Za-z0-9_.-]*")
+            .doesNotEndWith(":latest");
+        if (w.longRunning()) {
+          assertThat(c.getStartupProbe()).as(where + " startupProbe").isNotNull();
+          assertThat(c.getReadinessProbe()).as(where + " readinessProbe").isNotNull();
+          assertThat(c.getLivenessProbe()).as(where + " livenessProbe").isNotNull();
+          assertThat(c.getReadinessProbe().getHttpGet().getPath()).as(where).matches(".*(health/ready|/login)");
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @FieldSource("VALUE_SETS")
+  @DisplayName("Every Deployment or StatefulSet with more than one replica has a PodDisruptionBudget selecting its pods")
+  void replicatedWorkloadsHaveBudgets(String valueSet) {
+    Chart.Rendered r = Chart.render(valueSet);
+    List<PodDisruptionBudget> budgets = r.all(PodDisruptionBudget.class);
+    for (Workload w : Workload.of(r)) {
+      if (!w.longRunning() || w.replicas() <= 1) {
+        continue;
+      }
+      assertThat(budgets).as(w.name() + " has a PDB").anySatisfy(pdb -> {
+        assertThat(w.podLabels()).containsAllEntriesOf(pdb.getSpec().getSelector().getMatchLabels());
+        assertThat(pdb.getSpec().getSelector().getMatchLabels()).containsKey("app.kubernetes.io/component");
+      });
+    }
+    budgets.forEach(pdb -> assertThat(Workload.of(r)).as("PDB %s selects a workload", pdb.getMetadata().getName())
+        .anyMatch(w -> w.podLabels().entrySet().containsAll(pdb.getSpec().getSelector().getMatchLabels().entrySet())));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @FieldSource("VALUE_SETS")
+  @DisplayName("Every variable the chart sets is in the README's configuration table and read by the code")
+  void environmentIsWhatTheCodeReads(String valueSet) throws IOException {
+    Chart.Rendered r = Chart.render(valueSet);
+    Set<String> documented = readmeVariables();
+    Set<String> read = variablesTheCodeReads();
+    Set<String> set = new TreeSet<>();
+    for (Workload w : Workload.of(r)) {
+      for (Container c : w.template().getSpec().getContainers()) {
+        if (c.getEnv() != null) {
+          c.getEnv().stream().map(EnvVar::getName).forEach(set::add);
+        }
+        if (c.getEnvFrom() != null) {
+          for (EnvFromSource from : c.getEnvFrom()) {
+            set.addAll(r.one(ConfigMap.class, from.getConfigMapRef().getName()).getData().keySet());
+          }
+        }
+      }
+    }
+    assertThat(set).contains("MMAAS_ROLES", "MMAAS_DATABASE_URL", "MMAAS_AGENT_CONTROL_PLANE_URL");
+    for (String name : set) {
+      assertThat(documented).as("%s is in the README's configuration table", name).contains(name);
+      assertThat(read).as("%s is read by control-plane, runtime-agent or web-console", name).contains(name);
+    }
+  }
+
+  @Test
+  @DisplayName("Each control-plane role is a Deployment of its own that does not migrate; the migration is a hook Job first")
+  void rolesAndMigration() {
+    Chart.Rendered r = Chart.render("default");
+    Map<String, String> roles = Map.of("admin", "admin", "gateway", "gateway", "agent-api", "agent-api",
+        "scheduler", "scheduler");
+    roles.forEach((component, role) -> {
+      Deployment d = r.one(Deployment.class, "prod-mmaas-" + component);
+      Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+      assertThat(env(c, "MMAAS_ROLES")).isEqualTo(role);
+      assertThat(env(c, "MMAAS_MIGRATE")).isEqualTo("false");
+    });
+    assertThat(r.one(Deployment.class, "prod-mmaas-gateway").getSpec().getReplicas()).isGreaterThanOrEqualTo(2);
+    assertThat(r.one(Deployment.class, "prod-mmaas-admin").getSpec().getReplicas()).isGreaterThanOrEqualTo(2);
+    Job job = r.one(Job.class, "prod-mmaas-migrate");
+    assertThat(r.manifest()).doesNotContain("helm.sh/hook");
+    Container migrate = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(env(migrate, "MMAAS_ROLES")).isEqualTo("migrate");
+    assertThat(migrate.getEnv()).noneMatch(e -> e.getName().contains("SECRET") || e.getName().contains("KEY"));
+    // the hook runs before the release's objects exist: what it reads must be a hook too (or the operator's)
+    String secret = migrate.getEnv().stream().filter(e -> e.getName().equals("MMAAS_MIGRATION_DATABASE_URL"))
+        .findFirst().orElseThrow().getValueFrom().getSecretKeyRef().getName();
+    assertThat(secret).isEqualTo("prod-mmaas-migrate");
+    assertThat(r.one(Secret.class, secret).getData()).containsKey("migrationUrl");
+    assertThat(job.getSpec().getTemplate().getSpec().getServiceAccountName()).isNull();
+  }
+
+  @Test
+  @DisplayName("Each role gets only the secrets it reads; generated ones are long enough and the audit key is Ed25519")
+  void secretsPerRole() throws Exception {
+    Chart.Rendered r = Chart.render("default");
+    assertThat(secretEnv(r, "admin")).containsExactlyInAnyOrder("MMAAS_DATABASE_URL", "MMAAS_AUDIT_SIGNING_KEY",
+        "MMAAS_JWT_SECRET", "MMAAS_JWT_KEYS", "MMAAS_ADMIN_PASSWORD");
+    assertThat(secretEnv(r, "gateway")).containsExactlyInAnyOrder("MMAAS_DATABASE_URL", "MMAAS_AUDIT_SIGNING_KEY",
+        "MMAAS_AGENT_SERVING_SECRET");
+    assertThat(secretEnv(r, "agent-api")).containsExactlyInAnyOrder("MMAAS_DATABASE_URL", "MMAAS_AUDIT_SIGNING_KEY",
+        "MMAAS_AGENT_SERVING_SECRET");
+    assertThat(secretEnv(r, "scheduler")).containsExactlyInAnyOrder("MMAAS_DATABASE_URL", "MMAAS_AUDIT_SIGNING_KEY");
+    Map<String, String> data = r.one(Secret.class, "prod-mmaas-secrets").getData();
+    assertThat(decode(data.get("jwtSecret")).length()).isGreaterThanOrEqualTo(32);
+    assertThat(decode(data.get("agentServingSecret")).length()).isGreaterThanOrEqualTo(32);
+    assertThat(decode(data.get("adminPassword")).length()).isGreaterThanOrEqualTo(12);
+    byte[] der = Base64.getDecoder().decode(decode(data.get("auditSigningKey")));
+    assertThat(KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(der)).getAlgorithm())
+        .isIn("Ed25519", "EdDSA");
+    // given values are used as they are
+    String given = "given-jwt-secret-of-more-than-32-bytes-0123456789";
+    assertThat(decode(Chart.render("default", Map.of("secrets.jwtSecret", given))
+        .one(Secret.class, "prod-mmaas-secrets").getData().get("jwtSecret"))).isEqualTo(given);
+  }
+
+  @Test
+  @DisplayName("With existing secrets the chart creates none and every reference names the operator's Secrets")
+  void existingSecrets() {
+    Chart.Rendered r = Chart.render("existing-secrets");
+    assertThat(r.all(Secret.class)).isEmpty();
+    Set<String> referenced = new TreeSet<>();
+    for (Workload w : Workload.of(r)) {
+      for (Container c : w.template().getSpec().getContainers()) {
+        c.getEnv().stream().filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+            .forEach(e -> referenced.add(e.getValueFrom().getSecretKeyRef().getName()));
+      }
+    }
+    assertThat(referenced).containsExactlyInAnyOrder("platform-keys", "platform-db", "platform-s3",
+        "platform-agent-enrollment");
+  }
+
+  @Test
+  @DisplayName("GPU pools are StatefulSets on the GPU image requesting nvidia.com/gpu on their nodes; the CPU pool is not")
+  void gpuPools() {
+    Chart.Rendered r = Chart.render("gpu-pools");
+    StatefulSet a100 = r.one(StatefulSet.class, "prod-mmaas-agent-a100");
+    Container c = a100.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(c.getImage()).startsWith("mmaas/agent-gpu:");
+    assertThat(c.getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("1"));
+    assertThat(c.getResources().getRequests()).containsEntry("nvidia.com/gpu", new Quantity("1"));
+    assertThat(a100.getSpec().getTemplate().getSpec().getNodeSelector())
+        .containsEntry("nvidia.com/gpu.product", "NVIDIA-A100-SXM4-80GB");
+    assertThat(a100.getSpec().getTemplate().getSpec().getTolerations())
+        .anyMatch(t -> t.getKey().equals("nvidia.com/gpu") && t.getEffect().equals("NoSchedule"));
+    assertThat(env(c, "MMAAS_AGENT_EXECUTION_PROVIDER")).isEqualTo("cuda");
+    assertThat(env(c, "MMAAS_AGENT_ADVERTISE_URL"))
+        .isEqualTo("http://$(MMAAS_AGENT_NAME).prod-mmaas-agent-a100.serving.svc:9090");
+    assertThat(c.getEnv().get(0).getName()).as("the advertise URL's $(MMAAS_AGENT_NAME) is defined before it")
+        .isEqualTo("MMAAS_AGENT_NAME");
+    assertThat(r.one(StatefulSet.class, "prod-mmaas-agent-h100").getSpec().getTemplate().getSpec().getContainers()
+        .get(0).getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("8"));
+    assertThat(a100.getSpec().getTemplate().getSpec().getAffinity().getPodAntiAffinity()
+        .getRequiredDuringSchedulingIgnoredDuringExecution()).singleElement()
+        .satisfies(t -> assertThat(t.getTopologyKey()).isEqualTo("kubernetes.io/hostname"));
+    Container cpu = r.one(StatefulSet.class, "prod-mmaas-agent-cpu").getSpec().getTemplate().getSpec()
+        .getContainers().get(0);
+    assertThat(cpu.getImage()).startsWith("mmaas/agent:");
+    assertThat(cpu.getResources().getLimits()).doesNotContainKey("nvidia.com/gpu");
+    // startup window covers the agent's start and enrolment: 600 s by default
+    assertThat(c.getStartupProbe().getFailureThreshold() * c.getStartupProbe().getPeriodSeconds()).isEqualTo(600);
+  }
+
+  @Test
+  @DisplayName("S3 settings reach exactly the roles that store, serve and collect blobs; postgres is the default")
+  void blobStore() {
+    Chart.Rendered s3 = Chart.render("s3");
+    for (String component : List.of("admin", "agent-api", "scheduler")) {
+      Container c = s3.one(Deployment.class, "prod-mmaas-" + component).getSpec().getTemplate().getSpec()
+          .getContainers().get(0);
+      assertThat(env(c, "MMAAS_BLOB_STORE")).isEqualTo("s3");
+      assertThat(env(c, "MMAAS_BLOB_S3_BUCKET")).isEqualTo("mmaas-blobs");
+      assertThat(env(c, "MMAAS_BLOB_S3_PATH_STYLE")).isEqualTo("true");
+      assertThat(c.getEnv()).anyMatch(e -> e.getName().equals("MMAAS_BLOB_S3_SECRET_KEY")
+          && e.getValueFrom().getSecretKeyRef().getName().equals("prod-mmaas-s3"));
+    }
+    assertThat(s3.one(Deployment.class, "prod-mmaas-gateway").getSpec().getTemplate().getSpec().getContainers()
+        .get(0).getEnv()).noneMatch(e -> e.getName().startsWith("MMAAS_BLOB"));
+    Container admin = Chart.render("default").one(Deployment.class, "prod-mmaas-admin").getSpec().getTemplate()
+        .getSpec().getContainers().get(0);
+    assertThat(env(admin, "MMAAS_BLOB_STORE")).isEqualTo("postgres");
+    assertThat(admin.getEnv()).noneMatch(e -> e.getName().startsWith("MMAAS_BLOB_S3"));
+    assertThatThrownBy(() -> Chart.render("default", Map.of("blobStore.type", "s3", "blobStore.s3.accessKey", "a",
+        "blobStore.s3.secretKey", "b"))).hasMessageContaining("blobStore.s3.bucket");
+  }
+
+  @Test
+  @DisplayName("A ServiceMonitor is rendered only when asked for, scraping the internal and agent ports")
+  void serviceMonitor() {
+    assertThat(Chart.render("default").all(ServiceMonitor.class)).isEmpty();
+    ServiceMonitor m = Chart.render("service-monitor").one(ServiceMonitor.class, "prod-mmaas");
+    assertThat(m.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
+    assertThat(m.getSpec().getEndpoints()).extracting(e -> e.getPort()).containsExactlyInAnyOrder("internal", "agent");
+  }
+
+  @Test
+  @DisplayName("The tag latest is refused, and values outside the schema are refused")
+  void refusals() {
+    assertThatThrownBy(() -> Chart.render("default", Map.of("images.gateway.tag", "x"))).hasMessageContaining("gateway");
+    assertThatThrownBy(() -> Chart.render("default", Map.of("images.controlPlane.tag", "latest")))
+        .hasMessageContaining("/images/controlPlane/tag");
+    assertThatThrownBy(() -> Chart.render("default", Map.of("blobStore.type", "nfs")))
+        .hasMessageContaining("blobStore");
+    assertThatThrownBy(() -> Chart.render("default", Map.of("controlPlane.gateway.replicas", "0")))
+        .hasMessageContaining("replicas");
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------------------------
+
+  static String env(Container c, String name) {
+    return c.getEnv().stream().filter(e -> e.getName().equals(name)).map(EnvVar::getValue).findFirst()
+        .orElseThrow(() -> new AssertionError(c.getName() + " has no " + name));
+  }
+
+  static Set<String> secretEnv(Chart.Rendered r, String component) {
+    Set<String> out = new TreeSet<>();
+    r.one(Deployment.class, "prod-mmaas-" + component).getSpec().getTemplate().getSpec().getContainers().get(0)
+        .getEnv().stream().filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+        .forEach(e -> out.add(e.getName()));
+    return out;
+  }
+
+  static String decode(String b64) {
+    return new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8);
+  }
+
+  /** The variables named in the first column of the README's configuration table. */
+  static Set<String> readmeVariables() throws IOException {
+    String readme = Files.readString(Chart.REPO.resolve("README.md"));
+    String section = readme.substring(readme.indexOf("## Configuration"));
+    section = section.substring(0, section.indexOf("\n## ", 5));
+    Set<String> out = new TreeSet<>();
+    Pattern name = Pattern.compile("`(MMAAS_[A-Z0-9_]+)`");
+    section.lines().filter(l -> l.startsWith("| `")).forEach(l -> {
+      Matcher m = name.matcher(l.split("\\|")[1]);
+      while (m.find()) {
+        out.add(m.group(1));
+      }
+    });
+    return out;
+  }
+
+  /** The MMAAS_ names that appear as string literals in the main code of the three runnable modules. */
+  static Set<String> variablesTheCodeReads() throws IOException {
+    Set<String> out = new TreeSet<>();
+    Pattern literal = Pattern.compile("\"(MMAAS_[A-Z0-9_]+)\"");
+    for (String module : List.of("control-plane", "runtime-agent", "web-console")) {
+      try (Stream<Path> files = Files.walk(Chart.REPO.resolve(module).resolve("src/main"))) {
+        for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+          Matcher m = literal.matcher(Files.readString(f));
+          while (m.find()) {
+            out.add(m.group(1));
+          }
+        }
+      }
+    }
+    return out;
+  }
+}
