@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -169,13 +170,16 @@ class ChartRulesTest {
     assertThat(secretEnv(r, "admin")).containsExactlyInAnyOrder("MMAAS_DATABASE_URL", "MMAAS_AUDIT_SIGNING_KEY",
         "MMAAS_JWT_SECRET", "MMAAS_JWT_KEYS", "MMAAS_ADMIN_PASSWORD");
     assertThat(secretEnv(r, "gateway")).containsExactlyInAnyOrder("MMAAS_DATABASE_URL", "MMAAS_AUDIT_SIGNING_KEY",
-        "MMAAS_AGENT_SERVING_SECRET");
+        "MMAAS_AGENT_SERVING_SECRETS", "MMAAS_AGENT_SERVING_SECRET");
     assertThat(secretEnv(r, "agent-api")).containsExactlyInAnyOrder("MMAAS_DATABASE_URL", "MMAAS_AUDIT_SIGNING_KEY",
-        "MMAAS_AGENT_SERVING_SECRET");
+        "MMAAS_AGENT_SERVING_SECRETS", "MMAAS_AGENT_SERVING_SECRET");
     assertThat(secretEnv(r, "scheduler")).containsExactlyInAnyOrder("MMAAS_DATABASE_URL", "MMAAS_AUDIT_SIGNING_KEY");
+    Container console = r.one(Deployment.class, "prod-mmaas-console").getSpec().getTemplate().getSpec()
+        .getContainers().get(0);
+    assertThat(console.getEnv()).filteredOn(e -> e.getValueFrom() != null).extracting(EnvVar::getName)
+        .containsExactly("MMAAS_CONSOLE_SESSION_KEYS");
     Map<String, String> data = r.one(Secret.class, "prod-mmaas-secrets").getData();
     assertThat(decode(data.get("jwtSecret")).length()).isGreaterThanOrEqualTo(32);
-    assertThat(decode(data.get("agentServingSecret")).length()).isGreaterThanOrEqualTo(32);
     assertThat(decode(data.get("adminPassword")).length()).isGreaterThanOrEqualTo(12);
     byte[] der = Base64.getDecoder().decode(decode(data.get("auditSigningKey")));
     assertThat(KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(der)).getAlgorithm())
@@ -184,6 +188,138 @@ class ChartRulesTest {
     String given = "given-jwt-secret-of-more-than-32-bytes-0123456789";
     assertThat(decode(Chart.render("default", Map.of("secrets.jwtSecret", given))
         .one(Secret.class, "prod-mmaas-secrets").getData().get("jwtSecret"))).isEqualTo(given);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @FieldSource("VALUE_SETS")
+  @DisplayName("Keys and passwords reach the pods only from Secrets, never from the ConfigMap or a plain value")
+  void secretsOnlyFromSecrets(String valueSet) {
+    Chart.Rendered r = Chart.render(valueSet);
+    for (ConfigMap m : r.all(ConfigMap.class)) {
+      assertThat(m.getData().keySet()).as("ConfigMap %s", m.getMetadata().getName()).doesNotContainAnyElementsOf(
+          SECRET_VARIABLES);
+    }
+    for (Workload w : Workload.of(r)) {
+      for (Container c : w.template().getSpec().getContainers()) {
+        c.getEnv().stream().filter(e -> SECRET_VARIABLES.contains(e.getName())).forEach(e -> {
+          assertThat(e.getValue()).as("%s/%s %s is no plain value", w.name(), c.getName(), e.getName()).isNull();
+          assertThat(e.getValueFrom().getSecretKeyRef()).as("%s/%s %s", w.name(), c.getName(), e.getName())
+              .isNotNull();
+        });
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("The schema refuses a key or password put in config or extraEnv, where it would be a plain value")
+  void secretsRefusedAsPlainValues() {
+    String key = "s2:" + "k".repeat(40);
+    // (Helm's validator names the property but not where it is)
+    assertThatThrownBy(() -> Chart.render("default", Map.of("config.MMAAS_CONSOLE_SESSION_KEYS", key)))
+        .hasMessageContaining("invalid propertyName 'MMAAS_CONSOLE_SESSION_KEYS'");
+    assertThatThrownBy(() -> Chart.render("default",
+        Map.of("controlPlane.extraEnv.MMAAS_AGENT_SERVING_SECRETS", "x".repeat(40))))
+        .hasMessageContaining("invalid propertyName 'MMAAS_AGENT_SERVING_SECRETS'");
+    // the same names stay allowed for settings that are not secret
+    assertThat(env(Chart.render("default", Map.of("config.MMAAS_USAGE_FLUSH_MS", "2000")).one(Deployment.class,
+        "prod-mmaas-gateway").getSpec().getTemplate().getSpec().getContainers().get(0), "MMAAS_ROLES"))
+        .isEqualTo("gateway");
+  }
+
+  @Test
+  @DisplayName("Console: two replicas by default, spread, with a budget; all share session keys from the key Secret")
+  void consoleReplicasShareSealedSessions() {
+    Chart.Rendered r = Chart.render("default");
+    Deployment console = r.one(Deployment.class, "prod-mmaas-console");
+    assertThat(console.getSpec().getReplicas()).isGreaterThanOrEqualTo(2);
+    Map<String, String> podLabels = console.getSpec().getTemplate().getMetadata().getLabels();
+    PodDisruptionBudget pdb = r.one(PodDisruptionBudget.class, "prod-mmaas-console");
+    assertThat(podLabels).containsAllEntriesOf(pdb.getSpec().getSelector().getMatchLabels());
+    assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    assertThat(console.getSpec().getTemplate().getSpec().getTopologySpreadConstraints())
+        .anySatisfy(t -> {
+          assertThat(t.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+          assertThat(podLabels).containsAllEntriesOf(t.getLabelSelector().getMatchLabels());
+          assertThat(t.getLabelSelector().getMatchLabels()).containsEntry("app.kubernetes.io/component", "console");
+        });
+    Container c = console.getSpec().getTemplate().getSpec().getContainers().get(0);
+    SecretKeySelector ref = secretRef(c, "MMAAS_CONSOLE_SESSION_KEYS");
+    assertThat(ref.getName()).isEqualTo("prod-mmaas-secrets");
+    assertThat(ref.getOptional()).as("without the keys each pod would seal with its own random key").isNotEqualTo(true);
+    String generated = decode(r.one(Secret.class, ref.getName()).getData().get(ref.getKey()));
+    assertThat(generated.split(",")).singleElement().satisfies(entry -> {
+      assertThat(entry).matches(SESSION_KEY_ENTRY);
+      assertThat(entry.substring(entry.indexOf(':') + 1).getBytes(StandardCharsets.UTF_8)).hasSizeGreaterThanOrEqualTo(32);
+    });
+    assertThat(r.manifest()).doesNotContainIgnoringCase("sticky");
+    // a given list (rotation: new key first) is stored as it is; a short secret is refused
+    String given = "s2:" + "n".repeat(40) + ",s1:" + "o".repeat(40);
+    assertThat(decode(Chart.render("default", Map.of("secrets.consoleSessionKeys", given))
+        .one(Secret.class, "prod-mmaas-secrets").getData().get("consoleSessionKeys"))).isEqualTo(given);
+    assertThatThrownBy(() -> Chart.render("default", Map.of("secrets.consoleSessionKeys", "s1:short")))
+        .hasMessageContaining("consoleSessionKeys");
+    // with an existing Secret the console reads the operator's
+    assertThat(secretRef(Chart.render("existing-secrets").one(Deployment.class, "prod-mmaas-console").getSpec()
+        .getTemplate().getSpec().getContainers().get(0), "MMAAS_CONSOLE_SESSION_KEYS").getName())
+        .isEqualTo("platform-keys");
+  }
+
+  @Test
+  @DisplayName("Gateways and agent-api read the serving secrets as a list from the key Secret (the single one as fallback)")
+  void servingSecretsForRotation() {
+    Chart.Rendered r = Chart.render("default");
+    for (String component : List.of("gateway", "agent-api")) {
+      Container c = r.one(Deployment.class, "prod-mmaas-" + component).getSpec().getTemplate().getSpec()
+          .getContainers().get(0);
+      SecretKeySelector list = secretRef(c, "MMAAS_AGENT_SERVING_SECRETS");
+      assertThat(list.getName()).isEqualTo("prod-mmaas-secrets");
+      assertThat(list.getKey()).isEqualTo("agentServingSecrets");
+      // Secrets of older charts hold only the single secret: both are optional, and the code reads the list first
+      assertThat(list.getOptional()).isTrue();
+      SecretKeySelector single = secretRef(c, "MMAAS_AGENT_SERVING_SECRET");
+      assertThat(single.getKey()).isEqualTo("agentServingSecret");
+      assertThat(single.getOptional()).isTrue();
+    }
+    Map<String, String> data = r.one(Secret.class, "prod-mmaas-secrets").getData();
+    assertThat(decode(data.get("agentServingSecrets")).split(",")).singleElement()
+        .satisfies(s -> assertThat(s.getBytes(StandardCharsets.UTF_8)).hasSizeGreaterThanOrEqualTo(32));
+    assertThat(data).doesNotContainKey("agentServingSecret");
+    String newer = "n".repeat(40);
+    String older = "o".repeat(40);
+    assertThat(decode(Chart.render("default", Map.of("secrets.agentServingSecrets", newer + "," + older))
+        .one(Secret.class, "prod-mmaas-secrets").getData().get("agentServingSecrets"))).isEqualTo(newer + "," + older);
+    assertThat(decode(Chart.render("default", Map.of("secrets.agentServingSecret", older))
+        .one(Secret.class, "prod-mmaas-secrets").getData().get("agentServingSecrets"))).isEqualTo(older);
+    assertThatThrownBy(() -> Chart.render("default", Map.of("secrets.agentServingSecrets", newer + ",short")))
+        .hasMessageContaining("agentServingSecrets");
+    for (String component : List.of("admin", "scheduler")) {
+      assertThat(secretEnv(r, component)).noneMatch(n -> n.startsWith("MMAAS_AGENT_SERVING"));
+    }
+    assertThat(Chart.render("default").one(Deployment.class, "prod-mmaas-console").getSpec().getTemplate().getSpec()
+        .getContainers().get(0).getEnv()).noneMatch(e -> e.getName().startsWith("MMAAS_AGENT_SERVING"));
+  }
+
+  @Test
+  @DisplayName("Two schedulers by default with a budget (one leads, the other takes over); the lease is a value")
+  void schedulersShareTheLeaderLease() {
+    Chart.Rendered r = Chart.render("default");
+    Deployment scheduler = r.one(Deployment.class, "prod-mmaas-scheduler");
+    assertThat(scheduler.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(scheduler.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(
+        r.one(PodDisruptionBudget.class, "prod-mmaas-scheduler").getSpec().getSelector().getMatchLabels());
+    Container c = scheduler.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(env(c, "MMAAS_LEADER_LEASE_SECONDS")).isEqualTo("4");
+    for (String component : List.of("admin", "gateway", "agent-api")) {
+      assertThat(r.one(Deployment.class, "prod-mmaas-" + component).getSpec().getTemplate().getSpec().getContainers()
+          .get(0).getEnv()).noneMatch(e -> e.getName().equals("MMAAS_LEADER_LEASE_SECONDS"));
+    }
+    assertThat(r.one(ConfigMap.class, "prod-mmaas-config").getData()).doesNotContainKey("MMAAS_LEADER_LEASE_SECONDS");
+    assertThat(env(Chart.render("default", Map.of("controlPlane.scheduler.leaderLeaseSeconds", "10"))
+        .one(Deployment.class, "prod-mmaas-scheduler").getSpec().getTemplate().getSpec().getContainers().get(0),
+        "MMAAS_LEADER_LEASE_SECONDS")).isEqualTo("10");
+    // the code refuses less than 2 s
+    assertThatThrownBy(() -> Chart.render("default", Map.of("controlPlane.scheduler.leaderLeaseSeconds", "1")))
+        .hasMessageContaining("leaderLeaseSeconds");
   }
 
   @Test
@@ -278,6 +414,21 @@ class ChartRulesTest {
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------------------
+
+  /** Variables that hold keys, passwords or credentials-bearing URLs: they come from Secrets only. */
+  static final Set<String> SECRET_VARIABLES = Set.of("MMAAS_JWT_SECRET", "MMAAS_JWT_KEYS",
+      "MMAAS_AGENT_SERVING_SECRET", "MMAAS_AGENT_SERVING_SECRETS", "MMAAS_CONSOLE_SESSION_KEYS",
+      "MMAAS_AUDIT_SIGNING_KEY", "MMAAS_ADMIN_PASSWORD", "MMAAS_DATABASE_URL", "MMAAS_MIGRATION_DATABASE_URL",
+      "MMAAS_BLOB_S3_ACCESS_KEY", "MMAAS_BLOB_S3_SECRET_KEY", "MMAAS_AGENT_ENROLLMENT_TOKEN");
+
+  /** One kid:secret entry of MMAAS_CONSOLE_SESSION_KEYS as the console parses it (SessionKeys). */
+  static final String SESSION_KEY_ENTRY = "[A-Za-z0-9_-]{1,32}:[^,]+";
+
+  static SecretKeySelector secretRef(Container c, String name) {
+    return c.getEnv().stream().filter(e -> e.getName().equals(name)).findFirst()
+        .map(e -> e.getValueFrom().getSecretKeyRef())
+        .orElseThrow(() -> new AssertionError(c.getName() + " has no " + name));
+  }
 
   static String env(Container c, String name) {
     return c.getEnv().stream().filter(e -> e.getName().equals(name)).map(EnvVar::getValue).findFirst()
