@@ -52,13 +52,16 @@ public final class DenialFloodBench {
       admin.post("/api/v1/tenants", new JsonObject().put("name", "bench"));
       admin.put("/api/v1/tenants/bench/quota", new JsonObject().put("maxModels", 10_000));
       List<String> keys = new ArrayList<>();
-      for (int i = 0; i < 2 * probes; i++) {
+      for (int i = 0; i < 3 * probes; i++) {
         keys.add(admin.post("/api/v1/tenants/bench/api-keys", new JsonObject().put("name", "k" + i)).getString("key"));
       }
       report.line("One control-plane process (packaged jar) on a fresh database, load generator in this process, all "
           + "on 127.0.0.1. Probes one at a time: an admin write (`POST …/models`, audited in its transaction) and a "
           + "gateway key load (`GET /v2/models/none` with a key never used before: a database read, answered 404)."
-          + " Flood: %,d sign-ins with wrong passwords and new usernames from one source, %d at a time.%n",
+          + " Flood: %,d sign-ins with wrong passwords and new usernames from one source, %d at a time. Floor: for as long as the probes run, POSTs with the "
+          + "same bodies to a path the admin API does not route (404 at once: no database, no audit, no hashing), as "
+          + "many at a time: what any answer costs at that concurrency. What the sign-in flood adds over the floor is "
+          + "the cost of the sign-in path itself.%n",
           signins, concurrency);
       report.line("| phase | admin write p50 ms | p99 ms | max ms | key load p50 ms | p99 ms | max ms |");
       report.line("|---|---|---|---|---|---|---|");
@@ -66,50 +69,92 @@ public final class DenialFloodBench {
       row(report, "quiet", quiet);
 
       long eventsBefore = auditEvents(p);
-      WebClient flood = WebClient.create(p.vertx, new WebClientOptions(), new PoolOptions().setHttp1MaxSize(concurrency));
-      AtomicInteger sent = new AtomicInteger();
-      AtomicLong throttled = new AtomicLong();
-      AtomicLong refused = new AtomicLong();
-      AtomicLong other = new AtomicLong();
       String login = p.controlPlanes.get(0).adminUrl() + "/api/v1/auth/login";
-      long floodStart = System.nanoTime();
-      List<Future<Void>> workers = new ArrayList<>();
-      for (int w = 0; w < concurrency; w++) {
-        Promise<Void> done = Promise.promise();
-        worker(flood, login, signins, sent, throttled, refused, other, done);
-        workers.add(done.future());
-      }
+      Flood signinFlood = flood(p, login, signins, concurrency);
       long[][] during = probe(p, admin, keys.subList(probes, 2 * probes), "flood");
-      int sentWhileProbing = sent.get();
-      Future.all(workers).await();
-      double floodSeconds = (System.nanoTime() - floodStart) / 1e9;
-      row(report, "during the flood", during);
+      signinFlood.finish(during);
+      row(report, "during the sign-in flood", during);
       long written = auditEvents(p) - eventsBefore;
-      report.line("%nFlood: %,d sign-ins in %.1f s (%,.0f/s; %,d of them while the probes ran): %,d throttled (429), "
-          + "%,d refused (401), %,d other. Audit events written meanwhile (probes' own included): %,d.",
-          signins, floodSeconds, signins / floodSeconds, sentWhileProbing, throttled.get(), refused.get(), other.get(),
-          written);
-      report.json().put("quiet", stats(quiet)).put("flood", stats(during)).put("signins", signins)
-          .put("floodSeconds", floodSeconds).put("throttled", throttled.get()).put("refused", refused.get())
-          .put("auditEventsWritten", written);
+
+      // runs until its probes end (404s come back faster than throttled sign-ins: a count could end before them)
+      Flood floorFlood = flood(p, p.controlPlanes.get(0).adminUrl() + "/not-routed", Integer.MAX_VALUE, concurrency);
+      floorFlood.untilProbed = true;
+      long[][] floor = probe(p, admin, keys.subList(2 * probes, 3 * probes), "floor");
+      floorFlood.finish(floor);
+      row(report, "during the floor flood (404s)", floor);
+      report.line("%nSign-in flood: %,d sign-ins in %.1f s (%,.0f/s; %,d of them while the probes ran): %,d throttled "
+          + "(429), %,d refused (401), %,d other. Audit events written meanwhile (probes' own included): %,d.",
+          signins, signinFlood.seconds, signins / signinFlood.seconds, signinFlood.sentWhileProbing,
+          signinFlood.count(429), signinFlood.count(401), signinFlood.others(), written);
+      long floorSent = floorFlood.statuses.values().stream().mapToLong(AtomicLong::get).sum();
+      report.line("Floor flood: %,d requests in %.1f s (%,.0f/s), for as long as the probes ran: %,d answered 404, "
+          + "%,d other.", floorSent, floorFlood.seconds, floorSent / floorFlood.seconds, floorFlood.count(404),
+          floorSent - floorFlood.count(404));
+      report.line("%nAdmin write p99 during the sign-in flood / during the floor flood: %.2f; key load p99: %.2f "
+          + "(1.0: the sign-in path costs the other work nothing beyond what any answer at that rate costs).",
+          pct(during[0], 99) / pct(floor[0], 99), pct(during[1], 99) / pct(floor[1], 99));
+      report.json().put("quiet", stats(quiet)).put("flood", stats(during)).put("floor", stats(floor))
+          .put("signins", signins).put("floodSeconds", signinFlood.seconds)
+          .put("floorSeconds", floorFlood.seconds).put("throttled", signinFlood.count(429))
+          .put("refused", signinFlood.count(401)).put("auditEventsWritten", written);
       report.line("%nMachine: %s.", load.describe());
       report.json().put("loadAverage", load.toJson());
     }
     System.out.println("\nwritten " + report.write(out));
   }
 
-  private static void worker(WebClient client, String url, int total, AtomicInteger sent, AtomicLong throttled,
-                             AtomicLong refused, AtomicLong other, Promise<Void> done) {
-    int n = sent.getAndIncrement();
-    if (n >= total) {
+  /** A flood of {@code total} POSTs to {@code url}, {@code concurrency} at a time, counted by status. */
+  private static final class Flood {
+    final Map<Integer, AtomicLong> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+    final AtomicInteger sent = new AtomicInteger();
+    final List<Future<Void>> workers = new ArrayList<>();
+    final long start = System.nanoTime();
+    int sentWhileProbing;
+    double seconds;
+    /** Set by {@link #finish} for a flood that runs until the probes end rather than for a count. */
+    volatile boolean untilProbed;
+    volatile boolean stopped;
+
+    void finish(long[][] probed) {
+      sentWhileProbing = sent.get();
+      stopped = untilProbed;
+      Future.all(workers).await();
+      seconds = (System.nanoTime() - start) / 1e9;
+    }
+
+    long count(int status) {
+      AtomicLong n = statuses.get(status);
+      return n == null ? 0 : n.get();
+    }
+
+    long others() {
+      return statuses.entrySet().stream().filter(e -> e.getKey() != 429 && e.getKey() != 401)
+          .mapToLong(e -> e.getValue().get()).sum();
+    }
+  }
+
+  private static Flood flood(Platform p, String url, int total, int concurrency) {
+    WebClient client = WebClient.create(p.vertx, new WebClientOptions(), new PoolOptions().setHttp1MaxSize(concurrency));
+    Flood f = new Flood();
+    for (int w = 0; w < concurrency; w++) {
+      Promise<Void> done = Promise.promise();
+      worker(client, url, total, f, done);
+      f.workers.add(done.future());
+    }
+    return f;
+  }
+
+  private static void worker(WebClient client, String url, int total, Flood f, Promise<Void> done) {
+    int n = f.sent.getAndIncrement();
+    if (n >= total || f.stopped) {
       done.tryComplete();
       return;
     }
     client.postAbs(url).sendJsonObject(new JsonObject().put("username", "spray-" + n).put("password", "guess-" + n))
         .onComplete(ar -> {
           int status = ar.succeeded() ? ar.result().statusCode() : -1;
-          (status == 429 ? throttled : status == 401 ? refused : other).incrementAndGet();
-          worker(client, url, total, sent, throttled, refused, other, done);
+          f.statuses.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
+          worker(client, url, total, f, done);
         });
   }
 

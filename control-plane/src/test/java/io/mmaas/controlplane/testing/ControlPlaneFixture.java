@@ -128,6 +128,20 @@ public final class ControlPlaneFixture implements AutoCloseable {
     }
   }
 
+  /** Audit events of one action only: counts that other events written meanwhile (denial summaries) cannot move. */
+  public long auditCount(String action) {
+    try (var c = db.connect();
+         var s = c.prepareStatement("SELECT count(*) FROM audit_events WHERE action = ?")) {
+      s.setString(1, action);
+      try (var rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public long count(String table) {
     try (var c = db.connect(); var s = c.createStatement(); var rs = s.executeQuery("SELECT count(*) FROM " + table)) {
       rs.next();
