@@ -12,10 +12,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +40,7 @@ class FaultSuiteSystemTest {
   static final int LEASE_SECONDS = 3;
   static final int OUTAGE_SECONDS = Integer.getInteger("mmaas.fault.outageSeconds", 20);
   static final String TENANT = "/api/v1/tenants/faults";
-  static final List<String> REPORT = new ArrayList<>();
+  static final Figures FIGURES = new Figures("faults.md");
 
   static PrivatePostgres pg;
   static TcpLink agentLink;
@@ -78,12 +75,7 @@ class FaultSuiteSystemTest {
   @AfterAll
   static void stop() throws Exception {
     try {
-      if (!REPORT.isEmpty()) {
-        Path reports = JavaProcess.repoRoot().resolve("system-tests/target/reports");
-        Files.createDirectories(reports);
-        Files.writeString(reports.resolve("faults.md"), "# Fault suite (" + Instant.now() + ", outage "
-            + OUTAGE_SECONDS + " s, lease " + LEASE_SECONDS + " s)\n\n" + String.join("\n", REPORT) + "\n");
-      }
+      FIGURES.write("Fault suite", "outage " + OUTAGE_SECONDS + " s, lease " + LEASE_SECONDS + " s");
       if (sys != null) {
         sys.close(); // drops its database: PostgreSQL runs again (case (a) starts it in a finally)
       }
@@ -98,8 +90,7 @@ class FaultSuiteSystemTest {
   }
 
   static void figure(String line) {
-    System.out.println("[figure] " + line);
-    REPORT.add("[figure] " + line);
+    FIGURES.add(line);
   }
 
   static int infer(int rows) {
@@ -109,14 +100,7 @@ class FaultSuiteSystemTest {
 
   /** READY replicas of the deployment: replica id to agent name. */
   static Map<String, String> readyOn() {
-    Map<String, String> out = new TreeMap<>();
-    for (Object o : sys.get(TENANT + "/deployments/" + deployment).getJsonArray("replicaStatus")) {
-      JsonObject r = (JsonObject) o;
-      if ("READY".equals(r.getString("state")) && r.getJsonObject("agent") != null) {
-        out.put(r.getString("id", r.getString("replicaId")), r.getJsonObject("agent").getString("name"));
-      }
-    }
-    return out;
+    return sys.readyOn(TENANT + "/deployments/" + deployment);
   }
 
   static Map<String, String> agentUrls() {

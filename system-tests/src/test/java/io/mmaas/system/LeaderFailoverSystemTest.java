@@ -7,14 +7,11 @@ import io.mmaas.onnx.OnnxModels;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,7 +35,7 @@ import org.junit.jupiter.api.Test;
 class LeaderFailoverSystemTest {
   static final int LEADER_LEASE_SECONDS = 4;
   static final String TENANT = "/api/v1/tenants/leader";
-  static final List<String> REPORT = new ArrayList<>();
+  static final Figures FIGURES = new Figures("leader-failover.md");
 
   static SystemFixture sys;
   static String deployment;
@@ -62,20 +59,14 @@ class LeaderFailoverSystemTest {
 
   @AfterAll
   static void stop() throws Exception {
-    if (!REPORT.isEmpty()) {
-      Path reports = JavaProcess.repoRoot().resolve("system-tests/target/reports");
-      Files.createDirectories(reports);
-      Files.writeString(reports.resolve("leader-failover.md"), "# Leader failover (" + Instant.now() + ", lease "
-          + LEADER_LEASE_SECONDS + " s)\n\n" + String.join("\n", REPORT) + "\n");
-    }
+    FIGURES.write("Leader failover", "lease " + LEADER_LEASE_SECONDS + " s");
     if (sys != null) {
       sys.close();
     }
   }
 
   static void figure(String line) {
-    System.out.println("[figure] " + line);
-    REPORT.add("[figure] " + line);
+    FIGURES.add(line);
   }
 
   static long ms(long fromNanos) {

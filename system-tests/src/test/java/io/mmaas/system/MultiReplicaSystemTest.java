@@ -2,16 +2,12 @@ package io.mmaas.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mmaas.controlplane.testing.JavaProcess;
 import io.mmaas.onnx.OnnxModels;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +33,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @DisplayName("System: two control-plane replicas, two agents, one PostgreSQL")
 class MultiReplicaSystemTest {
   static final String TENANT = "/api/v1/tenants/multi";
-  static final List<String> REPORT = new ArrayList<>();
+  static final Figures FIGURES = new Figures("multi-replica.md");
 
   static SystemFixture sys;
   static SystemFixture.Replica second;
@@ -62,20 +58,14 @@ class MultiReplicaSystemTest {
 
   @AfterAll
   static void stop() throws Exception {
-    if (!REPORT.isEmpty()) {
-      Path reports = JavaProcess.repoRoot().resolve("system-tests/target/reports");
-      Files.createDirectories(reports);
-      Files.writeString(reports.resolve("multi-replica.md"), "# Two control-plane replicas (" + Instant.now()
-          + ")\n\n" + String.join("\n", REPORT) + "\n");
-    }
+    FIGURES.write("Two control-plane replicas", "");
     if (sys != null) {
       sys.close();
     }
   }
 
   static void figure(String line) {
-    System.out.println("[figure] " + line);
-    REPORT.add("[figure] " + line);
+    FIGURES.add(line);
   }
 
   /** A blocking admin call against the second replica, with the token the first one issued. */
@@ -216,13 +206,6 @@ class MultiReplicaSystemTest {
 
   /** READY replicas of a deployment: replica id to agent name. */
   static Map<String, String> readyOn(String deployment) {
-    Map<String, String> out = new TreeMap<>();
-    for (Object o : sys.get(TENANT + "/deployments/" + deployment).getJsonArray("replicaStatus")) {
-      JsonObject r = (JsonObject) o;
-      if ("READY".equals(r.getString("state")) && r.getJsonObject("agent") != null) {
-        out.put(r.getString("id", r.getString("replicaId")), r.getJsonObject("agent").getString("name"));
-      }
-    }
-    return out;
+    return sys.readyOn(TENANT + "/deployments/" + deployment);
   }
 }

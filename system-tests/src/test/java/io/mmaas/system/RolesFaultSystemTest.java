@@ -11,10 +11,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +40,7 @@ class RolesFaultSystemTest {
   static final int ADMIN_TIMEOUT_MS = 3_000;
   static final int FREEZE_SECONDS = Integer.getInteger("mmaas.fault.freezeSeconds", 12);
   static final String TENANT = "/api/v1/tenants/roles";
-  static final List<String> REPORT = new ArrayList<>();
+  static final Figures FIGURES = new Figures("roles-faults.md");
 
   static TestDatabase db;
   static DatabaseLink link;
@@ -84,12 +81,7 @@ class RolesFaultSystemTest {
   @AfterAll
   static void stop() throws Exception {
     try {
-      if (!REPORT.isEmpty()) {
-        Path reports = JavaProcess.repoRoot().resolve("system-tests/target/reports");
-        Files.createDirectories(reports);
-        Files.writeString(reports.resolve("roles-faults.md"), "# Roles fault cases (" + Instant.now() + ", lease "
-            + LEASE_SECONDS + " s, freeze " + FREEZE_SECONDS + " s)\n\n" + String.join("\n", REPORT) + "\n");
-      }
+      FIGURES.write("Roles fault cases", "lease " + LEASE_SECONDS + " s, freeze " + FREEZE_SECONDS + " s");
       if (sys != null) {
         sys.close();
       }
@@ -101,8 +93,7 @@ class RolesFaultSystemTest {
   }
 
   static void figure(String line) {
-    System.out.println("[figure] " + line);
-    REPORT.add("[figure] " + line);
+    FIGURES.add(line);
   }
 
   static int infer(String gateway) {
@@ -159,14 +150,7 @@ class RolesFaultSystemTest {
   }
 
   static Map<String, String> readyOn() {
-    Map<String, String> out = new TreeMap<>();
-    for (Object o : sys.get(TENANT + "/deployments/" + deployment).getJsonArray("replicaStatus")) {
-      JsonObject r = (JsonObject) o;
-      if ("READY".equals(r.getString("state")) && r.getJsonObject("agent") != null) {
-        out.put(r.getString("id", r.getString("replicaId")), r.getJsonObject("agent").getString("name"));
-      }
-    }
-    return out;
+    return sys.readyOn(TENANT + "/deployments/" + deployment);
   }
 
   @Test

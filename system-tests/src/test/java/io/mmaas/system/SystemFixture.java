@@ -260,6 +260,18 @@ final class SystemFixture implements AutoCloseable {
     return req.sendJsonObject(body).await();
   }
 
+  /** READY replicas of the deployment at {@code path} (e.g. {@code /api/v1/tenants/t/deployments/id}): id to agent name. */
+  Map<String, String> readyOn(String path) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    for (Object o : get(path).getJsonArray("replicaStatus")) {
+      JsonObject r = (JsonObject) o;
+      if ("READY".equals(r.getString("state")) && r.getJsonObject("agent") != null) {
+        out.put(r.getString("id", r.getString("replicaId")), r.getJsonObject("agent").getString("name"));
+      }
+    }
+    return out;
+  }
+
   void await(String what, Supplier<Boolean> condition, Duration timeout) throws Exception {
     Instant deadline = Instant.now().plus(timeout);
     while (!condition.get()) {

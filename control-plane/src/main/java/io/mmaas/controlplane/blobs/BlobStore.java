@@ -31,6 +31,12 @@ public interface BlobStore {
   /** Stores a local file's content (an upload's temporary file) under {@code sha256}; the file stays where it is. */
   Future<BlobInfo> putFile(String sha256, Path file);
 
+  /** {@link #putFile} for a store that has nothing better than streaming the file through {@link #put}. */
+  static Future<BlobInfo> streamFile(io.vertx.core.Vertx vertx, BlobStore store, String sha256, Path file) {
+    return vertx.fileSystem().open(file.toString(), new io.vertx.core.file.OpenOptions().setRead(true))
+        .compose(f -> store.put(sha256, f.setReadBufferSize(1 << 16)).eventually(f::close));
+  }
+
   /** The blob's content as a stream, or null when it is not stored. */
   Future<BlobContent> get(String sha256);
 

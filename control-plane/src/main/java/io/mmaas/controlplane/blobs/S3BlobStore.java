@@ -3,7 +3,6 @@ package io.mmaas.controlplane.blobs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.OpenOptions;
 import io.vertx.core.streams.ReadStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -140,8 +139,7 @@ public final class S3BlobStore implements BlobStore {
 
   @Override
   public Future<BlobInfo> putFile(String sha256, Path file) {
-    return vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true))
-        .compose(f -> put(sha256, f.setReadBufferSize(1 << 16)).eventually(f::close));
+    return BlobStore.streamFile(vertx, this, sha256, file);
   }
 
   @Override
