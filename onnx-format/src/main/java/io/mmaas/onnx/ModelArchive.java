@@ -117,7 +117,7 @@ public final class ModelArchive {
          OutputStream out = Files.newOutputStream(target, java.nio.file.StandardOpenOption.CREATE_NEW,
              java.nio.file.StandardOpenOption.WRITE)) {
       int n;
-      while ((n = in.read(buf)) > 0) {
+      while ((n = read(in, buf, e)) > 0) {
         written += n;
         if (written > max) {
           throw new InvalidModelException("archive expands beyond its limits (entry '" + printable(e.getName()) + "')");
@@ -126,6 +126,20 @@ public final class ModelArchive {
       }
     }
     return written;
+  }
+
+  /**
+   * Reads the next chunk of an entry. A failure here is the archive's fault (data cut short or corrupt: ZipFile
+   * raises EOFException and the like, which are no ZipException), so it is a refusal, not an I/O error; failures
+   * writing the extracted file stay I/O errors.
+   */
+  private static int read(InputStream in, byte[] buf, ZipEntry e) throws InvalidModelException {
+    try {
+      return in.read(buf);
+    } catch (IOException failure) {
+      throw new InvalidModelException("archive entry '" + printable(e.getName()) + "' is truncated or corrupt: "
+          + failure);
+    }
   }
 
   private static String printable(String s) {
