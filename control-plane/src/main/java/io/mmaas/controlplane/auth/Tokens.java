@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
@@ -80,21 +81,30 @@ public final class Tokens {
     if (token.length() > 4096 || token.chars().filter(c -> c == '.').count() != 2) {
       return Future.failedFuture(new UnauthorizedException("invalid token"));
     }
-    return jwt.authenticate(new TokenCredentials(token))
+    Future<User> authenticated;
+    try {
+      authenticated = jwt.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException e) {
+      // the library reads claims with casts (a signed token whose "exp" is a string throws ClassCastException)
+      authenticated = Future.failedFuture(e);
+    }
+    return authenticated
         .recover(e -> Future.failedFuture(new UnauthorizedException("invalid or expired token")))
         .compose(user -> {
-          JsonObject p = user.attributes().getJsonObject("accessToken", new JsonObject());
+          Object claims = user.attributes().getValue("accessToken");
+          JsonObject p = claims instanceof JsonObject o ? o : new JsonObject();
           long now = clock.instant().getEpochSecond();
           Object aud = p.getValue("aud");
           boolean audOk = AUDIENCE.equals(aud) || (aud instanceof JsonArray a && a.contains(AUDIENCE));
-          Long exp = p.getLong("exp");
-          if (!ISSUER.equals(p.getString("iss")) || !audOk || exp == null || exp <= now
-              || p.getString("sub") == null || p.getString("sid") == null) {
+          // claims are read by type, never cast: a token is signed by us, but its JSON is checked like any input
+          Long exp = p.getValue("exp") instanceof Number n ? n.longValue() : null;
+          String sub = p.getValue("sub") instanceof String v ? v : null;
+          String sid = p.getValue("sid") instanceof String v ? v : null;
+          if (!ISSUER.equals(p.getValue("iss")) || !audOk || exp == null || exp <= now || sub == null || sid == null) {
             return Future.failedFuture(new UnauthorizedException("invalid or expired token"));
           }
           try {
-            return Future.succeededFuture(new Verified(UUID.fromString(p.getString("sub")),
-                UUID.fromString(p.getString("sid"))));
+            return Future.succeededFuture(new Verified(UUID.fromString(sub), UUID.fromString(sid)));
           } catch (IllegalArgumentException e) {
             return Future.failedFuture(new UnauthorizedException("invalid token"));
           }
