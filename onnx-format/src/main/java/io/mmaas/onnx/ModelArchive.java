@@ -55,7 +55,7 @@ public final class ModelArchive {
     Set<String> seen = new HashSet<>();
     long total = 0;
     int entries = 0;
-    try (ZipFile archive = new ZipFile(zip.toFile())) {
+    try (ZipFile archive = open(zip)) {
       Enumeration<? extends ZipEntry> all = archive.entries();
       while (all.hasMoreElements()) {
         ZipEntry e = all.nextElement();
@@ -96,6 +96,22 @@ public final class ModelArchive {
       }
     }
     return new Extracted(model, signature);
+  }
+
+  /**
+   * Opens the archive. ZipFile reads the end record and the central directory here; when they are cut short or
+   * corrupt it may raise EOFException and the like, which are no ZipException: the archive's fault, so a refusal.
+   * Only a file that cannot be opened at all stays an I/O error.
+   */
+  private static ZipFile open(Path zip) throws InvalidModelException, IOException {
+    try {
+      return new ZipFile(zip.toFile());
+    } catch (ZipException | java.io.FileNotFoundException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new InvalidModelException("not a valid zip archive: its end record or central directory cannot be read ("
+          + e + ")");
+    }
   }
 
   /** Entry names follow {@link SafeLocation}; a directory entry may end with one '/'. */
