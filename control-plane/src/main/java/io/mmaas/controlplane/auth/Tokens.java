@@ -11,8 +11,12 @@ import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
@@ -25,6 +29,7 @@ import java.util.UUID;
 public final class Tokens {
   public static final String ISSUER = "mmaas-control-plane";
   public static final String AUDIENCE = "mmaas-admin-api";
+  private static final Base64.Decoder URL_DECODER = Base64.getUrlDecoder();
 
   /** One HMAC key and its id. */
   public record SigningKey(String kid, byte[] secret) {
@@ -76,9 +81,27 @@ public final class Tokens {
     return ttlSeconds;
   }
 
+  /**
+   * Whether header and payload are base64url of valid UTF-8. The library's JSON parser reads some invalid bytes in
+   * a key as if they were not there ({@code "\xffiss"} as {@code "iss"}); a token that two parsers read differently
+   * is refused before either reads it.
+   */
+  private static boolean strictUtf8Parts(String token) {
+    String[] parts = token.split("\\.", -1);
+    try {
+      for (int i = 0; i < 2; i++) {
+        StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(URL_DECODER.decode(parts[i])));
+      }
+      return true;
+    } catch (IllegalArgumentException | CharacterCodingException e) {
+      return false;
+    }
+  }
+
   /** Verifies signature (key chosen by kid), algorithm, issuer, audience and expiry. */
   public Future<Verified> verify(String token) {
-    if (token.length() > 4096 || token.chars().filter(c -> c == '.').count() != 2) {
+    if (token.length() > 4096 || token.chars().filter(c -> c == '.').count() != 2 || !strictUtf8Parts(token)) {
       return Future.failedFuture(new UnauthorizedException("invalid token"));
     }
     Future<User> authenticated;

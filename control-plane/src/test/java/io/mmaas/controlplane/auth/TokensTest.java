@@ -92,4 +92,24 @@ class TokensTest {
           .isInstanceOf(io.mmaas.controlplane.errors.UnauthorizedException.class);
     }
   }
+
+  @Test
+  @DisplayName("a signed token whose header or payload is not valid UTF-8 is refused, whatever its claims read as")
+  void invalidUtf8Refused() {
+    Tokens tokens = new Tokens(vertx, List.of(NEW), 600, Clock.systemUTC());
+    byte[] header = bytes("{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"2026-06\"}");
+    String claims = "iss\":\"" + Tokens.ISSUER + "\",\"aud\":\"" + Tokens.AUDIENCE + "\",\"sub\":\""
+        + UUID.randomUUID() + "\",\"sid\":\"" + UUID.randomUUID() + "\",\"exp\":4102444800}";
+    // the library's JSON parser read the key "\xffiss" as "iss", a strict UTF-8 decoder does not: a token two
+    // parsers read differently is refused (found by TokensFuzzTest)
+    byte[] payload = java.nio.ByteBuffer.allocate(200).put(bytes("{\"")).put((byte) 0xff).put(bytes(claims))
+        .flip().array();
+    byte[] exact = java.util.Arrays.copyOf(payload, 3 + bytes(claims).length);
+    assertThatThrownBy(() -> tokens.verify(HandMadeJwt.sign(header, exact, NEW.secret())).await())
+        .isInstanceOf(io.mmaas.controlplane.errors.UnauthorizedException.class);
+    byte[] badHeader = java.util.Arrays.copyOf(header, header.length + 1);
+    badHeader[badHeader.length - 1] = (byte) 0xc3;
+    assertThatThrownBy(() -> tokens.verify(HandMadeJwt.sign(badHeader, bytes("{\"" + claims), NEW.secret())).await())
+        .isInstanceOf(io.mmaas.controlplane.errors.UnauthorizedException.class);
+  }
 }
