@@ -55,7 +55,7 @@ public final class ModelArchive {
     Set<String> seen = new HashSet<>();
     long total = 0;
     int entries = 0;
-    try (ZipFile archive = new ZipFile(zip.toFile())) {
+    try (ZipFile archive = open(zip)) {
       Enumeration<? extends ZipEntry> all = archive.entries();
       while (all.hasMoreElements()) {
         ZipEntry e = all.nextElement();
@@ -98,6 +98,22 @@ public final class ModelArchive {
     return new Extracted(model, signature);
   }
 
+  /**
+   * Opens the archive. ZipFile reads the end record and the central directory here; when they are cut short or
+   * corrupt it may raise EOFException and the like, which are no ZipException: the archive's fault, so a refusal.
+   * Only a file that cannot be opened at all stays an I/O error.
+   */
+  private static ZipFile open(Path zip) throws InvalidModelException, IOException {
+    try {
+      return new ZipFile(zip.toFile());
+    } catch (ZipException | java.io.FileNotFoundException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new InvalidModelException("not a valid zip archive: its end record or central directory cannot be read ("
+          + e + ")");
+    }
+  }
+
   /** Entry names follow {@link SafeLocation}; a directory entry may end with one '/'. */
   private static String checkedName(String name) throws InvalidModelException {
     String path = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
@@ -117,7 +133,7 @@ public final class ModelArchive {
          OutputStream out = Files.newOutputStream(target, java.nio.file.StandardOpenOption.CREATE_NEW,
              java.nio.file.StandardOpenOption.WRITE)) {
       int n;
-      while ((n = in.read(buf)) > 0) {
+      while ((n = read(in, buf, e)) > 0) {
         written += n;
         if (written > max) {
           throw new InvalidModelException("archive expands beyond its limits (entry '" + printable(e.getName()) + "')");
@@ -126,6 +142,20 @@ public final class ModelArchive {
       }
     }
     return written;
+  }
+
+  /**
+   * Reads the next chunk of an entry. A failure here is the archive's fault (data cut short or corrupt: ZipFile
+   * raises EOFException and the like, which are no ZipException), so it is a refusal, not an I/O error; failures
+   * writing the extracted file stay I/O errors.
+   */
+  private static int read(InputStream in, byte[] buf, ZipEntry e) throws InvalidModelException {
+    try {
+      return in.read(buf);
+    } catch (IOException failure) {
+      throw new InvalidModelException("archive entry '" + printable(e.getName()) + "' is truncated or corrupt: "
+          + failure);
+    }
   }
 
   private static String printable(String s) {

@@ -144,4 +144,49 @@ class ModelArchiveTest {
     }
     assertThat(ModelArchive.isZip(notZip)).isFalse();
   }
+
+  @Test
+  @DisplayName("an archive whose entry data is cut short is refused as an invalid archive, not an I/O error")
+  void truncatedEntryRefused() throws Exception {
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    entries.put("model.onnx", OnnxModels.withExternalData("w.bin"));
+    entries.put("w.bin", new byte[4000]);
+    byte[] bytes = Files.readAllBytes(zip(entries));
+    // the central directory says the deflated data of w.bin ends after 2 bytes: reading it hits the end of its
+    // deflate stream (an EOFException inside ZipFile, which is no ZipException; found by ModelArchiveFuzzTest)
+    int central = lastIndexOf(bytes, new byte[] {'P', 'K', 1, 2});
+    ByteBuffer.wrap(bytes, central + 20, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(2);
+    Path cut = tmp.resolve("cut.zip");
+    Files.write(cut, bytes);
+    assertThatThrownBy(() -> ModelArchive.extract(cut, tmp.resolve("cut"), LIMITS))
+        .isInstanceOf(InvalidModelException.class).hasMessageContaining("w.bin");
+  }
+
+  @Test
+  @DisplayName("an archive cut off inside its trailing comment is refused as an invalid archive, not an I/O error")
+  void truncatedArchiveRefused() throws Exception {
+    Path zip = tmp.resolve("commented.zip");
+    try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+      out.setComment("exported by a tool that writes a comment after the central directory");
+      out.putNextEntry(new ZipEntry("m.onnx"));
+      out.write(OnnxModels.mlp(2, 2, 2, 1));
+      out.closeEntry();
+    }
+    byte[] bytes = Files.readAllBytes(zip);
+    // its end record is intact but announces more comment than is left: ZipFile's constructor raises EOFException,
+    // no ZipException (found by ModelArchiveFuzzTest)
+    Path cut = tmp.resolve("cut-comment.zip");
+    Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length - 10));
+    assertThatThrownBy(() -> ModelArchive.extract(cut, tmp.resolve("cut-comment"), LIMITS))
+        .isInstanceOf(InvalidModelException.class).hasMessageContaining("not a valid zip archive");
+  }
+
+  private static int lastIndexOf(byte[] bytes, byte[] what) {
+    for (int i = bytes.length - what.length; i >= 0; i--) {
+      if (java.util.Arrays.equals(bytes, i, i + what.length, what, 0, what.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("not found");
+  }
 }

@@ -7,11 +7,16 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
@@ -24,6 +29,7 @@ import java.util.UUID;
 public final class Tokens {
   public static final String ISSUER = "mmaas-control-plane";
   public static final String AUDIENCE = "mmaas-admin-api";
+  private static final Base64.Decoder URL_DECODER = Base64.getUrlDecoder();
 
   /** One HMAC key and its id. */
   public record SigningKey(String kid, byte[] secret) {
@@ -75,26 +81,53 @@ public final class Tokens {
     return ttlSeconds;
   }
 
+  /**
+   * Whether header and payload are base64url of valid UTF-8. The library's JSON parser reads some invalid bytes in
+   * a key as if they were not there ({@code "\xffiss"} as {@code "iss"}); a token that two parsers read differently
+   * is refused before either reads it.
+   */
+  private static boolean strictUtf8Parts(String token) {
+    String[] parts = token.split("\\.", -1);
+    try {
+      for (int i = 0; i < 2; i++) {
+        StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(URL_DECODER.decode(parts[i])));
+      }
+      return true;
+    } catch (IllegalArgumentException | CharacterCodingException e) {
+      return false;
+    }
+  }
+
   /** Verifies signature (key chosen by kid), algorithm, issuer, audience and expiry. */
   public Future<Verified> verify(String token) {
-    if (token.length() > 4096 || token.chars().filter(c -> c == '.').count() != 2) {
+    if (token.length() > 4096 || token.chars().filter(c -> c == '.').count() != 2 || !strictUtf8Parts(token)) {
       return Future.failedFuture(new UnauthorizedException("invalid token"));
     }
-    return jwt.authenticate(new TokenCredentials(token))
+    Future<User> authenticated;
+    try {
+      authenticated = jwt.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException e) {
+      // the library reads claims with casts (a signed token whose "exp" is a string throws ClassCastException)
+      authenticated = Future.failedFuture(e);
+    }
+    return authenticated
         .recover(e -> Future.failedFuture(new UnauthorizedException("invalid or expired token")))
         .compose(user -> {
-          JsonObject p = user.attributes().getJsonObject("accessToken", new JsonObject());
+          Object claims = user.attributes().getValue("accessToken");
+          JsonObject p = claims instanceof JsonObject o ? o : new JsonObject();
           long now = clock.instant().getEpochSecond();
           Object aud = p.getValue("aud");
           boolean audOk = AUDIENCE.equals(aud) || (aud instanceof JsonArray a && a.contains(AUDIENCE));
-          Long exp = p.getLong("exp");
-          if (!ISSUER.equals(p.getString("iss")) || !audOk || exp == null || exp <= now
-              || p.getString("sub") == null || p.getString("sid") == null) {
+          // claims are read by type, never cast: a token is signed by us, but its JSON is checked like any input
+          Long exp = p.getValue("exp") instanceof Number n ? n.longValue() : null;
+          String sub = p.getValue("sub") instanceof String v ? v : null;
+          String sid = p.getValue("sid") instanceof String v ? v : null;
+          if (!ISSUER.equals(p.getValue("iss")) || !audOk || exp == null || exp <= now || sub == null || sid == null) {
             return Future.failedFuture(new UnauthorizedException("invalid or expired token"));
           }
           try {
-            return Future.succeededFuture(new Verified(UUID.fromString(p.getString("sub")),
-                UUID.fromString(p.getString("sid"))));
+            return Future.succeededFuture(new Verified(UUID.fromString(sub), UUID.fromString(sid)));
           } catch (IllegalArgumentException e) {
             return Future.failedFuture(new UnauthorizedException("invalid token"));
           }

@@ -72,4 +72,44 @@ class TokensTest {
     keys.put("MMAAS_JWT_KEYS", "2026-06:new-signing-key-0123456789abcdef0123,2026-01:old-signing-key-0123456789abcdef0123");
     assertThat(Config.from(keys).jwtKeys()).extracting(Tokens.SigningKey::kid).containsExactly("2026-06", "2026-01");
   }
+
+  @Test
+  @DisplayName("a signed token whose claims have the wrong JSON types is refused as invalid (401), not a 500")
+  void wronglyTypedClaims() {
+    Tokens tokens = new Tokens(vertx, List.of(NEW), 600, Clock.systemUTC());
+    String header = "{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"2026-06\"}";
+    String sub = UUID.randomUUID().toString();
+    String sid = UUID.randomUUID().toString();
+    String good = "\"iss\":\"" + Tokens.ISSUER + "\",\"aud\":\"" + Tokens.AUDIENCE + "\",\"sub\":\"" + sub
+        + "\",\"sid\":\"" + sid + "\"";
+    assertThat(tokens.verify(HandMadeJwt.sign(header, "{" + good + ",\"exp\":4102444800}", NEW.secret())).await()
+        .userId()).hasToString(sub);
+    // exp as a string made Tokens.verify throw ClassCastException (found by TokensFuzzTest)
+    for (String payload : List.of("{" + good + ",\"exp\":\"4102444800\"}", "{" + good + ",\"exp\":true}",
+        "{" + good + ",\"exp\":[4102444800]}", "{" + good.replace("\"" + sub + "\"", "42") + ",\"exp\":4102444800}",
+        "{" + good.replace("\"" + Tokens.ISSUER + "\"", "{}") + ",\"exp\":4102444800}")) {
+      assertThatThrownBy(() -> tokens.verify(HandMadeJwt.sign(header, payload, NEW.secret())).await()).as(payload)
+          .isInstanceOf(io.mmaas.controlplane.errors.UnauthorizedException.class);
+    }
+  }
+
+  @Test
+  @DisplayName("a signed token whose header or payload is not valid UTF-8 is refused, whatever its claims read as")
+  void invalidUtf8Refused() {
+    Tokens tokens = new Tokens(vertx, List.of(NEW), 600, Clock.systemUTC());
+    byte[] header = bytes("{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"2026-06\"}");
+    String claims = "iss\":\"" + Tokens.ISSUER + "\",\"aud\":\"" + Tokens.AUDIENCE + "\",\"sub\":\""
+        + UUID.randomUUID() + "\",\"sid\":\"" + UUID.randomUUID() + "\",\"exp\":4102444800}";
+    // the library's JSON parser read the key "\xffiss" as "iss", a strict UTF-8 decoder does not: a token two
+    // parsers read differently is refused (found by TokensFuzzTest)
+    byte[] payload = java.nio.ByteBuffer.allocate(200).put(bytes("{\"")).put((byte) 0xff).put(bytes(claims))
+        .flip().array();
+    byte[] exact = java.util.Arrays.copyOf(payload, 3 + bytes(claims).length);
+    assertThatThrownBy(() -> tokens.verify(HandMadeJwt.sign(header, exact, NEW.secret())).await())
+        .isInstanceOf(io.mmaas.controlplane.errors.UnauthorizedException.class);
+    byte[] badHeader = java.util.Arrays.copyOf(header, header.length + 1);
+    badHeader[badHeader.length - 1] = (byte) 0xc3;
+    assertThatThrownBy(() -> tokens.verify(HandMadeJwt.sign(badHeader, bytes("{\"" + claims), NEW.secret())).await())
+        .isInstanceOf(io.mmaas.controlplane.errors.UnauthorizedException.class);
+  }
 }

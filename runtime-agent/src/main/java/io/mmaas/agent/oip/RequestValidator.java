@@ -68,6 +68,9 @@ final class RequestValidator {
           + shape.length + ") but the model expects rank " + spec.shape().size() + ": " + spec.shape());
     }
     long count = 1;
+    // the product of the dimensions other than 0: bounded too, so that no later product over the shape (the
+    // tensor's element count, ONNX Runtime's sizes) can overflow, even when a 0 makes the tensor empty
+    long nonZero = 1;
     for (int d = 0; d < shape.length; d++) {
       // 0 is a valid dimension (an empty tensor, as ONNX Runtime and ONNX's own tests use); only negatives are not
       if (shape[d] < 0) {
@@ -79,12 +82,18 @@ final class RequestValidator {
         throw new InvalidInputException("input '" + name + "': dimension " + d + " is " + shape[d]
             + " but the model expects " + expected + " (model shape " + spec.shape() + ")");
       }
-      count = count != 0 && shape[d] > MAX_ELEMENTS / count ? MAX_ELEMENTS + 1 : count * shape[d];
+      if (shape[d] > 0) {
+        nonZero = shape[d] > MAX_ELEMENTS / nonZero ? MAX_ELEMENTS + 1 : nonZero * shape[d];
+      } else {
+        count = 0;
+      }
     }
-    if (count > MAX_ELEMENTS) {
+    if (nonZero > MAX_ELEMENTS) {
       throw new InvalidInputException("input '" + name + "': shape " + Arrays.toString(shape)
-          + " has more than the " + MAX_ELEMENTS + " elements allowed");
+          + (count == 0 ? " has dimensions too large: their product (without the 0) is more than "
+              : " has more than the ") + MAX_ELEMENTS + (count == 0 ? "" : " elements allowed"));
     }
+    count = count == 0 ? 0 : nonZero;
     if (input.dataElements() != count) {
       throw new InvalidInputException("input '" + name + "': shape " + Arrays.toString(shape) + " needs " + count
           + " elements but data has " + input.dataElements());

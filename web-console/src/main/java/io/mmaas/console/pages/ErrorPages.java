@@ -6,6 +6,7 @@ import io.mmaas.console.http.Redirects;
 import io.mmaas.console.http.RequestIds;
 import io.mmaas.console.session.CsrfRejectedException;
 import io.mmaas.console.session.Sessions;
+import io.netty.handler.codec.DecoderException;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -95,6 +96,7 @@ public final class ErrorPages implements Handler<RoutingContext> {
       };
     }
     int status = failure instanceof HttpException h ? h.getStatusCode()
+        : undecodable(failure) ? 400
         : failure == null && statusCode >= 400 ? statusCode : 500;
     return switch (status) {
       case 400 -> new ErrorView(400, "Bad request", "The console could not understand the request.", requestId, null);
@@ -107,6 +109,19 @@ public final class ErrorPages implements Handler<RoutingContext> {
           : new ErrorView(500, "Something went wrong",
               "The console could not show this page. If it happens again, quote the request id below.", requestId, null);
     };
+  }
+
+  /**
+   * A request Netty could not decode, such as a form body with a broken percent-encoding: the body handler fails the
+   * request with the decoder's exception, which is the sender's fault.
+   */
+  private static boolean undecodable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof DecoderException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void log(String line, ErrorView view, Throwable failure) {

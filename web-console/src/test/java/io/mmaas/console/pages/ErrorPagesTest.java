@@ -93,4 +93,22 @@ class ErrorPagesTest {
       testContext.completeNow();
     })));
   }
+
+  @Test
+  @DisplayName("A form body with a broken percent-encoding answers 400 with a friendly page, not 500")
+  void brokenFormEncoding(VertxTestContext testContext) {
+    // Netty's form decoder throws on "%ZZ"; that failure reached this handler as a 500 (found by
+    // ConsoleSessionFuzzTest)
+    Browser browser = fixture.browser();
+    browser.get("/login")
+        .compose(form -> browser.postBody("/login", io.vertx.core.buffer.Buffer.buffer("_csrf="
+                + java.net.URLEncoder.encode(form.csrfToken(), java.nio.charset.StandardCharsets.UTF_8)
+                + "&username=%ZZ&password=%"),
+            java.util.Map.of("Content-Type", "application/x-www-form-urlencoded")))
+        .onComplete(testContext.succeeding(page -> testContext.verify(() -> {
+          assertFriendly(page, 400);
+          assertThat(page.setCookie("mmaas_session")).isNull();
+          testContext.completeNow();
+        })));
+  }
 }
