@@ -103,7 +103,7 @@ for t in "${selected[@]}"; do
   fi
   printf '%-28s %12s %10s %8s %7s %5s %7s  %s\n' "$name" "$runs" "$rate" "$fuzz_seconds" "$crashes" "$hangs" "$ooms" \
     "$result" >> "$RESULTS"
-  grep -E 'crash-|Test unit written' "$log" | sed 's/^/    /' >> "$RESULTS" || true
+  grep -E 'crash-|Test unit written' "$log" | sed -e "s#$ROOT/##g" -e 's/^/    /' >> "$RESULTS" || true
 done
 echo "results: $RESULTS"
 cat "$RESULTS"

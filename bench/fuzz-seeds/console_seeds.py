@@ -24,6 +24,7 @@ SEEDS = {
     "page-login": "plogin\n",
     "page-traversal": "p../../etc/passwd\n",
     "page-odd-cookies": "paudit\n=; ;;mmaas_session=\"quoted\"; a=b=c",
+    "page-static-directory": "pstatic",
     "signed-in-logout-wrong-csrf": "s\n_csrf=wrong\n",
     "signed-in-tenants-wrong-csrf": "s\n_csrf=wrong&name=x\nx",
     "signed-in-password-second-session": "smmaas_session=other\n_csrf=\nxx",

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ErrorPages implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorPages.class);
+  private static final String FORM_DECODER = "io.netty.handler.codec.http.multipart.HttpPost";
 
   private final PageRenderer pages;
   private final Sessions sessions;
@@ -112,12 +113,23 @@ public final class ErrorPages implements Handler<RoutingContext> {
   }
 
   /**
-   * A request Netty could not decode, such as a form body with a broken percent-encoding: the body handler fails the
-   * request with the decoder's exception, which is the sender's fault.
+   * A request Netty could not decode, such as a form body with a broken percent-encoding or a field without a name:
+   * the body handler fails the request with the decoder's exception (a DecoderException, or for a nameless field an
+   * IllegalArgumentException thrown inside the form decoder), which is the sender's fault.
    */
   private static boolean undecodable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof DecoderException) {
+      if (t instanceof DecoderException || (t instanceof IllegalArgumentException && thrownByFormDecoder(t))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean thrownByFormDecoder(Throwable t) {
+    StackTraceElement[] frames = t.getStackTrace();
+    for (int i = 0; i < Math.min(frames.length, 12); i++) {
+      if (frames[i].getClassName().startsWith(FORM_DECODER)) {
         return true;
       }
     }

@@ -111,4 +111,18 @@ class ErrorPagesTest {
           testContext.completeNow();
         })));
   }
+
+  @Test
+  @DisplayName("A signed-in form with a field that has no name answers 400 with a friendly page, not 500")
+  void namelessFormField(VertxTestContext testContext) {
+    // Netty's form decoder refuses "=value" with IllegalArgumentException (found by ConsoleSessionFuzzTest)
+    Browser browser = fixture.browser();
+    browser.signIn(ADMIN, ADMIN_PASSWORD)
+        .compose(x -> browser.postBody("/logout", io.vertx.core.buffer.Buffer.buffer("=value"),
+            java.util.Map.of("Content-Type", "application/x-www-form-urlencoded")))
+        .onComplete(testContext.succeeding(page -> testContext.verify(() -> {
+          assertFriendly(page, 400);
+          testContext.completeNow();
+        })));
+  }
 }

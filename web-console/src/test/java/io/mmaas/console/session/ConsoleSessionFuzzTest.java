@@ -41,7 +41,7 @@ import org.junit.jupiter.api.DisplayName;
  */
 @DisplayName("Fuzzing: console cookies, CSRF tokens and sign-in forms never get a 5xx or a session they should not")
 class ConsoleSessionFuzzTest {
-  private static final Set<Integer> ALLOWED = Set.of(200, 302, 303, 400, 401, 403, 404, 405, 413, 414, 429, 431);
+  private static final Set<Integer> ALLOWED = Set.of(200, 301, 302, 303, 400, 401, 403, 404, 405, 413, 414, 429, 431);
   private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
   private static final Pattern SET_COOKIE = Pattern.compile("(?im)^set-cookie: ([^=]+)=([^;\r\n]*)");
   private static final String[] SIGNED_IN_FORMS = {"/logout", "/tenants", "/account/password"};
