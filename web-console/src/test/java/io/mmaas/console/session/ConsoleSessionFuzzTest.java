@@ -142,7 +142,8 @@ class ConsoleSessionFuzzTest {
       out.flush();
       InputStream in = socket.getInputStream();
       String answer = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-      assertThat(answer).as("an answer to %s", requestLine).startsWith("HTTP/1.1 ");
+      // Netty answers what it cannot parse (a request line over its limit: 414) in HTTP/1.0
+      assertThat(answer).as("an answer to %s", requestLine).matches("(?s)HTTP/1\\.[01] \\d{3} .*");
       return new Response(answer);
     } catch (SocketTimeoutException e) {
       throw new AssertionError("no answer within 10 s to " + requestLine, e);
