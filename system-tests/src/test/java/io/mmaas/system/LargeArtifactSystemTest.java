@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -46,25 +45,16 @@ class LargeArtifactSystemTest {
     assertThat(size).isGreaterThan(195_000_000L);
 
     try (TestDatabase db = TestDatabase.create()) {
-      Map<String, String> env = new HashMap<>();
-      env.put("MMAAS_DATABASE_URL", db.url());
-      env.put("MMAAS_ADMIN_PORT", "0");
-      env.put("MMAAS_GATEWAY_PORT", "0");
-      env.put("MMAAS_AGENT_API_PORT", "0");
-      env.put("MMAAS_JWT_SECRET", "system-test-jwt-secret-0123456789abcdef");
-      env.put("MMAAS_AGENT_SERVING_SECRET", SystemFixture.SERVING_SECRET);
-      env.put("MMAAS_ADMIN_PASSWORD", SystemFixture.ADMIN_PASSWORD);
-      env.put("MMAAS_SCHEDULER_INTERVAL_MS", "250");
+      Map<String, String> env = SystemFixture.controlPlaneEnv(db, Files.createTempDirectory("mmaas-big-a-"));
       env.put("MMAAS_ROLES", "admin,scheduler");
-      env.put("MMAAS_DATA_DIR", Files.createTempDirectory("mmaas-big-a-").toString());
       Map<String, String> bEnv = new HashMap<>(env);
       bEnv.put("MMAAS_ROLES", "agent-api");
       bEnv.put("MMAAS_MIGRATE", "false");
       bEnv.put("MMAAS_DATA_DIR", Files.createTempDirectory("mmaas-big-b-").toString());
       try (JavaProcess a = JavaProcess.start("big-artifact-a", "control-plane", "128m", LOGS, env)) {
-        Matcher readyA = ready(a);
+        Matcher readyA = SystemFixture.ready(a);
         try (JavaProcess b = JavaProcess.start("big-artifact-b", "control-plane", "128m", LOGS, bEnv)) {
-          Matcher readyB = ready(b);
+          Matcher readyB = SystemFixture.ready(b);
           String adminUrl = readyA.group(1);
           String agentApi = readyB.group(3);
           HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -109,13 +99,6 @@ class LargeArtifactSystemTest {
     } finally {
       Files.deleteIfExists(model);
     }
-  }
-
-  private static Matcher ready(JavaProcess process) throws Exception {
-    Matcher m = Pattern.compile(SystemFixture.READY)
-        .matcher(process.awaitLog("(control plane ready: .*)", Duration.ofSeconds(90)));
-    assertThat(m.find()).as("ready line of " + process.name()).isTrue();
-    return m;
   }
 
   private static JsonObject json(HttpClient http, String method, String url, String bearer, JsonObject body)

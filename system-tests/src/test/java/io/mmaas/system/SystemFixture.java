@@ -85,6 +85,15 @@ final class SystemFixture implements AutoCloseable {
    */
   static SystemFixture start(String name, Map<String, String> overrides, TestDatabase db) throws Exception {
     Path data = Files.createTempDirectory("mmaas-system-");
+    Map<String, String> env = controlPlaneEnv(db, data.resolve("control-plane"));
+    env.putAll(overrides);
+    JavaProcess cp = JavaProcess.start(name + "-control-plane", "control-plane", "512m", PROCESS_LOGS,
+        env);
+    return new SystemFixture(db, cp, data, env, ready(cp));
+  }
+
+  /** The test settings of a control-plane process on {@code db} with {@code dataDir}: every role, ephemeral ports. */
+  static Map<String, String> controlPlaneEnv(TestDatabase db, Path dataDir) {
     Map<String, String> env = new HashMap<>();
     env.put("MMAAS_DATABASE_URL", db.url());
     env.put("MMAAS_ADMIN_PORT", "0");
@@ -93,15 +102,13 @@ final class SystemFixture implements AutoCloseable {
     env.put("MMAAS_JWT_SECRET", "system-test-jwt-secret-0123456789abcdef");
     env.put("MMAAS_AGENT_SERVING_SECRET", SERVING_SECRET);
     env.put("MMAAS_ADMIN_PASSWORD", ADMIN_PASSWORD);
-    env.put("MMAAS_DATA_DIR", data.resolve("control-plane").toString());
+    env.put("MMAAS_DATA_DIR", dataDir.toString());
     env.put("MMAAS_SCHEDULER_INTERVAL_MS", "250");
-    env.putAll(overrides);
-    JavaProcess cp = JavaProcess.start(name + "-control-plane", "control-plane", "512m", PROCESS_LOGS,
-        env);
-    return new SystemFixture(db, cp, data, env, ready(cp));
+    return env;
   }
 
-  private static Matcher ready(JavaProcess process) throws Exception {
+  /** The process's ready line, parsed by {@link #READY} (admin, gateway, internal URL, roles). */
+  static Matcher ready(JavaProcess process) throws Exception {
     Matcher m = Pattern.compile(READY).matcher(process.awaitLog("(control plane ready: .*)", Duration.ofSeconds(60)));
     if (!m.find()) {
       throw new AssertionError("unexpected ready line from " + process.name());
