@@ -146,31 +146,19 @@ final class ApiRouters {
 
   /**
    * The internal listener every process has, facing the cluster's internal network (agents, the operators' scraper
-   * and probes), never applications or browsers: Prometheus metrics at {@code GET /metrics}, {@code /health/live},
-   * {@code /health/ready}, and the agent API when this process runs that role ({@code api} not null). Ready needs the
-   * database, except in a process that only runs gateways: those serve from last-known state while it is away.
+   * and probes), never applications or browsers: {@code /health/live}, {@code /health/ready}, Prometheus metrics at
+   * {@code GET /metrics} unless they have a listener of their own ({@code MMAAS_METRICS_PORT}), and the agent API
+   * when this process runs that role ({@code api} not null).
    */
   static Router internal(Vertx vertx, Config config, Pool pool, DenialAuditor denials, GatewayMetrics metrics,
                          AgentApiHandler api) {
     Router r = Router.router(vertx);
-    r.get("/metrics").handler(ctx -> ctx.response()
-        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
-    JsonArray roles = new JsonArray();
-    config.roles().forEach(role -> roles.add(role.label()));
-    boolean needsDatabase = !config.roles().equals(java.util.Set.of(Role.GATEWAY));
-    r.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP").put("roles", roles)));
-    r.get("/health/ready").handler(ctx -> pool.query("SELECT 1").execute()
-        .map("UP").otherwise("DOWN")
-        .onSuccess(database -> {
-          boolean ready = !needsDatabase || "UP".equals(database);
-          ctx.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", "application/json")
-              .end(new JsonObject().put("status", ready ? "UP" : "DOWN").put("roles", roles)
-                  .put("database", database).encode());
-        }));
+    if (config.metricsPort() == null) {
+      scrape(r, metrics);
+    }
+    health(r, config, pool);
     if (api == null) {
-      r.route().last().handler(ctx -> ctx.fail(new NotFoundException("no such route: " + ctx.request().path())));
-      r.route().failureHandler(new ApiFailureHandler(denials));
-      return r;
+      return notFound(r, denials);
     }
     BodyHandler json = BodyHandler.create(false).setBodyLimit(config.maxJsonBytes());
     r.route().handler(new RequestIds());
@@ -184,6 +172,42 @@ final class ApiRouters {
     r.route("/agent/v1/*").handler(api::authenticate);
     r.post("/agent/v1/heartbeat").handler(json).handler(api::heartbeat);
     r.get("/agent/v1/artifacts/:sha256").handler(api::artifact);
+    return notFound(r, denials);
+  }
+
+  /**
+   * The metrics listener, when {@code MMAAS_METRICS_PORT} is set: {@code GET /metrics} and the health checks, nothing
+   * else, so the scraper's network peers never reach the agent API on the internal listener.
+   */
+  static Router metrics(Vertx vertx, Config config, Pool pool, DenialAuditor denials, GatewayMetrics metrics) {
+    Router r = Router.router(vertx);
+    scrape(r, metrics);
+    health(r, config, pool);
+    return notFound(r, denials);
+  }
+
+  private static void scrape(Router r, GatewayMetrics metrics) {
+    r.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+  }
+
+  /** Live, and ready: ready needs the database, except in a process that only runs gateways (last-known state). */
+  private static void health(Router r, Config config, Pool pool) {
+    JsonArray roles = new JsonArray();
+    config.roles().forEach(role -> roles.add(role.label()));
+    boolean needsDatabase = !config.roles().equals(java.util.Set.of(Role.GATEWAY));
+    r.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP").put("roles", roles)));
+    r.get("/health/ready").handler(ctx -> pool.query("SELECT 1").execute()
+        .map("UP").otherwise("DOWN")
+        .onSuccess(database -> {
+          boolean ready = !needsDatabase || "UP".equals(database);
+          ctx.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", "application/json")
+              .end(new JsonObject().put("status", ready ? "UP" : "DOWN").put("roles", roles)
+                  .put("database", database).encode());
+        }));
+  }
+
+  private static Router notFound(Router r, DenialAuditor denials) {
     r.route().last().handler(ctx -> ctx.fail(new NotFoundException("no such route: " + ctx.request().path())));
     r.route().failureHandler(new ApiFailureHandler(denials));
     return r;

@@ -48,7 +48,8 @@ public record Config(
     java.util.Set<Role> roles,
     boolean migrate,
     Blobs blobs,
-    int leaderLeaseSeconds) {
+    int leaderLeaseSeconds,
+    Integer metricsPort) {
 
   /**
    * Where model content lives ({@code MMAAS_BLOB_STORE}): {@code postgres} (the default: chunked rows, through a pool
@@ -138,7 +139,10 @@ public record Config(
         roles,
         r.bool("MMAAS_MIGRATE", true),
         blobs(r),
-        r.integer("MMAAS_LEADER_LEASE_SECONDS", 4, 2, 600));
+        r.integer("MMAAS_LEADER_LEASE_SECONDS", 4, 2, 600),
+        // unset: /metrics on the internal listener; set: a listener of its own, so a network policy can let the
+        // scraper reach the metrics without also reaching the agent API
+        env.get("MMAAS_METRICS_PORT") == null ? null : r.integer("MMAAS_METRICS_PORT", 9464, 0, 65535));
     if (config.adminPassword != null && config.adminPassword.length() < 12) {
       throw new IllegalArgumentException("MMAAS_ADMIN_PASSWORD must have at least 12 characters");
     }
@@ -240,6 +244,7 @@ public record Config(
     m.put("migrate", migrate);
     m.put("blobs", blobs.describe());
     m.put("leaderLeaseSeconds", leaderLeaseSeconds);
+    m.put("metricsPort", metricsPort == null ? "(the internal listener)" : metricsPort);
     return m;
   }
 

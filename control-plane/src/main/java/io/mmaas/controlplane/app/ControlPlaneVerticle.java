@@ -83,6 +83,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
   private volatile int adminPort;
   private volatile int gatewayPort;
   private volatile int agentApiPort;
+  private volatile int metricsPort;
   private volatile String generatedAdminPassword;
 
   public ControlPlaneVerticle(Config config, Clock clock) {
@@ -105,6 +106,11 @@ public final class ControlPlaneVerticle extends VerticleBase {
 
   public int agentApiPort() {
     return agentApiPort;
+  }
+
+  /** The metrics listener's port ({@code MMAAS_METRICS_PORT}), or 0 when the metrics are on the internal listener. */
+  public int metricsPort() {
+    return metricsPort;
   }
 
   /** This process's claim on the scheduler's lease, or null without the scheduler role (tests share it). */
@@ -168,11 +174,16 @@ public final class ControlPlaneVerticle extends VerticleBase {
     return started
         .compose(v -> listen(internal, config.agentApiPort()))
         .onSuccess(s -> agentApiPort = s.actualPort())
+        .compose(s -> config.metricsPort() == null ? Future.succeededFuture()
+            : listen(ApiRouters.metrics(vertx, config, pool, denials, metrics), config.metricsPort())
+                .onSuccess(m -> metricsPort = m.actualPort()))
         .compose(s -> scheduler == null ? Future.succeededFuture() : startScheduler(scheduler, shared, registry))
         .onSuccess(v -> {
           vertx.setPeriodic(Math.max(1_000, config.denialWindowMs() / 2), id -> denials.flush());
-          LOG.info("control plane ready: admin API {} · gateway {} · internal (agent API, metrics) {} · roles {}",
-              url(adminPort), url(gatewayPort), url(agentApiPort), Role.describe(config.roles()));
+          LOG.info("control plane ready: admin API {} · gateway {} · internal ({}) {} · roles {}",
+              url(adminPort), url(gatewayPort), metricsPort == 0 ? "agent API, metrics" : "agent API",
+              url(agentApiPort), Role.describe(config.roles())
+                  + (metricsPort == 0 ? "" : " · metrics " + url(metricsPort)));
         });
   }
 

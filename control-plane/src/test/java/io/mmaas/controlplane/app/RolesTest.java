@@ -107,4 +107,38 @@ class RolesTest {
       }
     }
   }
+
+  @Test
+  @DisplayName("MMAAS_METRICS_PORT gives /metrics a listener of its own with the health checks and nothing else; the "
+      + "internal listener then keeps the agent API and health but no metrics")
+  void metricsListenerOfItsOwn() throws Exception {
+    try (ControlPlaneFixture cp = ControlPlaneFixture.start(Map.of("MMAAS_METRICS_PORT", "0"))) {
+      assertThat(cp.verticle.metricsPort()).isPositive().isNotEqualTo(cp.verticle.agentApiPort());
+      String metrics = "http://127.0.0.1:" + cp.verticle.metricsPort();
+      String internal = cp.agentApiUrl();
+      HttpResponse<Buffer> scraped = cp.client.getAbs(metrics + "/metrics").send().await();
+      assertThat(scraped.statusCode()).isEqualTo(200);
+      assertThat(scraped.bodyAsString()).contains("mmaas_gateway_requests_total");
+      assertThat(cp.client.getAbs(internal + "/metrics").send().await().statusCode()).isEqualTo(404);
+      for (String base : List.of(metrics, internal)) {
+        assertThat(cp.client.getAbs(base + "/health/live").send().await().statusCode()).isEqualTo(200);
+        assertThat(cp.client.getAbs(base + "/health/ready").send().await().statusCode()).isEqualTo(200);
+      }
+      JsonObject enroll = new JsonObject().put("token", "not-a-token").put("name", "n1");
+      // the agent API answers on the internal listener (a malformed or wrong token: 400 or 401), and is not on the
+      // metrics listener
+      assertThat(cp.client.postAbs(internal + "/agent/v1/enroll").sendJsonObject(enroll).await().statusCode())
+          .isIn(400, 401);
+      assertThat(cp.client.postAbs(metrics + "/agent/v1/enroll").sendJsonObject(enroll).await().statusCode())
+          .isEqualTo(404);
+      assertThat(cp.client.postAbs(metrics + "/agent/v1/heartbeat").sendJsonObject(new JsonObject()).await()
+          .statusCode()).isEqualTo(404);
+    }
+    try (ControlPlaneFixture cp = ControlPlaneFixture.start()) {
+      assertThat(cp.verticle.metricsPort()).as("unset: the metrics stay on the internal listener").isZero();
+      assertThat(cp.client.getAbs(cp.agentApiUrl() + "/metrics").send().await().statusCode()).isEqualTo(200);
+    }
+    assertThatThrownBy(() -> Config.from(Map.of("MMAAS_ROLES", "migrate", "MMAAS_METRICS_PORT", "70000")))
+        .hasMessageContaining("MMAAS_METRICS_PORT must be between 0 and 65535");
+  }
 }

@@ -393,12 +393,27 @@ class ChartRulesTest {
   }
 
   @Test
-  @DisplayName("A ServiceMonitor is rendered only when asked for, scraping the internal and agent ports")
+  @DisplayName("A ServiceMonitor is rendered only when asked for, scraping the metrics and agent ports")
   void serviceMonitor() {
     assertThat(Chart.render("default").all(ServiceMonitor.class)).isEmpty();
     ServiceMonitor m = Chart.render("service-monitor").one(ServiceMonitor.class, "prod-mmaas");
     assertThat(m.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
-    assertThat(m.getSpec().getEndpoints()).extracting(e -> e.getPort()).containsExactlyInAnyOrder("internal", "agent");
+    assertThat(m.getSpec().getEndpoints()).extracting(e -> e.getPort()).containsExactlyInAnyOrder("metrics", "agent");
+  }
+
+  @Test
+  @DisplayName("Every control-plane process serves /metrics on a port of its own, named on its pod and its Service")
+  void metricsPortOfItsOwn() {
+    Chart.Rendered r = Chart.render("default");
+    assertThat(r.one(ConfigMap.class, "prod-mmaas-config").getData())
+        .containsEntry("MMAAS_METRICS_PORT", "9464").containsEntry("MMAAS_AGENT_API_PORT", "8082");
+    for (String role : List.of("admin", "gateway", "agent-api", "scheduler")) {
+      Container c = r.one(Deployment.class, "prod-mmaas-" + role).getSpec().getTemplate().getSpec().getContainers()
+          .get(0);
+      assertThat(c.getPorts()).anyMatch(p -> "metrics".equals(p.getName()) && p.getContainerPort() == 9464);
+      assertThat(r.one(io.fabric8.kubernetes.api.model.Service.class, "prod-mmaas-" + role).getSpec().getPorts())
+          .anyMatch(p -> "metrics".equals(p.getName()) && p.getPort() == 9464);
+    }
   }
 
   @Test

@@ -28,10 +28,10 @@ class NetworkPolicyFlowsTest {
   /** The release's pods with the ports they listen on, labelled from the rendered pod templates. */
   private static List<Endpoint> cluster(Chart.Rendered r) {
     Map<String, List<Port>> ports = Map.of(
-        "admin", List.of(Port.tcp(8080, "admin"), Port.tcp(8082, "internal")),
-        "gateway", List.of(Port.tcp(8081, "gateway"), Port.tcp(8082, "internal")),
-        "agent-api", List.of(Port.tcp(8082, "internal")),
-        "scheduler", List.of(Port.tcp(8082, "internal")),
+        "admin", List.of(Port.tcp(8080, "admin"), Port.tcp(8082, "internal"), Port.tcp(9464, "metrics")),
+        "gateway", List.of(Port.tcp(8081, "gateway"), Port.tcp(8082, "internal"), Port.tcp(9464, "metrics")),
+        "agent-api", List.of(Port.tcp(8082, "internal"), Port.tcp(9464, "metrics")),
+        "scheduler", List.of(Port.tcp(8082, "internal"), Port.tcp(9464, "metrics")),
         "agent", List.of(Port.tcp(9090, "agent"), Port.tcp(9100), Port.tcp(9163), Port.tcp(9164)),
         "console", List.of(Port.tcp(8090, "console")),
         "migrate", List.of());
@@ -77,8 +77,8 @@ class NetworkPolicyFlowsTest {
         // the gateways call the model hosts, the agents the agent API
         "gateway -> agent-cpu:9100", "gateway -> agent-cpu:9163", "agent-cpu -> agent-api:8082",
         // metrics
-        "prometheus -> admin:8082", "prometheus -> gateway:8082", "prometheus -> agent-api:8082",
-        "prometheus -> scheduler:8082", "prometheus -> agent-cpu:9090",
+        "prometheus -> admin:9464", "prometheus -> gateway:9464", "prometheus -> agent-api:9464",
+        "prometheus -> scheduler:9464", "prometheus -> agent-cpu:9090",
         // PostgreSQL: every control-plane role and the migration, nothing else
         "admin -> postgres:5432", "gateway -> postgres:5432", "agent-api -> postgres:5432",
         "scheduler -> postgres:5432", "migrate -> postgres:5432",
@@ -96,13 +96,15 @@ class NetworkPolicyFlowsTest {
   @DisplayName("By default the public ports are open to any source, metrics to the cluster, and the rest stays shut")
   void defaults() {
     TreeSet<String> f = flows("default");
-    // the agent API shares the internal port with /metrics: the default metricsFrom (any pod) reaches it too, which
-    // is why the chart's README says to narrow metricsFrom to Prometheus (service-monitor value set: exactFlows)
-    assertThat(f).contains("other-app -> agent-api:8082");
+    // the metrics have a port of their own: the default metricsFrom (any pod in the cluster) reaches them, and not
+    // the agent API or the health checks on the internal port
+    assertThat(f).contains("other-app -> agent-api:9464", "other-app -> scheduler:9464");
     assertThat(f).contains("internet -> admin:8080", "internet -> gateway:8081", "internet -> console:8090",
-        "prometheus -> gateway:8082", "gateway -> agent-cpu:9100", "agent-cpu -> agent-api:8082",
+        "prometheus -> gateway:9464", "gateway -> agent-cpu:9100", "agent-cpu -> agent-api:8082",
         "admin -> postgres:5432");
-    assertThat(f).doesNotContain("internet -> admin:8082", "internet -> agent-api:8082",
+    assertThat(f).doesNotContain("other-app -> agent-api:8082", "prometheus -> agent-api:8082",
+        "other-app -> admin:8082", "prometheus -> gateway:8082", "internet -> agent-api:9464",
+        "internet -> admin:8082", "internet -> agent-api:8082",
         "internet -> agent-cpu:9090", "internet -> agent-cpu:9100",
         "gateway -> agent-cpu:9164", "gateway -> agent-cpu:9090", "gateway -> admin:8080",
         "agent-cpu -> postgres:5432", "agent-cpu -> admin:8080", "agent-cpu -> gateway:8081",
