@@ -57,7 +57,7 @@ public final class BlobStoreBench {
         .using(vertx).build();
     Map<String, BlobStore> stores = new LinkedHashMap<>();
     stores.put("file", new FileBlobStore(vertx, Files.createTempDirectory("bench-blobs-")));
-    stores.put("postgres", new PostgresBlobStore(vertx, pool, Clock.systemUTC()));
+    stores.put("postgres", new PostgresBlobStore(vertx, pool, 4, Clock.systemUTC()));
     stores.put("s3", new S3BlobStore(vertx, s3.settings()));
     JsonObject results = new JsonObject().put("mib", mib).put("rounds", rounds);
     StringBuilder md = new StringBuilder("# blobs — blob store throughput\n\n")

@@ -194,7 +194,7 @@ public final class ControlPlaneVerticle extends VerticleBase {
       case "s3" -> new S3BlobStore(vertx, config.blobs().s3());
       // a transfer waits longer for one of its few connections than a request does for the main pool's
       default -> new PostgresBlobStore(vertx, Database.pool(vertx, config, "mmaas-blobs", config.blobs().dbPoolSize(),
-          Math.max(30_000, config.db().poolWaitMs())), clock);
+          Math.max(30_000, config.db().poolWaitMs())), config.blobs().dbPoolSize(), clock);
     };
   }
 

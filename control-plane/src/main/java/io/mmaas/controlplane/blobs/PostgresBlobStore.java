@@ -22,7 +22,8 @@ import java.util.UUID;
  * and its bytes in {@code blob_store_chunks} rows of {@link #CHUNK} bytes, so any replica on the database serves any
  * artifact. Written through a pool of its own ({@code MMAAS_BLOB_DB_POOL_SIZE}), so big transfers never take the
  * connections admin requests and gateways use. A put writes its chunks and then the object row in one transaction
- * (whole or absent); a read fetches one chunk per statement (with the next one asked for ahead), holding a pooled
+ * (whole or absent), and at most one less than the pool's size store at once, so reads always find a connection;
+ * a read fetches one chunk per statement (with the next one asked for ahead), holding a pooled
  * connection only while a chunk is read, so a slow agent download holds no connection. A blob deleted while being
  * read fails that read at the next chunk (the agent retries and checks the hash anyway; only content no READY version
  * references is ever deleted).
@@ -32,18 +33,42 @@ public final class PostgresBlobStore implements BlobStore {
   private final Vertx vertx;
   private final Pool pool;
   private final Clock clock;
+  private final Permits writes;
 
-  public PostgresBlobStore(Vertx vertx, Pool pool, Clock clock) {
+  /**
+   * @param poolSize the pool's size: writes, which hold a connection for a whole transfer, take at most one less, so
+   *     that reads (agents downloading artifacts, one chunk per statement) always find a connection however many
+   *     uploads are being stored; further writes wait their turn, holding nothing
+   */
+  public PostgresBlobStore(Vertx vertx, Pool pool, int poolSize, Clock clock) {
     this.vertx = vertx;
     this.pool = pool;
     this.clock = clock;
+    this.writes = new Permits(Math.max(1, poolSize - 1));
   }
 
   @Override
   public Future<BlobInfo> put(String sha256, ReadStream<Buffer> content) {
     BlobStore.checkName(sha256);
+    // the stream waits paused for its turn (a file on this machine's disk, for an upload)
+    content.pause();
     return size(sha256).compose(existing -> existing != null ? Future.succeededFuture(new BlobInfo(sha256, existing))
-        : pool.getConnection().compose(conn -> write(conn, sha256, content).eventually(conn::close)));
+        : writes.acquire().compose(release -> pool.getConnection()
+            .compose(conn -> write(conn, sha256, content).eventually(conn::close))
+            .eventually(() -> {
+              release.run();
+              return Future.succeededFuture();
+            })));
+  }
+
+  /** Writes storing now (at most one less than the pool's size). */
+  int writesStoring() {
+    return writes.held();
+  }
+
+  /** Writes waiting for their turn. */
+  int writesWaiting() {
+    return writes.waiting();
   }
 
   private Future<BlobInfo> write(SqlConnection conn, String sha256, ReadStream<Buffer> content) {

@@ -45,7 +45,7 @@ class BlobStoreContractTest {
         .using(vertx).build();
     stores = Map.of(
         "file", new FileBlobStore(vertx, Files.createTempDirectory("mmaas-blobs-")),
-        "postgres", new PostgresBlobStore(vertx, pool, Clock.systemUTC()),
+        "postgres", new PostgresBlobStore(vertx, pool, 2, Clock.systemUTC()),
         "s3", new S3BlobStore(vertx, s3.settings()));
   }
 
@@ -157,6 +157,10 @@ class BlobStoreContractTest {
 
   /** The bytes as a stream of {@code piece}-sized buffers. */
   private static ReadStream<Buffer> stream(byte[] bytes, int piece) {
+    return stream(vertx, bytes, piece);
+  }
+
+  static ReadStream<Buffer> stream(Vertx vertx, byte[] bytes, int piece) {
     int[] offset = {0};
     return new PullReadStream(vertx.getOrCreateContext(), () -> {
       if (offset[0] >= bytes.length) {
@@ -170,6 +174,10 @@ class BlobStoreContractTest {
   }
 
   private static byte[] readAll(BlobContent content) {
+    return readAll(vertx, content);
+  }
+
+  static byte[] readAll(Vertx vertx, BlobContent content) {
     Promise<Buffer> all = Promise.promise();
     Buffer out = Buffer.buffer();
     vertx.runOnContext(v -> {
