@@ -205,9 +205,9 @@ class DeploymentLifecycleSystemTest {
       long t1 = System.nanoTime();
       assertThat(inferSlow(257).statusCode()).isEqualTo(200);
       long t2 = System.nanoTime();
-      least = Math.min(least, Math.max(1, (t2 - t1) - (t1 - t0)) / 1e6 / 256);
+      least = Math.min(least, ((t2 - t1) - (t1 - t0)) / 1e6 / 256);
     }
-    return Math.max(least, 1e-3);
+    return Math.max(least, 1e-3); // a noisy difference below zero stands for the cheapest row
   }
 
   static HttpResponse<Buffer> inferSlow(int rows) {

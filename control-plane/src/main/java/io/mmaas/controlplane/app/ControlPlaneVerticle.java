@@ -180,10 +180,10 @@ public final class ControlPlaneVerticle extends VerticleBase {
         .compose(s -> scheduler == null ? Future.succeededFuture() : startScheduler(scheduler, shared, registry))
         .onSuccess(v -> {
           vertx.setPeriodic(Math.max(1_000, config.denialWindowMs() / 2), id -> denials.flush());
-          LOG.info("control plane ready: admin API {} · gateway {} · internal ({}) {} · roles {}",
+          LOG.info("control plane ready: admin API {} · gateway {} · internal ({}) {} · roles {}{}",
               url(adminPort), url(gatewayPort), metricsPort == 0 ? "agent API, metrics" : "agent API",
-              url(agentApiPort), Role.describe(config.roles())
-                  + (metricsPort == 0 ? "" : " · metrics " + url(metricsPort)));
+              url(agentApiPort), Role.describe(config.roles()),
+              metricsPort == 0 ? "" : " · metrics " + url(metricsPort));
         });
   }
 

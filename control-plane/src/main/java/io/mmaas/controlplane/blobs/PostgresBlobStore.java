@@ -55,10 +55,7 @@ public final class PostgresBlobStore implements BlobStore {
     return size(sha256).compose(existing -> existing != null ? Future.succeededFuture(new BlobInfo(sha256, existing))
         : writes.acquire().compose(release -> pool.getConnection()
             .compose(conn -> write(conn, sha256, content).eventually(conn::close))
-            .eventually(() -> {
-              release.run();
-              return Future.succeededFuture();
-            })));
+            .onComplete(done -> release.run())));
   }
 
   /** Writes storing now (at most one less than the pool's size). */
